@@ -1,0 +1,264 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+
+from lms.db import TimestampedModel, created_at_field, enum_check
+from tenancy.models import Department, University
+
+
+class CourseLevel(models.TextChoices):
+    UNDERGRADUATE = "undergraduate", _("Undergraduate")
+    GRADUATE = "graduate", _("Graduate")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+    CERTIFICATE = "certificate", _("Certificate")
+    OTHER = "other", _("Other")
+
+
+class PrerequisiteType(models.TextChoices):
+    STRICT = "strict", _("Strict")
+    RECOMMENDED = "recommended", _("Recommended")
+    CO_REQUISITE = "co_requisite", _("Co-requisite")
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    DROPPED = "dropped", _("Dropped")
+    PENDING = "pending", _("Pending approval")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+
+
+class Domain(TimestampedModel):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "domains"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(MPTTModel, TimestampedModel):
+    parent = TreeForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_column="parent_subject_id",
+        db_index=False,
+    )
+    domain = models.ForeignKey(
+        Domain, on_delete=models.SET_NULL, null=True, blank=True, related_name="subjects",
+        db_index=False,
+    )
+    name = models.CharField(max_length=255)
+    code = models.CharField(max_length=128)
+    description = models.TextField(null=True, blank=True)
+    depth = models.IntegerField(default=0, db_default=0, editable=False)
+
+    class MPTTMeta:
+        level_attr = "depth"
+        order_insertion_by = ["name"]
+
+    class Meta:
+        db_table = "subjects"
+        constraints = [models.UniqueConstraint(fields=["code"], name="ux_subjects_code")]
+        indexes = [
+            models.Index(fields=["parent"], name="ix_subjects_parent_subject_id"),
+            models.Index(fields=["domain"], name="ix_subjects_domain_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(TimestampedModel):
+    university = models.ForeignKey(
+        University, on_delete=models.CASCADE, related_name="courses", db_index=False
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses",
+        db_index=False,
+    )
+    primary_subject = models.ForeignKey(
+        Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="primary_courses",
+        db_index=False,
+    )
+    title = models.CharField(max_length=255)
+    code = models.CharField(max_length=128)
+    description = models.TextField(null=True, blank=True)
+    level = models.CharField(
+        max_length=32, choices=CourseLevel.choices, default=CourseLevel.UNDERGRADUATE,
+        db_default=CourseLevel.UNDERGRADUATE,
+    )
+    language_code = models.CharField(max_length=8, default="en", db_default="en")
+    credit_hours = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    is_published = models.BooleanField(default=False, db_default=False)
+    subjects = models.ManyToManyField(Subject, through="CourseSubject", related_name="courses")
+
+    class Meta:
+        db_table = "courses"
+        ordering = ["university__short_code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["university", "code"], name="ux_courses_university_code"),
+            # Target of the composite foreign keys that keep offerings and content items in the
+            # course's university.
+            models.UniqueConstraint(fields=["id", "university"], name="ux_courses_id_university"),
+            enum_check("level", CourseLevel, "courses_level_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["university"], name="ix_courses_university_id"),
+            models.Index(fields=["department"], name="ix_courses_department_id"),
+            models.Index(fields=["primary_subject"], name="ix_courses_primary_subject_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class CourseSubject(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, db_index=False)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, db_index=False)
+    is_primary = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        db_table = "course_subjects"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "subject"], name="ux_course_subjects_unique"),
+        ]
+        indexes = [models.Index(fields=["subject"], name="ix_course_subjects_subject_id")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} ~ {self.subject_id}"
+
+
+class CoursePrerequisite(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="prerequisite_links", db_index=False
+    )
+    prerequisite_course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="required_by_links", db_index=False
+    )
+    prerequisite_type = models.CharField(
+        max_length=32, choices=PrerequisiteType.choices, default=PrerequisiteType.STRICT,
+        db_default=PrerequisiteType.STRICT,
+    )
+    created_at = created_at_field()
+
+    class Meta:
+        db_table = "course_prerequisites"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "prerequisite_course"], name="ux_course_prerequisites_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(course=models.F("prerequisite_course")),
+                name="course_prerequisites_not_self",
+            ),
+            enum_check("prerequisite_type", PrerequisiteType, "course_prerequisites_type_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["prerequisite_course"], name="ix_course_prerequisites_prereq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} needs {self.prerequisite_course_id} ({self.prerequisite_type})"
+
+
+class CourseOffering(TimestampedModel):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="offerings", db_index=False
+    )
+    university = models.ForeignKey(
+        University, on_delete=models.CASCADE, related_name="offerings", db_index=False
+    )
+    term_name = models.CharField(max_length=255, null=True, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    enrollment_start = models.DateTimeField(null=True, blank=True)
+    enrollment_end = models.DateTimeField(null=True, blank=True)
+    visibility = models.CharField(max_length=32, default="private", db_default="private")
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CourseOfferingInstructor", related_name="taught_offerings"
+    )
+
+    class Meta:
+        db_table = "course_offerings"
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["course"], name="ix_course_offerings_course_id"),
+            models.Index(fields=["university"], name="ix_course_offerings_university_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="course_offerings_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(enrollment_start__isnull=True)
+                | models.Q(enrollment_end__isnull=True)
+                | models.Q(enrollment_end__gte=models.F("enrollment_start")),
+                name="course_offerings_enrollment_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} {self.term_name or ''}".strip()
+
+
+class CourseOfferingInstructor(models.Model):
+    course_offering = models.ForeignKey(CourseOffering, on_delete=models.CASCADE, db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "course_offering_instructors"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_offering", "user"], name="ux_course_offering_instructor_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} teaches {self.course_offering_id}"
+
+
+class CourseEnrollment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments",
+        db_index=False,
+    )
+    course_offering = models.ForeignKey(
+        CourseOffering, on_delete=models.CASCADE, related_name="enrollments", db_index=False
+    )
+    status = models.CharField(
+        max_length=32, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE,
+        db_default=EnrollmentStatus.ACTIVE,
+    )
+    enrolled_at = created_at_field()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "course_enrollments"
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_offering"], name="ux_course_enrollments_unique"
+            ),
+            enum_check("status", EnrollmentStatus, "course_enrollments_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="ix_course_enrollments_status"),
+            models.Index(
+                fields=["course_offering", "status"], name="ix_course_enrollments_offering_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_offering_id} ({self.status})"

@@ -1,0 +1,91 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from catalog.models import (
+    Course,
+    CourseEnrollment,
+    CourseOffering,
+    CoursePrerequisite,
+    CourseSubject,
+    Domain,
+    Subject,
+)
+from tenancy.tests.factories import DepartmentFactory, UniversityFactory, UserFactory
+
+
+class DomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Domain
+
+    code = factory.Sequence(lambda n: f"DOM{n}")
+    name = factory.Sequence(lambda n: f"Domain {n}")
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subject
+
+    domain = factory.SubFactory(DomainFactory)
+    name = factory.Sequence(lambda n: f"Subject {n}")
+    code = factory.Sequence(lambda n: f"SUBJ_{n}")
+    parent = None
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    """A course whose department belongs to the course's university."""
+
+    class Meta:
+        model = Course
+
+    university = factory.SubFactory(UniversityFactory)
+    department = factory.SubFactory(
+        DepartmentFactory, university=factory.SelfAttribute("..university")
+    )
+    title = factory.Sequence(lambda n: f"Course {n}")
+    code = factory.Sequence(lambda n: f"C{n:03d}")
+    description = "A course."
+    is_published = True
+
+
+class CourseSubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseSubject
+
+    course = factory.SubFactory(CourseFactory)
+    subject = factory.SubFactory(SubjectFactory)
+
+
+class PrerequisiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoursePrerequisite
+
+    course = factory.SubFactory(CourseFactory)
+    prerequisite_course = factory.SubFactory(
+        CourseFactory, university=factory.SelfAttribute("..course.university")
+    )
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    """An offering in its course's university, running now with enrollment open."""
+
+    class Meta:
+        model = CourseOffering
+
+    course = factory.SubFactory(CourseFactory)
+    university = factory.SelfAttribute("course.university")
+    term_name = "Current term"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=80))
+    enrollment_start = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    enrollment_end = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+    visibility = "public"
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseEnrollment
+
+    user = factory.SubFactory(UserFactory)
+    course_offering = factory.SubFactory(OfferingFactory)

@@ -1,0 +1,296 @@
+"""The JSONB payload of each content type, as JSON Schemas, and their validation.
+
+The schemas follow the documented payloads of `content_items.data_json` in the schema contract.
+Errors are reported per field path (``transcript.segments[0].start: ...``) so an editor can
+see exactly what is wrong.
+"""
+
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+URL = {"type": "string", "minLength": 1, "maxLength": 2048, "pattern": r"^(https?://|/)\S+$"}
+NON_EMPTY = {"type": "string", "minLength": 1}
+POSITIVE_INT = {"type": "integer", "minimum": 1}
+
+VIDEO = {
+    "type": "object",
+    "required": ["provider"],
+    "properties": {
+        "provider": {"enum": ["youtube", "vimeo", "internal"]},
+        "video_id": {"type": ["string", "null"]},
+        "url": {"anyOf": [URL, {"type": "null"}]},
+        "duration_seconds": {"type": ["integer", "null"], "minimum": 0},
+        "transcript": {
+            "type": ["object", "null"],
+            "required": ["language", "segments"],
+            "properties": {
+                "language": {"type": "string", "minLength": 2, "maxLength": 16},
+                "segments": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["start", "end", "text"],
+                        "properties": {
+                            "start": {"type": "number", "minimum": 0},
+                            "end": {"type": "number", "minimum": 0},
+                            "text": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                },
+            },
+            "additionalProperties": False,
+        },
+        "thumbnail_url": {"anyOf": [URL, {"type": "null"}]},
+        "asset_id": {"type": ["integer", "null"], "minimum": 1},
+    },
+    "additionalProperties": False,
+    "allOf": [
+        {
+            "if": {"properties": {"provider": {"enum": ["youtube", "vimeo"]}}},
+            "then": {"anyOf": [{"required": ["video_id"]}, {"required": ["url"]}]},
+        },
+        {
+            "if": {"properties": {"provider": {"const": "internal"}}},
+            "then": {"anyOf": [{"required": ["asset_id"]}, {"required": ["url"]}]},
+        },
+    ],
+}
+
+QUIZ = {
+    "type": "object",
+    "required": ["question_pool_id", "quiz_mode", "num_questions_per_attempt"],
+    "properties": {
+        "question_pool_id": POSITIVE_INT,
+        "quiz_mode": {"enum": ["practice", "exam"]},
+        "num_questions_per_attempt": POSITIVE_INT,
+        "randomize_order": {"type": "boolean"},
+        "time_limit_seconds": {"type": ["integer", "null"], "minimum": 1},
+        "mastery": {
+            "type": ["object", "null"],
+            "properties": {
+                "points": {"type": "integer", "minimum": 0},
+                "threshold_correct_in_row": POSITIVE_INT,
+                "max_attempts": {"type": ["integer", "null"], "minimum": 1},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+ENGINEERING_LAB = {
+    "type": "object",
+    "required": ["lab_type", "runtime", "container_image", "timeout_seconds", "files", "grading"],
+    "properties": {
+        "lab_type": {"enum": ["code"]},
+        "runtime": {"enum": ["python-datascience", "matlab"]},
+        "container_image": {
+            "type": "string",
+            "pattern": r"^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$",
+        },
+        "cpu_limit": {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?m?$"},
+        "memory_limit": {"type": "string", "pattern": r"^[0-9]+(Ki|Mi|Gi|K|M|G)?$"},
+        "timeout_seconds": {"type": "integer", "minimum": 1, "maximum": 86400},
+        "entrypoint": {"type": "string"},
+        "env": {"type": "object", "additionalProperties": {"type": "string"}},
+        "files": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["path", "role"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1, "pattern": r"^(?!/)(?!.*\.\.)\S+$"},
+                    "role": {"enum": ["student_visible", "hidden_test"]},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "grading": {
+            "type": "object",
+            "required": ["type", "max_points"],
+            "properties": {
+                "type": {"enum": ["unit_tests", "manual"]},
+                "max_points": {"type": "number", "exclusiveMinimum": 0},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+TEXT_BLOCK = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {"type": {"enum": ["paragraph", "math", "image", "link_list"]}},
+    "allOf": [
+        {
+            "if": {"properties": {"type": {"const": "paragraph"}}},
+            "then": {
+                "required": ["text"],
+                "properties": {"type": True, "text": NON_EMPTY},
+                "additionalProperties": False,
+            },
+        },
+        {
+            "if": {"properties": {"type": {"const": "math"}}},
+            "then": {
+                "required": ["latex"],
+                "properties": {"type": True, "latex": NON_EMPTY, "display": {"type": "boolean"}},
+                "additionalProperties": False,
+            },
+        },
+        {
+            "if": {"properties": {"type": {"const": "image"}}},
+            "then": {
+                "required": ["asset_id"],
+                "properties": {
+                    "type": True,
+                    "asset_id": POSITIVE_INT,
+                    "caption": {"type": "string"},
+                    "alt": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        },
+        {
+            "if": {"properties": {"type": {"const": "link_list"}}},
+            "then": {
+                "required": ["items"],
+                "properties": {
+                    "type": True,
+                    "items": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "required": ["label", "url"],
+                            "properties": {"label": NON_EMPTY, "url": URL},
+                            "additionalProperties": False,
+                        },
+                    },
+                },
+                "additionalProperties": False,
+            },
+        },
+    ],
+}
+
+TEXT = {
+    "type": "object",
+    "required": ["layout", "blocks"],
+    "properties": {
+        "layout": {"enum": ["rich_text_v1"]},
+        "title": {"type": "string"},
+        "blocks": {"type": "array", "minItems": 1, "items": TEXT_BLOCK},
+    },
+    "additionalProperties": False,
+}
+
+ASSIGNMENT = {
+    "type": "object",
+    "required": ["instructions"],
+    "properties": {
+        "instructions": NON_EMPTY,
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "max_points": {"type": ["number", "null"], "minimum": 0},
+        "submission_types": {
+            "type": "array",
+            "items": {"enum": ["file", "text", "url"]},
+            "uniqueItems": True,
+        },
+        "allow_late": {"type": "boolean"},
+    },
+    "additionalProperties": False,
+}
+
+RESOURCE = {
+    "type": "object",
+    "required": ["resources"],
+    "properties": {
+        "resources": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["label", "url", "kind"],
+                "properties": {
+                    "label": NON_EMPTY,
+                    "url": URL,
+                    "kind": {"enum": ["pdf", "article", "video"]},
+                },
+                "additionalProperties": False,
+            },
+        }
+    },
+    "additionalProperties": False,
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "video": VIDEO,
+    "quiz": QUIZ,
+    "engineering_lab": ENGINEERING_LAB,
+    "text": TEXT,
+    "assignment": ASSIGNMENT,
+    "resource": RESOURCE,
+}
+
+_VALIDATORS = {
+    name: Draft202012Validator(schema, format_checker=FormatChecker())
+    for name, schema in SCHEMAS.items()
+}
+
+
+def _path(error) -> str:
+    parts: list[str] = []
+    for part in error.absolute_path:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(f".{part}" if parts else str(part))
+    return "".join(parts) or "(payload)"
+
+
+def _leaf_errors(error):
+    """The most specific errors under an `if/then`, `anyOf` or `allOf`, not their summary."""
+    if error.context:
+        for sub in error.context:
+            yield from _leaf_errors(sub)
+    else:
+        yield error
+
+
+def payload_errors(content_type: str, data: Any) -> list[str]:
+    """Human-readable problems with `data` for `content_type`; empty when it is valid."""
+    validator = _VALIDATORS.get(content_type)
+    if validator is None:
+        return [f"unknown content type {content_type!r}"]
+    messages: list[str] = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        for leaf in _leaf_errors(error) if error.validator == "anyOf" else [error]:
+            message = f"{_path(leaf)}: {leaf.message}"
+            if message not in messages:
+                messages.append(message)
+    messages.extend(_semantic_errors(content_type, data) if not messages else [])
+    return messages
+
+
+def _semantic_errors(content_type: str, data: dict) -> list[str]:
+    """Rules a schema cannot say: a segment ends after it starts, a lab has a hidden test."""
+    problems = []
+    if content_type == "video" and data.get("transcript"):
+        for i, seg in enumerate(data["transcript"]["segments"]):
+            if seg["end"] < seg["start"]:
+                problems.append(f"transcript.segments[{i}].end: ends before it starts")
+    if content_type == "engineering_lab" and data["grading"]["type"] == "unit_tests":
+        if not any(f["role"] == "hidden_test" for f in data["files"]):
+            problems.append("files: unit-test grading needs at least one hidden_test file")
+    if content_type == "quiz":
+        mastery = data.get("mastery") or {}
+        threshold = mastery.get("threshold_correct_in_row")
+        if threshold and threshold > data["num_questions_per_attempt"] * (
+            mastery.get("max_attempts") or 10**6
+        ):
+            problems.append("mastery.threshold_correct_in_row: can never be reached")
+    return problems

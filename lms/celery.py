@@ -1,0 +1,45 @@
+"""The Celery application.
+
+When CELERY_TASK_ALWAYS_EAGER is not set explicitly, the broker is probed once at start-up;
+if it cannot be reached, tasks run in-process and a warning says so, so local development
+works without Redis.
+"""
+
+import logging
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
+
+logger = logging.getLogger("lms.celery")
+
+app = Celery("lms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def broker_reachable(url: str, timeout: float = 0.5) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        return bool(client.ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+def configure_eager_mode() -> bool:
+    """Decide eager mode once; returns True when tasks run in-process."""
+    from django.conf import settings
+
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    if eager is None:
+        eager = not broker_reachable(settings.CELERY_BROKER_URL)
+        if eager:
+            logger.warning(
+                "Celery broker %s is not reachable: tasks run in-process (eager mode).",
+                settings.CELERY_BROKER_URL,
+            )
+    app.conf.task_always_eager = bool(eager)
+    return bool(eager)

@@ -1,0 +1,205 @@
+"""Writes to the syllabus tree.
+
+Every change locks the course row first, so two staff editing one course take turns and the
+MPTT fields, `depth` and `sequence_index` never interleave. `sequence_index` is renumbered
+1..n among the siblings of every parent a change touched, in two set-based statements that
+never collide with the (non-deferrable) unique index on (course, parent, sequence_index).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from catalog.models import Course
+from syllabus.models import Module, ModuleTemplate, ModuleType
+
+# Parks a moving node outside 1..n and outside the values renumbering uses (-2 and below).
+_PARKED = -1
+# Serialises the creation of new MPTT trees, whose tree_id is max + 1.
+_NEW_TREE_LOCK = 7_211_001
+
+
+def _lock_course(course_id: int) -> None:
+    Course.objects.select_for_update().filter(pk=course_id).values_list("pk").get()
+
+
+def _lock_new_tree() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NEW_TREE_LOCK])
+
+
+def renumber_children(*, course_id: int, parent_id: int | None) -> None:
+    """Give the children of `parent_id` (roots of the course when None) sequence 1..n in tree
+    order."""
+    order = "lft" if parent_id is not None else "tree_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH ordered AS (
+                SELECT id, row_number() OVER (ORDER BY {order}) AS rn
+                FROM modules
+                WHERE course_id = %s AND parent_module_id IS NOT DISTINCT FROM %s
+            )
+            UPDATE modules m SET sequence_index = -(o.rn + 1)
+            FROM ordered o
+            WHERE m.id = o.id AND m.sequence_index <> o.rn
+            """,
+            [course_id, parent_id],
+        )
+        cursor.execute(
+            """
+            UPDATE modules SET sequence_index = -sequence_index - 1
+            WHERE course_id = %s AND parent_module_id IS NOT DISTINCT FROM %s
+              AND sequence_index < -1
+            """,
+            [course_id, parent_id],
+        )
+
+
+def _check_parent(course_id: int, parent: Module | None) -> None:
+    if parent is not None and parent.course_id != course_id:
+        raise ValidationError({"parent": "The parent module belongs to another course."})
+
+
+@transaction.atomic
+def module_create(
+    *,
+    course: Course,
+    parent: Module | None,
+    module_type: str,
+    title: str,
+    description: str | None = None,
+    is_published: bool = False,
+    module_template: ModuleTemplate | None = None,
+    position: int | None = None,
+) -> Module:
+    """Add a module under `parent` (a course root when None) at 1-based `position`
+    (last when None)."""
+    _lock_course(course.pk)
+    if parent is not None:
+        parent = Module.objects.get(pk=parent.pk)
+    _check_parent(course.pk, parent)
+    module = Module(
+        course_id=course.pk,
+        parent=parent,
+        module_type=module_type,
+        title=title,
+        description=description,
+        is_published=is_published,
+        module_template=module_template,
+        sequence_index=_PARKED,
+    )
+    module.full_clean(exclude=["parent", "course"])
+    if parent is None:
+        _lock_new_tree()
+    module.save()
+    if position is not None:
+        _place(module, parent, position)
+    renumber_children(course_id=course.pk, parent_id=parent.pk if parent else None)
+    module.refresh_from_db()
+    return module
+
+
+def _siblings(course_id: int, parent: Module | None, exclude_id: int) -> list[Module]:
+    qs = Module.objects.filter(course_id=course_id, parent=parent).exclude(pk=exclude_id)
+    return list(qs.order_by("lft" if parent is not None else "tree_id"))
+
+
+def _place(module: Module, parent: Module | None, position: int) -> None:
+    """Move `module` (already a child of `parent`) to 1-based `position` among its siblings."""
+    siblings = _siblings(module.course_id, parent, module.pk)
+    if position < 1:
+        raise ValidationError({"position": "Positions start at 1."})
+    if position > len(siblings):
+        return
+    module.refresh_from_db()
+    module.move_to(siblings[position - 1], "left")
+
+
+@transaction.atomic
+def module_move(*, module: Module, parent: Module | None, position: int | None = None) -> Module:
+    """Move `module` (with its subtree) under `parent` at 1-based `position` (last when None)."""
+    _lock_course(module.course_id)
+    module = Module.objects.get(pk=module.pk)
+    if parent is not None:
+        parent = Module.objects.get(pk=parent.pk)
+    _check_parent(module.course_id, parent)
+    if parent is not None and (
+        parent.pk == module.pk or parent.is_descendant_of(module)
+    ):
+        raise ValidationError({"parent": "A module cannot move into itself or its own subtree."})
+    old_parent_id = module.parent_id
+    Module.objects.filter(pk=module.pk).update(sequence_index=_PARKED)
+    module.refresh_from_db()
+    siblings = _siblings(module.course_id, parent, module.pk)
+    if position is not None and position < 1:
+        raise ValidationError({"position": "Positions start at 1."})
+    if position is None or position > len(siblings):
+        if parent is None:
+            _lock_new_tree()
+            if module.parent_id is not None:
+                module.move_to(None)
+                module.refresh_from_db()
+            if siblings:
+                module.move_to(siblings[-1], "right")
+        else:
+            module.move_to(parent, "last-child")
+    else:
+        if parent is None and module.parent_id is not None:
+            _lock_new_tree()
+        module.move_to(siblings[position - 1], "left")
+    new_parent_id = parent.pk if parent else None
+    renumber_children(course_id=module.course_id, parent_id=old_parent_id)
+    if new_parent_id != old_parent_id:
+        renumber_children(course_id=module.course_id, parent_id=new_parent_id)
+    module.refresh_from_db()
+    return module
+
+
+@transaction.atomic
+def module_delete(*, module: Module) -> None:
+    """Delete a module with its subtree and content, closing the gap among its siblings."""
+    _lock_course(module.course_id)
+    module = Module.objects.get(pk=module.pk)
+    course_id, parent_id = module.course_id, module.parent_id
+    module.delete()
+    renumber_children(course_id=course_id, parent_id=parent_id)
+
+
+@transaction.atomic
+def module_update(*, module: Module, **fields) -> Module:
+    """Change a module's own fields (not its place in the tree)."""
+    allowed = {"title", "description", "module_type", "is_published", "module_template"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(module, name, value)
+    module.full_clean(exclude=["parent", "course"])
+    module.save(update_fields=[*fields, "updated_at"])
+    return module
+
+
+@transaction.atomic
+def module_set_published(*, module: Module, is_published: bool) -> int:
+    """Publish or unpublish a module together with its whole subtree."""
+    _lock_course(module.course_id)
+    module = Module.objects.get(pk=module.pk)
+    return module.get_descendants(include_self=True).update(is_published=is_published)
+
+
+def course_root(*, course: Course) -> Module:
+    """The course_root module of a course, created on first use."""
+    root = (
+        Module.objects.filter(course_id=course.pk, parent=None, module_type=ModuleType.COURSE_ROOT)
+        .order_by("tree_id")
+        .first()
+    )
+    if root is None:
+        root = module_create(
+            course=course,
+            parent=None,
+            module_type=ModuleType.COURSE_ROOT,
+            title=course.title,
+            is_published=True,
+        )
+    return root
