@@ -23,9 +23,7 @@ class UserModuleProgress(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, db_index=False)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    progress_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, default=0, db_default=0
-    )
+    progress_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0, db_default=0)
 
     class Meta:
         db_table = "user_module_progress"
@@ -49,9 +47,7 @@ class UserContentProgress(models.Model):
     first_started_at = models.DateTimeField(null=True, blank=True)
     last_interacted_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    progress_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, default=0, db_default=0
-    )
+    progress_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0, db_default=0)
     attempts_count = models.IntegerField(default=0, db_default=0)
 
     class Meta:

@@ -53,7 +53,11 @@ class Subject(MPTTModel, TimestampedModel):
         db_index=False,
     )
     domain = models.ForeignKey(
-        Domain, on_delete=models.SET_NULL, null=True, blank=True, related_name="subjects",
+        Domain,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subjects",
         db_index=False,
     )
     name = models.CharField(max_length=255)
@@ -82,18 +86,28 @@ class Course(TimestampedModel):
         University, on_delete=models.CASCADE, related_name="courses", db_index=False
     )
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses",
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="courses",
         db_index=False,
     )
     primary_subject = models.ForeignKey(
-        Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="primary_courses",
+        Subject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_courses",
         db_index=False,
     )
     title = models.CharField(max_length=255)
     code = models.CharField(max_length=128)
     description = models.TextField(null=True, blank=True)
     level = models.CharField(
-        max_length=32, choices=CourseLevel.choices, default=CourseLevel.UNDERGRADUATE,
+        max_length=32,
+        choices=CourseLevel.choices,
+        default=CourseLevel.UNDERGRADUATE,
         db_default=CourseLevel.UNDERGRADUATE,
     )
     language_code = models.CharField(max_length=8, default="en", db_default="en")
@@ -105,7 +119,9 @@ class Course(TimestampedModel):
         db_table = "courses"
         ordering = ["university__short_code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["university", "code"], name="ux_courses_university_code"),
+            models.UniqueConstraint(
+                fields=["university", "code"], name="ux_courses_university_code"
+            ),
             # Target of the composite foreign keys that keep offerings and content items in the
             # course's university.
             models.UniqueConstraint(fields=["id", "university"], name="ux_courses_id_university"),
@@ -145,7 +161,9 @@ class CoursePrerequisite(models.Model):
         Course, on_delete=models.CASCADE, related_name="required_by_links", db_index=False
     )
     prerequisite_type = models.CharField(
-        max_length=32, choices=PrerequisiteType.choices, default=PrerequisiteType.STRICT,
+        max_length=32,
+        choices=PrerequisiteType.choices,
+        default=PrerequisiteType.STRICT,
         db_default=PrerequisiteType.STRICT,
     )
     created_at = created_at_field()
@@ -184,7 +202,9 @@ class CourseOffering(TimestampedModel):
     enrollment_end = models.DateTimeField(null=True, blank=True)
     visibility = models.CharField(max_length=32, default="private", db_default="private")
     instructors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="CourseOfferingInstructor", related_name="taught_offerings"
+        settings.AUTH_USER_MODEL,
+        through="CourseOfferingInstructor",
+        related_name="taught_offerings",
     )
 
     class Meta:
@@ -231,14 +251,18 @@ class CourseOfferingInstructor(models.Model):
 
 class CourseEnrollment(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
         db_index=False,
     )
     course_offering = models.ForeignKey(
         CourseOffering, on_delete=models.CASCADE, related_name="enrollments", db_index=False
     )
     status = models.CharField(
-        max_length=32, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE,
+        max_length=32,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
         db_default=EnrollmentStatus.ACTIVE,
     )
     enrolled_at = created_at_field()

@@ -14,9 +14,7 @@ class DiscussionThread(models.Model):
         CourseOffering, on_delete=models.CASCADE, related_name="threads", db_index=False
     )
     module = models.ForeignKey(Module, on_delete=models.SET_NULL, null=True, blank=True)
-    content_item = models.ForeignKey(
-        ContentItem, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    content_item = models.ForeignKey(ContentItem, on_delete=models.SET_NULL, null=True, blank=True)
     created_by_user = models.ForeignKey(USER, on_delete=models.CASCADE)
     title = models.CharField(max_length=255, null=True, blank=True)
     created_at = created_at_field()

@@ -23,7 +23,11 @@ class Asset(TimestampedModel):
     """A file in the media library. A null university marks a platform-wide asset."""
 
     university = models.ForeignKey(
-        University, on_delete=models.SET_NULL, null=True, blank=True, related_name="assets",
+        University,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assets",
         db_index=False,
     )
     url = models.CharField(max_length=1024)
@@ -66,11 +70,17 @@ class ContentItem(PolymorphicModel, TimestampedModel):
         Module, on_delete=models.CASCADE, related_name="content_items", db_index=False
     )
     course = models.ForeignKey(
-        Course, on_delete=models.CASCADE, related_name="content_items", db_index=False,
+        Course,
+        on_delete=models.CASCADE,
+        related_name="content_items",
+        db_index=False,
         editable=False,
     )
     university = models.ForeignKey(
-        University, on_delete=models.CASCADE, related_name="content_items", db_index=False,
+        University,
+        on_delete=models.CASCADE,
+        related_name="content_items",
+        db_index=False,
         editable=False,
     )
     content_type = models.CharField(max_length=32, choices=ContentType.choices, editable=False)

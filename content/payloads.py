@@ -7,6 +7,7 @@ see exactly what is wrong.
 
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
 from jsonschema import Draft202012Validator, FormatChecker
 
 URL = {"type": "string", "minLength": 1, "maxLength": 2048, "pattern": r"^(https?://|/)\S+$"}
@@ -236,9 +237,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "resource": RESOURCE,
 }
 
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    """An ISO 8601 date and time with an offset, as Django's own parser reads it."""
+    if not isinstance(value, str):
+        return True
+    parsed = parse_datetime(value)
+    return parsed is not None and parsed.tzinfo is not None
+
+
 _VALIDATORS = {
-    name: Draft202012Validator(schema, format_checker=FormatChecker())
-    for name, schema in SCHEMAS.items()
+    name: Draft202012Validator(schema, format_checker=_FORMATS) for name, schema in SCHEMAS.items()
 }
 
 
@@ -283,9 +295,12 @@ def _semantic_errors(content_type: str, data: dict) -> list[str]:
         for i, seg in enumerate(data["transcript"]["segments"]):
             if seg["end"] < seg["start"]:
                 problems.append(f"transcript.segments[{i}].end: ends before it starts")
-    if content_type == "engineering_lab" and data["grading"]["type"] == "unit_tests":
-        if not any(f["role"] == "hidden_test" for f in data["files"]):
-            problems.append("files: unit-test grading needs at least one hidden_test file")
+    if (
+        content_type == "engineering_lab"
+        and data["grading"]["type"] == "unit_tests"
+        and not any(f["role"] == "hidden_test" for f in data["files"])
+    ):
+        problems.append("files: unit-test grading needs at least one hidden_test file")
     if content_type == "quiz":
         mastery = data.get("mastery") or {}
         threshold = mastery.get("threshold_correct_in_row")

@@ -101,6 +101,7 @@ def module_from_template(
         is_published=parent.is_published,
     )
     _build_layout(course, root, template.default_data or {})
+    root.refresh_from_db()
     return root
 
 

@@ -68,7 +68,9 @@ class SetForeignKeyOnDelete(Operation):
             )
             rows = cursor.fetchall()
         if len(rows) != 1:
-            raise RuntimeError(f"expected one foreign key on {self.table}.{self.column}, found {len(rows)}")
+            raise RuntimeError(
+                f"expected one foreign key on {self.table}.{self.column}, found {len(rows)}"
+            )
         name, ref_table, ref_column = rows[0]
         quote = schema_editor.quote_name
         schema_editor.execute(

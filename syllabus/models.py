@@ -57,7 +57,11 @@ class Module(MPTTModel, TimestampedModel):
     )
     module_type = models.CharField(max_length=32, choices=ModuleType.choices)
     module_template = models.ForeignKey(
-        ModuleTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="modules",
+        ModuleTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="modules",
         db_index=False,
     )
     title = models.CharField(max_length=255)

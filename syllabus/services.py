@@ -123,9 +123,7 @@ def module_move(*, module: Module, parent: Module | None, position: int | None =
     if parent is not None:
         parent = Module.objects.get(pk=parent.pk)
     _check_parent(module.course_id, parent)
-    if parent is not None and (
-        parent.pk == module.pk or parent.is_descendant_of(module)
-    ):
+    if parent is not None and (parent.pk == module.pk or parent.is_descendant_of(module)):
         raise ValidationError({"parent": "A module cannot move into itself or its own subtree."})
     old_parent_id = module.parent_id
     Module.objects.filter(pk=module.pk).update(sequence_index=_PARKED)

@@ -53,7 +53,9 @@ class Department(TimestampedModel):
         db_table = "departments"
         ordering = ["university__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["university", "code"], name="ux_departments_university_code"),
+            models.UniqueConstraint(
+                fields=["university", "code"], name="ux_departments_university_code"
+            ),
         ]
         indexes = [models.Index(fields=["university"], name="ix_departments_university_id")]
 
