@@ -201,6 +201,16 @@ class CourseOffering(TimestampedModel):
     enrollment_start = models.DateTimeField(null=True, blank=True)
     enrollment_end = models.DateTimeField(null=True, blank=True)
     visibility = models.CharField(max_length=32, default="private", db_default="private")
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("Seats; students past this number are waitlisted. Empty means unlimited."),
+    )
+    requires_approval = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=_("New enrollments stay pending until a department admin approves them."),
+    )
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CourseOfferingInstructor",
@@ -226,6 +236,10 @@ class CourseOffering(TimestampedModel):
                 | models.Q(enrollment_end__isnull=True)
                 | models.Q(enrollment_end__gte=models.F("enrollment_start")),
                 name="course_offerings_enrollment_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="course_offerings_capacity_positive",
             ),
         ]
 

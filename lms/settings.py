@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "content",
     "assessments",
     "community",
+    "portal",
     "demo",
 ]
 
@@ -87,7 +88,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "portal:catalog"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
@@ -109,7 +112,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if not env.bool("DJANGO_MANIFEST_STATIC", default=not DEBUG):
+if not env.bool("DJANGO_MANIFEST_STATIC", default=False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # Email goes to the console unless EMAIL_BACKEND names another backend; SMTP reads its server

@@ -198,3 +198,25 @@ def test_random_sequences_of_operations_keep_every_invariant(ops):
                     module_move(module=node, parent=target, position=position)
             assert_tree_consistent(course.pk)
         transaction.set_rollback(True)
+
+
+def test_outline_rows_hide_unpublished_subtrees_in_one_query(
+    course, root, django_assert_num_queries
+):
+    from syllabus.selectors import outline_rows
+
+    a = add(course, root, "A", is_published=True)
+    add(course, a, "A1", is_published=True)
+    b = add(course, root, "B", is_published=False)
+    add(course, b, "B1", is_published=True)
+    add(course, root, "C", is_published=True)
+    with django_assert_num_queries(1):
+        published = outline_rows(course_id=course.pk, published_only=True)
+    assert [(r["title"], r["depth"]) for r in published] == [
+        (root.title, 0),
+        ("A", 1),
+        ("A1", 2),
+        ("C", 1),
+    ]
+    everything = outline_rows(course_id=course.pk, published_only=False)
+    assert [r["title"] for r in everything] == [root.title, "A", "A1", "B", "B1", "C"]
