@@ -1,0 +1,461 @@
+"""What learners and staff did in the demo offerings: enrollments in every status, progress,
+quiz attempts, lab submissions, grades, certificates, discussions and reviews."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import F
+
+from assessments.models import (
+    Certificate,
+    CourseGrade,
+    LabSubmission,
+    QuizAttempt,
+    UserContentProgress,
+)
+from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
+from community.models import (
+    CourseReview,
+    DiscussionPost,
+    DiscussionThread,
+    ReviewerName,
+    ReviewReply,
+    ThreadFollower,
+)
+from content.models import ContentItem
+from demo.bulk import copy_rows
+from demo.catalogue import COURSES, CURRENT, FUTURE, KNOWN_STUDENT_ENROLLMENTS, PAST, CourseSpec
+from demo.phrases import REVIEW_REPLY, REVIEWS, THREADS
+from demo.progress import CourseShape, LearnerRun, ProgressRows
+from syllabus.models import Module, ModuleType
+from tenancy.models import User
+
+if TYPE_CHECKING:
+    from demo.seed import Demo
+
+KNOWN_STUDENT = "student@demo.lms"
+# The share of the visible items the known student has completed in each active course.
+KNOWN_STUDENT_PROGRESS = {"ME201": Decimal("0.45"), "MATH210": Decimal("0.2")}
+
+ACTIVE, COMPLETED, DROPPED = (
+    EnrollmentStatus.ACTIVE,
+    EnrollmentStatus.COMPLETED,
+    EnrollmentStatus.DROPPED,
+)
+PENDING, WAITLISTED = EnrollmentStatus.PENDING, EnrollmentStatus.WAITLISTED
+
+
+def _statuses(demo: "Demo", spec: CourseSpec, phase: str, active_taken: int) -> list[str]:
+    """The statuses of the other students of one offering."""
+    rng = demo.rng
+    if phase == PAST:
+        return [COMPLETED] * rng.randint(4, 6) + [DROPPED] * rng.randint(1, 2)
+    if phase == CURRENT:
+        active = (spec.capacity - active_taken) if spec.capacity else rng.randint(4, 7)
+        statuses = [ACTIVE] * active + [DROPPED]
+        if spec.approval:
+            statuses += [PENDING] * 2
+        if spec.capacity:
+            statuses += [WAITLISTED]
+        return statuses
+    return [PENDING if spec.approval else ACTIVE] * rng.randint(2, 3)
+
+
+def _enrolled_at(demo: "Demo", offering: CourseOffering) -> datetime:
+    start = offering.enrollment_start
+    end = min(offering.enrollment_end, demo.now - timedelta(days=1))
+    return start + (end - start) * demo.rng.uniform(0.05, 0.9)
+
+
+def enrollments_seed(demo: "Demo") -> None:
+    """The known student's enrollments, then other students of the same university in every
+    offering whose enrollment has opened. Nobody holds two live enrollments in one course."""
+    known = demo.users[KNOWN_STUDENT]
+    rows: list[CourseEnrollment] = []
+    live: set[tuple[int, int]] = set()  # (user, course) with an enrollment that is not dropped
+
+    def enroll(user: User, offering: CourseOffering, status: str) -> None:
+        completed_at = offering.ends_at + timedelta(days=3) if status == COMPLETED else None
+        rows.append(
+            CourseEnrollment(
+                user=user,
+                course_offering=offering,
+                status=status,
+                enrolled_at=_enrolled_at(demo, offering),
+                completed_at=completed_at,
+            )
+        )
+        if status != DROPPED:
+            live.add((user.pk, offering.course_id))
+
+    for code, phase, status in KNOWN_STUDENT_ENROLLMENTS:
+        enroll(known, demo.offerings[code][phase], status)
+    for phase in (CURRENT, PAST, FUTURE):
+        for spec in COURSES:
+            offering = demo.offerings[spec.code].get(phase)
+            if not spec.published or offering is None or offering.enrollment_start > demo.now:
+                continue
+            taken = {e.user_id for e in rows if e.course_offering_id == offering.pk}
+            active_taken = sum(
+                1 for e in rows if e.course_offering_id == offering.pk and e.status == ACTIVE
+            )
+            pool = [
+                s
+                for s in demo.students[spec.university]
+                if s.pk not in taken and (s.pk, offering.course_id) not in live
+            ]
+            statuses = _statuses(demo, spec, phase, active_taken)
+            for student, status in zip(
+                demo.rng.sample(pool, min(len(pool), len(statuses))), statuses, strict=False
+            ):
+                enroll(student, offering, status)
+    CourseEnrollment.objects.bulk_create(rows)
+
+
+def _phase_of(demo: "Demo", offering_id: int) -> tuple[CourseSpec, str, CourseOffering]:
+    for code, runs in demo.offerings.items():
+        for phase, offering in runs.items():
+            if offering.pk == offering_id:
+                return demo.specs[code], phase, offering
+    raise KeyError(offering_id)
+
+
+def _run(
+    demo: "Demo",
+    enrollment: CourseEnrollment,
+    shape: CourseShape,
+    spec: CourseSpec,
+    phase: str,
+    offering: CourseOffering,
+) -> LearnerRun | None:
+    """How far a learner got, or None when they have not started."""
+    rng, total = demo.rng, len(shape)
+    status = enrollment.status
+    start = max(offering.starts_at, enrollment.enrolled_at)
+    if status == COMPLETED:
+        return LearnerRun(
+            enrollment.user_id,
+            offering.pk,
+            total,
+            None,
+            start,
+            offering.ends_at - timedelta(days=2),
+        )
+    if status == DROPPED and phase in (PAST, CURRENT):
+        end = min(start + timedelta(days=21), demo.now - timedelta(days=1))
+        return LearnerRun(enrollment.user_id, offering.pk, rng.randint(1, 4), None, start, end)
+    if status != ACTIVE or phase != CURRENT:
+        return None
+    if enrollment.user.email == KNOWN_STUDENT:
+        share = KNOWN_STUDENT_PROGRESS[spec.code]
+        completed = int(total * share)
+    elif rng.random() < 0.2:
+        return None
+    else:
+        completed = int(total * rng.uniform(0.05, 0.75))
+    opened = Decimal(0)
+    if completed < total and shape.item_types[completed] == "video":
+        opened = Decimal(rng.randint(20, 80))
+    return LearnerRun(
+        enrollment.user_id, offering.pk, completed, opened, start, demo.now - timedelta(hours=2)
+    )
+
+
+def progress_seed(demo: "Demo") -> None:
+    shapes = {code: CourseShape.load(course.pk) for code, course in demo.courses.items()}
+    rows = ProgressRows()
+    enrollments = CourseEnrollment.objects.select_related("user").order_by("pk")
+    for enrollment in enrollments.filter(course_offering__course__in=demo.courses.values()):
+        spec, phase, offering = _phase_of(demo, enrollment.course_offering_id)
+        shape = shapes[spec.code]
+        run = _run(demo, enrollment, shape, spec, phase, offering)
+        if run is not None:
+            rows.add(shape, run)
+    rows.write()
+
+
+def _letter(score: Decimal) -> str:
+    for bound, letter in ((93, "A"), (90, "A-"), (87, "B+"), (83, "B"), (80, "B-"), (77, "C+")):
+        if score >= bound:
+            return letter
+    return "C" if score >= 70 else "D"
+
+
+QUIZ_ATTEMPT_COLUMNS = (
+    "user_id",
+    "course_offering_id",
+    "content_item_id",
+    "started_at",
+    "submitted_at",
+    "score_obtained",
+    "max_score",
+    "passed",
+    "raw_response_json",
+    "attempt_number",
+)
+LAB_SUBMISSION_COLUMNS = (
+    "user_id",
+    "course_offering_id",
+    "content_item_id",
+    "submitted_at",
+    "status",
+    "auto_grade_json",
+    "score_obtained",
+    "max_score",
+    "instructor_feedback",
+    "artifacts_url",
+)
+
+
+def _quiz_attempts(demo: "Demo", progress: UserContentProgress) -> list[tuple]:
+    """The attempts behind a completed quiz: failed ones first, the last one passed."""
+    data = progress.content_item.data_json
+    questions = data["num_questions_per_attempt"]
+    attempts = []
+    for number in range(1, progress.attempts_count + 1):
+        passed = number == progress.attempts_count
+        correct = round(
+            questions * demo.rng.uniform(0.7 if passed else 0.3, 1.0 if passed else 0.55)
+        )
+        answers = [
+            {
+                "question_id": data["question_pool_id"] * 100 + q,
+                "choice": "abcd"[(q * 7 + number) % 4],
+                "correct": q < correct,
+            }
+            for q in range(questions)
+        ]
+        started = progress.first_started_at + timedelta(minutes=15 * (number - 1))
+        attempts.append(
+            (
+                progress.user_id,
+                progress.course_offering_id,
+                progress.content_item_id,
+                started,
+                started + timedelta(minutes=9),
+                Decimal(correct),
+                Decimal(questions),
+                passed,
+                json.dumps({"answers": answers}),
+                number,
+            )
+        )
+    return attempts
+
+
+def _lab_submission(demo: "Demo", progress: UserContentProgress) -> tuple:
+    """A graded submission whose score follows the hidden tests that passed."""
+    data = progress.content_item.data_json
+    max_points = Decimal(str(data["grading"]["max_points"]))
+    tests = [f["path"] for f in data["files"] if f["role"] == "hidden_test"]
+    failed = demo.rng.choice((0, 0, 1))
+    results = [{"test": path, "passed": i >= failed} for i, path in enumerate(tests)]
+    score = max_points * Decimal(len(tests) - failed) / Decimal(len(tests))
+    return (
+        progress.user_id,
+        progress.course_offering_id,
+        progress.content_item_id,
+        progress.completed_at,
+        "graded",
+        json.dumps({"results": results, "passed": len(tests) - failed, "failed": failed}),
+        score.quantize(Decimal("0.01")),
+        max_points,
+        "Clean, well-documented solution." if not failed else None,
+        f"/media/submissions/{progress.course_offering_id}/{progress.user_id}/"
+        f"{progress.content_item_id}.zip",
+    )
+
+
+def _certificate_code(university: str, offering: CourseOffering, user_id: int) -> str:
+    digest = hashlib.sha256(f"{offering.pk}:{user_id}".encode()).hexdigest()[:10].upper()
+    return f"{university}-{offering.starts_at.year}-{digest}"
+
+
+def assessments_seed(demo: "Demo") -> None:
+    """Quiz attempts and lab submissions behind completed items; grades and certificates for
+    completed enrollments."""
+    done = UserContentProgress.objects.filter(
+        completed_at__isnull=False,
+        content_item__content_type__in=("quiz", "engineering_lab"),
+        course_offering__course__in=demo.courses.values(),
+    ).select_related("content_item")
+    attempts: list[tuple] = []
+    submissions: list[tuple] = []
+    for progress in done.order_by("pk"):
+        if progress.content_item.content_type == "quiz":
+            attempts.extend(_quiz_attempts(demo, progress))
+        else:
+            submissions.append(_lab_submission(demo, progress))
+    # COPY keeps the historical started_at / submitted_at that auto_now_add would overwrite.
+    copy_rows(QuizAttempt._meta.db_table, QUIZ_ATTEMPT_COLUMNS, attempts)
+    copy_rows(LabSubmission._meta.db_table, LAB_SUBMISSION_COLUMNS, submissions)
+
+    grades, certificates = [], []
+    completed = CourseEnrollment.objects.filter(
+        status=COMPLETED, course_offering__course__in=demo.courses.values()
+    ).select_related("course_offering__course", "course_offering__university")
+    for enrollment in completed.order_by("pk"):
+        offering = enrollment.course_offering
+        score = Decimal(demo.rng.randint(7000, 9900)) / 100
+        grades.append(
+            CourseGrade(
+                user_id=enrollment.user_id,
+                course_offering=offering,
+                final_score=score,
+                letter_grade=_letter(score),
+                passed=True,
+                graded_at=enrollment.completed_at,
+            )
+        )
+        course = offering.course
+        certificates.append(
+            Certificate(
+                user_id=enrollment.user_id,
+                course_offering=offering,
+                certificate_code=_certificate_code(
+                    offering.university.short_code, offering, enrollment.user_id
+                ),
+                issued_at=enrollment.completed_at,
+                metadata_json={
+                    "course_code": course.code,
+                    "course_title": course.title,
+                    "term": offering.term_name,
+                    "credit_hours": str(course.credit_hours) if course.credit_hours else None,
+                    "final_score": str(score),
+                    "letter_grade": _letter(score),
+                    "issuer": offering.university.name,
+                },
+            )
+        )
+    CourseGrade.objects.bulk_create(grades)
+    Certificate.objects.bulk_create(certificates)
+
+
+def _post_tree(
+    thread: DiscussionThread,
+    replies: tuple,
+    *,
+    parent: DiscussionPost,
+    students: list[User],
+    staff: User,
+    at: datetime,
+    followers: set[int],
+) -> datetime:
+    for i, (author_kind, body, nested) in enumerate(replies):
+        author = staff if author_kind == "staff" else students[(i + 1) % len(students)]
+        at += timedelta(hours=3 + i)
+        post = DiscussionPost.objects.create(
+            thread=thread, parent_post=parent, user=author, body=body, created_at=at, updated_at=at
+        )
+        followers.add(author.pk)
+        if author_kind == "staff" and thread.answer_post_id is None:
+            thread.answer_post = post
+        at = _post_tree(
+            thread, nested, parent=post, students=students, staff=staff, at=at, followers=followers
+        )
+    return at
+
+
+def _threads(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
+    students = list(
+        User.objects.filter(
+            enrollments__course_offering=offering, enrollments__status=ACTIVE
+        ).order_by("pk")
+    )
+    staff = offering.instructors.order_by("pk").first()
+    if len(students) < 2 or staff is None:
+        return
+    lesson = (
+        Module.objects.filter(course_id=offering.course_id, module_type=ModuleType.LESSON)
+        .order_by("tree_id", "lft")
+        .first()
+    )
+    item = ContentItem.objects.filter(module__parent=lesson).order_by("module__lft").first()
+    for n, (title, opening, replies) in enumerate(THREADS[spec.language]):
+        author = students[n % len(students)]
+        at = offering.starts_at + timedelta(days=9 + 6 * n, hours=demo.rng.randint(0, 8))
+        thread = DiscussionThread.objects.create(
+            course_offering=offering,
+            module=lesson if n == 0 else None,
+            content_item=item if n == 0 else None,
+            created_by_user=author,
+            title=title,
+            created_at=at,
+        )
+        first = DiscussionPost.objects.create(
+            thread=thread, user=author, body=opening, created_at=at, updated_at=at
+        )
+        followers = {author.pk}
+        last = _post_tree(
+            thread,
+            replies,
+            parent=first,
+            students=students,
+            staff=staff,
+            at=at,
+            followers=followers,
+        )
+        thread.last_activity_at = last
+        thread.save(update_fields=["answer_post", "last_activity_at"])
+        ThreadFollower.objects.bulk_create(
+            [ThreadFollower(thread=thread, user_id=user_id) for user_id in sorted(followers)]
+        )
+
+
+def _reviews(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
+    completed = CourseEnrollment.objects.filter(
+        course_offering=offering, status=COMPLETED
+    ).select_related("user")
+    reviews = []
+    for enrollment in completed.order_by("pk"):
+        known = enrollment.user.email == KNOWN_STUDENT
+        if not known and demo.rng.random() < 0.35:
+            continue
+        rating = 5 if known else demo.rng.choices((5, 4, 3, 2), weights=(4, 4, 2, 1))[0]
+        texts = REVIEWS[spec.language][rating]
+        at = enrollment.completed_at + timedelta(days=1, hours=demo.rng.randint(0, 48))
+        reviews.append(
+            CourseReview(
+                user_id=enrollment.user_id,
+                course_offering=offering,
+                rating=rating,
+                review_text=texts[demo.rng.randrange(len(texts))],
+                display_name=demo.rng.choice(ReviewerName.values),
+                created_at=at,
+                updated_at=at,
+            )
+        )
+    CourseReview.objects.bulk_create(reviews)
+    critical = [r for r in reviews if r.rating <= 3]
+    staff = offering.instructors.order_by("pk").first()
+    if critical and staff is not None:
+        at = critical[0].created_at + timedelta(days=2)
+        ReviewReply.objects.create(
+            review=critical[0],
+            user=staff,
+            body=REVIEW_REPLY[spec.language],
+            created_at=at,
+            updated_at=at,
+        )
+
+
+def community_seed(demo: "Demo") -> None:
+    """Discussions in the running offerings, reviews of the finished ones."""
+    for spec in COURSES:
+        runs = demo.offerings[spec.code]
+        if CURRENT in runs:
+            _threads(demo, spec, runs[CURRENT])
+        if PAST in runs:
+            _reviews(demo, spec, runs[PAST])
+    # auto_now stamped these rows with today; they were last changed when they were written.
+    offerings = [o for runs in demo.offerings.values() for o in runs.values()]
+    DiscussionPost.objects.filter(thread__course_offering__in=offerings).update(
+        updated_at=F("created_at")
+    )
+    CourseReview.objects.filter(course_offering__in=offerings).update(updated_at=F("created_at"))
+    ReviewReply.objects.filter(review__course_offering__in=offerings).update(
+        updated_at=F("created_at")
+    )
