@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CourseOffering
 from content.models import ContentItem
-from lms.db import TimestampedModel, created_at_field
+from lms.db import TimestampedModel, created_at_field, enum_check, updated_at_field
 from syllabus.models import Module
 
 USER = settings.AUTH_USER_MODEL
@@ -19,12 +22,26 @@ class DiscussionThread(models.Model):
     title = models.CharField(max_length=255, null=True, blank=True)
     created_at = created_at_field()
     is_locked = models.BooleanField(default=False, db_default=False)
+    is_pinned = models.BooleanField(default=False, db_default=False)
+    answer_post = models.ForeignKey(
+        "DiscussionPost",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The reply staff marked as the answer."),
+    )
+    last_activity_at = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:
         db_table = "discussion_threads"
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["course_offering"], name="ix_discussion_threads_course_offering"),
+            models.Index(
+                fields=["course_offering", "-is_pinned", "-last_activity_at"],
+                name="ix_discussion_threads_forum",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -41,14 +58,187 @@ class DiscussionPost(TimestampedModel):
     user = models.ForeignKey(USER, on_delete=models.CASCADE)
     body = models.TextField()
     is_deleted = models.BooleanField(default=False, db_default=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by_user = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         db_table = "discussion_posts"
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["thread"], name="ix_discussion_posts_thread_id")]
+        indexes = [
+            models.Index(fields=["thread"], name="ix_discussion_posts_thread_id"),
+            # The posting throttle counts a user's recent posts.
+            models.Index(fields=["user", "created_at"], name="ix_discussion_posts_user_created"),
+        ]
 
     def __str__(self) -> str:
         return f"post {self.pk} in thread {self.thread_id}"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Harassment or abusive language")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    CHEATING = "cheating", _("Shares graded answers")
+    OTHER = "other", _("Something else")
+
+
+class PostReport(models.Model):
+    """A reader's report of a post for moderators; one per reader and post."""
+
+    post = models.ForeignKey(DiscussionPost, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="post_reports")
+    reason = models.CharField(max_length=32, choices=ReportReason.choices)
+    details = models.TextField(blank=True, default="", db_default="")
+    created_at = created_at_field()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by_user = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "discussion_post_reports"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"], name="ux_discussion_post_reports_post_reporter"
+            ),
+            enum_check("reason", ReportReason, "discussion_post_reports_reason_valid"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="ix_discussion_post_reports_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report of post {self.post_id} by {self.reporter_id} ({self.reason})"
+
+
+class ThreadFollower(models.Model):
+    """Who gets told about new posts in a thread. Starting or posting in a thread follows it."""
+
+    thread = models.ForeignKey(DiscussionThread, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="followed_threads")
+    created_at = created_at_field()
+
+    class Meta:
+        db_table = "discussion_thread_followers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "user"], name="ux_discussion_thread_followers_thread_user"
+            ),
+        ]
+        indexes = [models.Index(fields=["user"], name="ix_discussion_thread_followers_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows thread {self.thread_id}"
+
+
+class NotificationMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("An email for every reply")
+    DAILY_DIGEST = "daily_digest", _("One daily digest email")
+    OFF = "off", _("No emails")
+
+
+class DiscussionNotificationSetting(models.Model):
+    """How a user wants to hear about replies; no row means the default, immediate."""
+
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, related_name="discussion_notification_setting"
+    )
+    mode = models.CharField(
+        max_length=16,
+        choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
+        db_default=NotificationMode.IMMEDIATE,
+    )
+    updated_at = updated_at_field()
+
+    class Meta:
+        db_table = "discussion_notification_settings"
+        constraints = [
+            enum_check("mode", NotificationMode, "discussion_notification_settings_mode_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.mode}"
+
+
+class DiscussionDigest(models.Model):
+    """The daily digest sent to one user on one day; its uniqueness makes the digest idempotent."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="discussion_digests")
+    day = models.DateField()
+    sent_at = created_at_field()
+    post_count = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "discussion_digests"
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="ux_discussion_digests_user_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"digest for {self.user_id} on {self.day}"
+
+
+class DeliveryChannel(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate email")
+    DIGEST = "digest", _("Daily digest")
+
+
+class NotificationDelivery(models.Model):
+    """That `user` was (or, for a digest still pending, will be) told about `post`.
+
+    Unique on (post, user): a reply notification task that runs twice finds the row and sends
+    nothing the second time. Digest rows wait with `sent_at` empty until the daily digest.
+    """
+
+    post = models.ForeignKey(
+        DiscussionPost, on_delete=models.CASCADE, related_name="notification_deliveries"
+    )
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=16, choices=DeliveryChannel.choices)
+    created_at = created_at_field()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        DiscussionDigest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+
+    class Meta:
+        db_table = "discussion_notification_deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"], name="ux_discussion_notification_deliveries_post_user"
+            ),
+            enum_check("channel", DeliveryChannel, "discussion_notification_deliveries_channel"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(channel="digest", sent_at__isnull=True),
+                name="ix_discussion_deliveries_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} to {self.user_id} ({self.channel})"
+
+
+class ReviewerName(models.TextChoices):
+    FULL_NAME = "full_name", _("My full name")
+    FIRST_NAME_INITIAL = "first_name_initial", _("My first name and initial")
+    ANONYMOUS = "anonymous", _("Anonymous")
 
 
 class CourseReview(TimestampedModel):
@@ -58,6 +248,19 @@ class CourseReview(TimestampedModel):
     )
     rating = models.IntegerField()
     review_text = models.TextField(null=True, blank=True)
+    display_name = models.CharField(
+        max_length=32,
+        choices=ReviewerName.choices,
+        default=ReviewerName.FULL_NAME,
+        db_default=ReviewerName.FULL_NAME,
+        help_text=_("How the reviewer's name is shown."),
+    )
+    is_hidden = models.BooleanField(default=False, db_default=False)
+    hidden_reason = models.TextField(blank=True, default="", db_default="")
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by_user = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         db_table = "course_reviews"
@@ -69,6 +272,7 @@ class CourseReview(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5), name="course_reviews_rating_check"
             ),
+            enum_check("display_name", ReviewerName, "course_reviews_display_name_valid"),
         ]
         indexes = [
             models.Index(fields=["course_offering"], name="ix_course_reviews_course_offering"),
@@ -76,3 +280,17 @@ class CourseReview(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 by {self.user_id}"
+
+
+class ReviewReply(TimestampedModel):
+    """The one reply the offering's staff may give to a review."""
+
+    review = models.OneToOneField(CourseReview, on_delete=models.CASCADE, related_name="reply")
+    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        db_table = "course_review_replies"
+
+    def __str__(self) -> str:
+        return f"reply to review {self.review_id}"

@@ -1,0 +1,686 @@
+"""Reads for discussions and reviews.
+
+Who may read an offering's discussions: students with an active or completed enrollment and the
+offering's staff (its instructors and TAs, and the university, department and platform admins
+over it). Everyone else gets the same 404 as for an offering that does not exist.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from catalog.models import (
+    Course,
+    CourseEnrollment,
+    CourseOffering,
+    CourseOfferingInstructor,
+    EnrollmentStatus,
+)
+from community.models import (
+    CourseReview,
+    DiscussionNotificationSetting,
+    DiscussionPost,
+    DiscussionThread,
+    NotificationMode,
+    PostReport,
+    ReviewerName,
+    ThreadFollower,
+)
+from content.models import ContentItem
+from syllabus.models import ModuleType
+from syllabus.selectors import outline_rows
+from tenancy.models import Role, User, UserUniversityRole
+
+READING_STATUSES = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED})
+# Replies are indented up to this level; deeper ones are shown at it, saying whom they answer.
+MAX_REPLY_LEVEL = 4
+THREADS_PER_PAGE = 20
+REVIEWS_PER_PAGE = 20
+
+
+# Access ------------------------------------------------------------------------------------
+
+
+def administers(user: User, *, university_id: int, department_id: int | None) -> bool:
+    """Whether `user` is an admin over a course of `university_id` and `department_id`."""
+    if user.is_superuser:
+        return True
+    for role_university_id, role, role_department_id in user.role_rows:
+        if role == Role.PLATFORM_ADMIN:
+            return True
+        if role_university_id != university_id:
+            continue
+        if role == Role.UNIVERSITY_ADMIN:
+            return True
+        if (
+            role == Role.DEPARTMENT_ADMIN
+            and role_department_id is not None
+            and role_department_id == department_id
+        ):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class DiscussionAccess:
+    offering: CourseOffering
+    user: User
+    is_staff: bool
+
+
+def discussion_access(*, user: User | AnonymousUser, offering_id: int) -> DiscussionAccess:
+    """The offering's discussions as `user` may use them, in one query (two for admins).
+
+    Raises Http404 alike for a missing offering and for one the user may not read.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such offering.")
+    offering = (
+        CourseOffering.objects.select_related("course")
+        .annotate(
+            enrollment_status=Subquery(
+                CourseEnrollment.objects.filter(
+                    course_offering=OuterRef("pk"), user_id=user.pk
+                ).values("status")[:1]
+            ),
+            is_instructor=Exists(
+                CourseOfferingInstructor.objects.filter(
+                    course_offering=OuterRef("pk"), user_id=user.pk
+                )
+            ),
+        )
+        .filter(pk=offering_id)
+        .first()
+    )
+    if offering is None:
+        raise Http404("No such offering.")
+    is_staff = offering.is_instructor or administers(
+        user, university_id=offering.university_id, department_id=offering.course.department_id
+    )
+    if not is_staff and offering.enrollment_status not in READING_STATUSES:
+        raise Http404("No such offering.")
+    return DiscussionAccess(offering=offering, user=user, is_staff=is_staff)
+
+
+def staff_offerings_q(user: User, *, prefix: str) -> Q:
+    """A filter on rows that reach an offering through `prefix` (such as
+    "post__thread__course_offering"): the offerings `user` is staff of."""
+    if user.is_superuser or any(role == Role.PLATFORM_ADMIN for _, role, _ in user.role_rows):
+        return Q()
+    taught = CourseOfferingInstructor.objects.filter(user_id=user.pk).values("course_offering_id")
+    condition = Q(**{f"{prefix}__in": taught})
+    for university_id, role, department_id in user.role_rows:
+        if role == Role.UNIVERSITY_ADMIN:
+            condition |= Q(**{f"{prefix}__university_id": university_id})
+        elif role == Role.DEPARTMENT_ADMIN and department_id is not None:
+            condition |= Q(
+                **{
+                    f"{prefix}__university_id": university_id,
+                    f"{prefix}__course__department_id": department_id,
+                }
+            )
+    return condition
+
+
+def moderated_reports(*, user: User) -> QuerySet[PostReport]:
+    """The post reports of the offerings `user` moderates, open ones first, newest first."""
+    return (
+        PostReport.objects.filter(staff_offerings_q(user, prefix="post__thread__course_offering"))
+        .select_related("post__thread__course_offering__course", "post__user", "reporter")
+        .order_by(F("resolved_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def readers_among(*, offering: CourseOffering, user_ids: set[int]) -> set[int]:
+    """Those of `user_ids` who may still read the offering's discussions, in five queries."""
+    if not user_ids:
+        return set()
+    readers = set(
+        CourseEnrollment.objects.filter(
+            course_offering=offering, user_id__in=user_ids, status__in=READING_STATUSES
+        ).values_list("user_id", flat=True)
+    )
+    readers |= set(
+        CourseOfferingInstructor.objects.filter(
+            course_offering=offering, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+    department_id = (
+        Course.objects.filter(pk=offering.course_id).values_list("department_id", flat=True).get()
+    )
+    admin_roles = Q(role=Role.PLATFORM_ADMIN) | Q(
+        university_id=offering.university_id, role=Role.UNIVERSITY_ADMIN
+    )
+    if department_id is not None:
+        admin_roles |= Q(
+            university_id=offering.university_id,
+            role=Role.DEPARTMENT_ADMIN,
+            department_id=department_id,
+        )
+    readers |= set(
+        UserUniversityRole.objects.filter(admin_roles, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    readers |= set(
+        User.objects.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True)
+    )
+    return readers
+
+
+# The forum ---------------------------------------------------------------------------------
+
+
+class ForumFilter:
+    ALL = "all"
+    MODULE = "module"
+    UNANSWERED = "unanswered"
+    MINE = "mine"
+    CHOICES = (ALL, MODULE, UNANSWERED, MINE)
+
+
+@dataclass(frozen=True)
+class ModuleChoice:
+    id: int
+    title: str
+    depth: int
+    is_root: bool = False
+
+    @property
+    def indented_title(self) -> str:
+        return f"{'— ' * max(self.depth - 1, 0)}{self.title}"
+
+
+@dataclass(frozen=True)
+class ForumPage:
+    page: Page
+    filter: str
+    module: ModuleChoice | None
+    modules: list[ModuleChoice]
+
+    @property
+    def module_choices(self) -> list[ModuleChoice]:
+        return [m for m in self.modules if not m.is_root]
+
+
+def _threads_with_summary(queryset: QuerySet[DiscussionThread]) -> QuerySet[DiscussionThread]:
+    return (
+        queryset.select_related("created_by_user")
+        .annotate(
+            reply_count=Count(
+                "posts", filter=Q(posts__parent_post__isnull=False, posts__is_deleted=False)
+            ),
+            module_title=F("module__title"),
+            item_title=F("content_item__title"),
+        )
+        .order_by("-is_pinned", "-last_activity_at", "-pk")
+    )
+
+
+def offering_modules(*, access: DiscussionAccess) -> list[ModuleChoice]:
+    """The modules a reader may see, in outline order, the course root included."""
+    rows = outline_rows(course_id=access.offering.course_id, published_only=not access.is_staff)
+    return [
+        ModuleChoice(
+            id=row["id"],
+            title=row["title"],
+            depth=row["depth"],
+            is_root=row["module_type"] == ModuleType.COURSE_ROOT,
+        )
+        for row in rows
+    ]
+
+
+def _subtree_ids(modules: list[ModuleChoice], module_id: int) -> list[int]:
+    """`module_id` and its descendants: the rows after it in outline order that are deeper."""
+    ids: list[int] = []
+    depth = None
+    for module in modules:
+        if depth is None:
+            if module.id == module_id:
+                depth = module.depth
+                ids.append(module.id)
+        elif module.depth > depth:
+            ids.append(module.id)
+        else:
+            break
+    return ids
+
+
+def forum_page(
+    *, access: DiscussionAccess, filter_name: str, module_id: int | None, page_number: str | None
+) -> ForumPage:
+    """One page of the offering's threads, pinned first, then by latest activity."""
+    modules = offering_modules(access=access)
+    threads = DiscussionThread.objects.filter(course_offering=access.offering)
+    module = None
+    if filter_name not in ForumFilter.CHOICES:
+        filter_name = ForumFilter.ALL
+    if filter_name == ForumFilter.MODULE:
+        module = next((m for m in modules if m.id == module_id and not m.is_root), None)
+        if module is None:
+            filter_name = ForumFilter.ALL
+        else:
+            threads = threads.filter(module_id__in=_subtree_ids(modules, module.id))
+    elif filter_name == ForumFilter.UNANSWERED:
+        threads = threads.filter(answer_post__isnull=True)
+    elif filter_name == ForumFilter.MINE:
+        posted = DiscussionPost.objects.filter(thread=OuterRef("pk"), user_id=access.user.pk)
+        threads = threads.filter(Q(created_by_user_id=access.user.pk) | Exists(posted))
+    paginator = Paginator(_threads_with_summary(threads), THREADS_PER_PAGE)
+    return ForumPage(
+        page=paginator.get_page(page_number), filter=filter_name, module=module, modules=modules
+    )
+
+
+@dataclass(frozen=True)
+class ItemDiscussion:
+    """The threads about one content item, for the include on the item's page."""
+
+    offering_id: int
+    item_id: int
+    threads: list[DiscussionThread]
+
+
+def item_discussion(*, offering_id: int, item_id: int) -> ItemDiscussion:
+    """Threads attached to content item `item_id` in the offering, in one query.
+
+    The caller has already checked that the user may learn in the offering (the course player
+    and the discussions admit the same people).
+    """
+    threads = _threads_with_summary(
+        DiscussionThread.objects.filter(course_offering_id=offering_id, content_item_id=item_id)
+    )
+    return ItemDiscussion(offering_id=offering_id, item_id=item_id, threads=list(threads))
+
+
+def attachable_item(*, access: DiscussionAccess, item_id: int) -> ContentItem:
+    """A content item of the offering's course a thread may be attached to, or 404."""
+    items = ContentItem.objects.non_polymorphic().filter(
+        pk=item_id, course_id=access.offering.course_id
+    )
+    if not access.is_staff:
+        items = items.filter(is_active=True)
+    item = items.only("pk", "title", "module_id").first()
+    if item is None or not any(m.id == item.module_id for m in offering_modules(access=access)):
+        raise Http404("No such item.")
+    return item
+
+
+# A thread ----------------------------------------------------------------------------------
+
+
+def edit_window() -> timedelta:
+    return timedelta(minutes=settings.COMMUNITY_EDIT_WINDOW_MINUTES)
+
+
+def may_edit(*, user: User, post: DiscussionPost, thread: DiscussionThread) -> bool:
+    """Authors edit their own live posts for a while after writing them, in open threads."""
+    return (
+        post.user_id == user.pk
+        and not post.is_deleted
+        and not thread.is_locked
+        and timezone.now() - post.created_at <= edit_window()
+    )
+
+
+@dataclass(frozen=True)
+class PostNode:
+    """A post as the thread page shows it, with what the reader may do with it.
+
+    `level` is the indentation (0 for the opening post, 1 for a direct reply, at most
+    MAX_REPLY_LEVEL); `in_reply_to` names the parent's author when the reply sits deeper than
+    it is shown. `opens` says a nested list of replies follows; `closes` counts the nested
+    lists that end after it.
+    """
+
+    post: DiscussionPost
+    level: int
+    in_reply_to: str | None = None
+    opens: bool = False
+    closes: range = field(default_factory=lambda: range(0))
+    can_edit: bool = False
+    can_delete: bool = False
+    can_report: bool = False
+    is_answer: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    thread: DiscussionThread
+    opening: PostNode | None
+    nodes: list[PostNode]
+    reply_count: int
+
+
+def thread_for_reader(*, access: DiscussionAccess, thread_id: int) -> DiscussionThread:
+    """A thread of the offering, with what its page shows about it, in one query; else 404."""
+    thread = (
+        DiscussionThread.objects.filter(pk=thread_id, course_offering=access.offering)
+        .select_related("created_by_user")
+        .annotate(
+            module_title=F("module__title"),
+            item_title=F("content_item__title"),
+            is_following=Exists(
+                ThreadFollower.objects.filter(thread=OuterRef("pk"), user_id=access.user.pk)
+            ),
+        )
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such thread.")
+    return thread
+
+
+def post_for_reader(*, access: DiscussionAccess, thread_id: int, post_id: int) -> DiscussionPost:
+    """A post of a thread of the offering, with its thread, or 404."""
+    post = (
+        DiscussionPost.objects.select_related("thread", "user")
+        .filter(pk=post_id, thread_id=thread_id, thread__course_offering=access.offering)
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def opening_post_id(posts: list[DiscussionPost]) -> int | None:
+    """The thread's opening post: its first post without a parent."""
+    return min((p.pk for p in posts if p.parent_post_id is None), default=None)
+
+
+def _tree(posts: list[DiscussionPost], opening_id: int | None) -> list[tuple]:
+    """Replies in reading order as (post, level, in_reply_to): depth first, oldest first."""
+    by_id = {p.pk: p for p in posts}
+    children: dict[int | None, list[DiscussionPost]] = defaultdict(list)
+    for post in posts:
+        if post.pk == opening_id:
+            continue
+        parent_id = post.parent_post_id
+        if parent_id == opening_id or parent_id not in by_id:
+            parent_id = None
+        children[parent_id].append(post)
+    flat: list[tuple[DiscussionPost, int, str | None]] = []
+    stack = [(post, 1) for post in reversed(children[None])]
+    while stack:
+        post, depth = stack.pop()
+        in_reply_to = None
+        if depth > MAX_REPLY_LEVEL:
+            in_reply_to = by_id[post.parent_post_id].user.full_name
+        flat.append((post, min(depth, MAX_REPLY_LEVEL), in_reply_to))
+        stack.extend((child, depth + 1) for child in reversed(children[post.pk]))
+    return flat
+
+
+def thread_page(*, access: DiscussionAccess, thread_id: int) -> ThreadPage:
+    """A thread and all its posts as a tree, in two queries whatever the number of posts."""
+    thread = thread_for_reader(access=access, thread_id=thread_id)
+    open_reports = (
+        PostReport.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True)
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    posts = list(
+        DiscussionPost.objects.filter(thread=thread)
+        .select_related("user")
+        .annotate(
+            reported_by_me=Exists(
+                PostReport.objects.filter(post=OuterRef("pk"), reporter_id=access.user.pk)
+            ),
+            open_report_count=Coalesce(Subquery(open_reports, output_field=IntegerField()), 0),
+            author_teaches=Exists(
+                CourseOfferingInstructor.objects.filter(
+                    course_offering_id=access.offering.pk, user_id=OuterRef("user_id")
+                )
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+    user = access.user
+
+    def node(post: DiscussionPost, level: int, **kwargs) -> PostNode:
+        live = not post.is_deleted
+        return PostNode(
+            post,
+            level,
+            can_edit=may_edit(user=user, post=post, thread=thread),
+            can_delete=live and (access.is_staff or post.user_id == user.pk),
+            can_report=live and post.user_id != user.pk and not post.reported_by_me,
+            is_answer=post.pk == thread.answer_post_id,
+            **kwargs,
+        )
+
+    opening_id = opening_post_id(posts)
+    opening = next((node(p, 0) for p in posts if p.pk == opening_id), None)
+    flat = _tree(posts, opening_id)
+    nodes = []
+    for index, (post, level, in_reply_to) in enumerate(flat):
+        next_level = flat[index + 1][1] if index + 1 < len(flat) else 1
+        opens = next_level > level
+        closes = range(0) if opens else range(level - next_level)
+        nodes.append(node(post, level, in_reply_to=in_reply_to, opens=opens, closes=closes))
+    reply_count = sum(1 for n in nodes if not n.post.is_deleted)
+    return ThreadPage(thread=thread, opening=opening, nodes=nodes, reply_count=reply_count)
+
+
+def notification_mode(*, user: User) -> str:
+    mode = (
+        DiscussionNotificationSetting.objects.filter(user=user)
+        .values_list("mode", flat=True)
+        .first()
+    )
+    return mode or NotificationMode.IMMEDIATE
+
+
+# Reviews -----------------------------------------------------------------------------------
+
+
+class RatingSummary(NamedTuple):
+    average: Decimal | None
+    count: int
+
+
+@dataclass(frozen=True)
+class CourseRatingSummary:
+    average: Decimal | None
+    count: int
+    # (stars, count, percent of all ratings), 5 stars first.
+    distribution: list[tuple[int, int, int]]
+
+
+def _average(value: Decimal | float | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _visible_reviews() -> QuerySet[CourseReview]:
+    return CourseReview.objects.filter(is_hidden=False)
+
+
+def course_rating_summaries(*, course_ids: list[int]) -> dict[int, RatingSummary]:
+    """Average rating (two decimals) and number of ratings across all offerings of each course,
+    hidden reviews left out, in one query. Courses without ratings get (None, 0)."""
+    summaries = {course_id: RatingSummary(None, 0) for course_id in course_ids}
+    rows = (
+        _visible_reviews()
+        .filter(course_offering__course_id__in=course_ids)
+        .values("course_offering__course_id")
+        .annotate(average=Avg("rating"), count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        summaries[row["course_offering__course_id"]] = RatingSummary(
+            _average(row["average"]), row["count"]
+        )
+    return summaries
+
+
+def course_rating_summary(*, course_id: int) -> CourseRatingSummary:
+    """The rating summary of one course with the number of ratings per star, in one query."""
+    stars = range(5, 0, -1)
+    row = (
+        _visible_reviews()
+        .filter(course_offering__course_id=course_id)
+        .aggregate(
+            average=Avg("rating"),
+            count=Count("pk"),
+            **{f"stars_{n}": Count("pk", filter=Q(rating=n)) for n in stars},
+        )
+    )
+    count = row["count"]
+    distribution = [
+        (n, row[f"stars_{n}"], round(100 * row[f"stars_{n}"] / count) if count else 0)
+        for n in stars
+    ]
+    return CourseRatingSummary(_average(row["average"]), count, distribution)
+
+
+def reviewer_name(review: CourseReview) -> str:
+    """The reviewer's name as they chose to show it."""
+    if review.display_name == ReviewerName.ANONYMOUS:
+        return gettext("Anonymous student")
+    full_name = review.user.full_name.strip()
+    if review.display_name == ReviewerName.FIRST_NAME_INITIAL:
+        first, *rest = full_name.split() or [""]
+        return f"{first} {rest[-1][0]}." if rest else first
+    return full_name
+
+
+@dataclass(frozen=True)
+class ReviewsAccess:
+    """What `user` may do with the reviews of `course`.
+
+    `eligible` holds the user's active or completed enrollments in the course's offerings (each
+    may carry one review); `staff_offering_ids` the offerings whose reviews they moderate.
+    """
+
+    course: Course
+    user: User | AnonymousUser
+    eligible: list[CourseEnrollment]
+    own_reviews: dict[int, CourseReview]
+    staff_offering_ids: frozenset[int]
+
+    @property
+    def may_review(self) -> bool:
+        return bool(self.eligible)
+
+
+def reviews_access(*, user: User | AnonymousUser, course_id: int) -> ReviewsAccess:
+    """The course's reviews as `user` may see them; 404 for a missing course and for a draft the
+    user has nothing to do with."""
+    course = Course.objects.select_related("university").filter(pk=course_id).first()
+    if course is None:
+        raise Http404("No such course.")
+    eligible: list[CourseEnrollment] = []
+    own: dict[int, CourseReview] = {}
+    staff_ids: frozenset[int] = frozenset()
+    if user.is_authenticated:
+        if administers(
+            user, university_id=course.university_id, department_id=course.department_id
+        ):
+            staff_ids = frozenset(course.offerings.values_list("pk", flat=True))
+        else:
+            staff_ids = frozenset(
+                CourseOfferingInstructor.objects.filter(
+                    user_id=user.pk, course_offering__course_id=course.pk
+                ).values_list("course_offering_id", flat=True)
+            )
+        eligible = list(
+            CourseEnrollment.objects.filter(
+                user_id=user.pk, course_offering__course_id=course.pk, status__in=READING_STATUSES
+            )
+            .select_related("course_offering")
+            .order_by("-course_offering__starts_at", "pk")
+        )
+        if eligible:
+            own = {
+                review.course_offering_id: review
+                for review in CourseReview.objects.filter(
+                    user_id=user.pk, course_offering__course_id=course.pk
+                )
+            }
+    if not course.is_published and not staff_ids and not eligible:
+        raise Http404("No such course.")
+    return ReviewsAccess(
+        course=course, user=user, eligible=eligible, own_reviews=own, staff_offering_ids=staff_ids
+    )
+
+
+def course_reviews(*, access: ReviewsAccess) -> QuerySet[CourseReview]:
+    """The course's reviews newest first: the visible ones, plus the hidden ones the user wrote
+    or moderates."""
+    shown = Q(is_hidden=False)
+    if access.user.is_authenticated:
+        shown |= Q(user_id=access.user.pk) | Q(course_offering_id__in=access.staff_offering_ids)
+    return (
+        CourseReview.objects.filter(shown, course_offering__course_id=access.course.pk)
+        .select_related("user", "course_offering", "reply", "reply__user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reviews_page(*, access: ReviewsAccess, page_number: str | None) -> Page:
+    page = Paginator(course_reviews(access=access), REVIEWS_PER_PAGE).get_page(page_number)
+    for review in page.object_list:
+        review.shown_name = reviewer_name(review)
+    return page
+
+
+@dataclass(frozen=True)
+class ReviewSlot:
+    """One review the user may write or rewrite: for each eligible enrollment, its review."""
+
+    enrollment: CourseEnrollment
+    review: CourseReview | None
+
+
+@dataclass(frozen=True)
+class ReviewsPanel:
+    """Everything the reviews include shows: the summary, a page of reviews, and the forms."""
+
+    access: ReviewsAccess
+    summary: CourseRatingSummary
+    page: Page
+    slots: list[ReviewSlot]
+
+    @property
+    def course(self) -> Course:
+        return self.access.course
+
+
+def reviews_panel(
+    *, user: User | AnonymousUser, course_id: int, page_number: str | None = None
+) -> ReviewsPanel:
+    """The reviews of a course for its page, in a constant number of queries (404 as
+    `reviews_access`)."""
+    access = reviews_access(user=user, course_id=course_id)
+    return ReviewsPanel(
+        access=access,
+        summary=course_rating_summary(course_id=access.course.pk),
+        page=reviews_page(access=access, page_number=page_number),
+        slots=[
+            ReviewSlot(enrollment, access.own_reviews.get(enrollment.course_offering_id))
+            for enrollment in access.eligible
+        ],
+    )
+
+
+def review_for_moderation(*, access: ReviewsAccess, review_id: int) -> CourseReview:
+    """A review of the course that `access.user` may see; 404 otherwise."""
+    review = course_reviews(access=access).filter(pk=review_id).first()
+    if review is None:
+        raise Http404("No such review.")
+    return review
