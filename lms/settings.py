@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,6 +148,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "discussion-digest": {
+        "task": "community.tasks.discussion_digest_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
+
+# Discussions: how long authors may edit a post, how many posts a user may write per minute.
+COMMUNITY_EDIT_WINDOW_MINUTES = env.int("COMMUNITY_EDIT_WINDOW_MINUTES", default=30)
+COMMUNITY_POSTS_PER_MINUTE = env.int("COMMUNITY_POSTS_PER_MINUTE", default=5)
+COMMUNITY_POST_MAX_LENGTH = 20_000
+# The address links in emails point to.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,13 @@
 """Each page module declares its own `routes`; this joins them under the `portal` namespace."""
 
-from portal.views import catalog, learning, player
+from portal.views import catalog, community, enrollment, learning, player
 
 app_name = "portal"
 
-urlpatterns = [*catalog.routes, *learning.routes, *player.routes]
+urlpatterns = [
+    *catalog.routes,
+    *enrollment.routes,
+    *learning.routes,
+    *player.routes,
+    *community.routes,
+]

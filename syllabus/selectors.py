@@ -1,6 +1,17 @@
+from dataclasses import dataclass
 from typing import TypedDict
 
-from syllabus.models import Module
+from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+
+from catalog.models import (
+    CourseEnrollment,
+    CourseOffering,
+    CourseOfferingInstructor,
+    EnrollmentStatus,
+)
+from tenancy.models import Role, User
 
 
 class OutlineRow(TypedDict):
@@ -17,23 +28,21 @@ def outline_rows(*, course_id: int, published_only: bool) -> list[OutlineRow]:
     """The course's module tree as plain rows in outline (pre-)order, in one query.
 
     With `published_only`, a module is kept only when it and every ancestor are published, so
-    unpublishing a unit hides its whole subtree.
+    unpublishing a unit hides its whole subtree. Plain SQL rather than the ORM: the player
+    reads courses of thousands of modules through it.
     """
-    rows = (
-        Module.objects.filter(course_id=course_id)
-        .order_by("tree_id", "lft")
-        .values_list(
-            "id",
-            "parent_id",
-            "title",
-            "module_type",
-            "depth",
-            "sequence_index",
-            "is_published",
-            "tree_id",
-            "rght",
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id, parent_module_id, title, module_type, depth, sequence_index,
+                   is_published, tree_id, rght
+            FROM modules
+            WHERE course_id = %s
+            ORDER BY tree_id, lft
+            """,
+            [course_id],
         )
-    )
+        rows = cursor.fetchall()
     result: list[OutlineRow] = []
     hidden: tuple[int, int] | None = None  # (tree_id, rght) of the subtree being skipped
     for id_, parent_id, title, module_type, depth, seq, published, tree_id, rght in rows:
@@ -54,3 +63,87 @@ def outline_rows(*, course_id: int, published_only: bool) -> list[OutlineRow]:
             )
         )
     return result
+
+
+LEARNING_STATUSES = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED})
+
+
+@dataclass(frozen=True)
+class LearningAccess:
+    """What a user may do in the player of one offering.
+
+    Students with an active or completed enrollment learn and have their progress recorded;
+    the offering's staff see everything (unpublished modules and inactive items included) and
+    record nothing.
+    """
+
+    offering: CourseOffering
+    enrollment_status: str | None
+    is_staff: bool
+
+    @property
+    def may_learn(self) -> bool:
+        return self.is_staff or self.enrollment_status in LEARNING_STATUSES
+
+    @property
+    def records_progress(self) -> bool:
+        return not self.is_staff and self.enrollment_status in LEARNING_STATUSES
+
+    @property
+    def sees_hidden(self) -> bool:
+        return self.is_staff
+
+
+def _administers(user: User, offering: CourseOffering) -> bool:
+    if user.is_superuser:
+        return True
+    department_id = offering.course.department_id
+    for university_id, role, role_department_id in user.role_rows:
+        if role == Role.PLATFORM_ADMIN:
+            return True
+        if university_id != offering.university_id:
+            continue
+        if role == Role.UNIVERSITY_ADMIN:
+            return True
+        if (
+            role == Role.DEPARTMENT_ADMIN
+            and role_department_id is not None
+            and role_department_id == department_id
+        ):
+            return True
+    return False
+
+
+def offering_for_learner(*, user: User, offering_id: int) -> LearningAccess:
+    """The offering `offering_id` as `user` may see it in the player, in one query.
+
+    Raises Http404 alike when the offering does not exist and when its course is unpublished and
+    the user has nothing to do with it, so ids do not reveal drafts. A published course's
+    offering comes back with `may_learn` False for outsiders; the caller sends them to the
+    course page.
+    """
+    offering = (
+        CourseOffering.objects.select_related("course", "university")
+        .annotate(
+            enrollment_status=Subquery(
+                CourseEnrollment.objects.filter(
+                    course_offering=OuterRef("pk"), user_id=user.pk
+                ).values("status")[:1]
+            ),
+            is_instructor=Exists(
+                CourseOfferingInstructor.objects.filter(
+                    course_offering=OuterRef("pk"), user_id=user.pk
+                )
+            ),
+        )
+        .filter(pk=offering_id)
+        .first()
+    )
+    if offering is None:
+        raise Http404("No such offering.")
+    is_staff = offering.is_instructor or _administers(user, offering)
+    status = offering.enrollment_status
+    access = LearningAccess(offering=offering, enrollment_status=status, is_staff=is_staff)
+    if not access.may_learn and not offering.course.is_published and status is None:
+        raise Http404("No such offering.")
+    return access

@@ -1,15 +1,118 @@
+"""The catalog (browse, filter, search) and the course page."""
+
+from dataclasses import dataclass, field
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.http import require_GET
 
-from catalog.models import Course
+from catalog.forms import CatalogFilterForm
+from catalog.selectors import (
+    LEARNING_STATUSES,
+    catalog_options,
+    catalog_page,
+    course_page,
+    language_name,
+)
+from syllabus.models import ModuleType
+from syllabus.selectors import OutlineRow, outline_rows
+
+# The course page lists the syllabus three levels deep (units, chapters, lessons), or two when
+# three would make more than OUTLINE_MAX_ENTRIES lines; deeper modules are counted, not listed,
+# so a course of thousands of modules still gives a page one can read (and render quickly).
+OUTLINE_LEVELS = 3
+OUTLINE_MAX_ENTRIES = 150
+# Up to this many listed entries the units start unfolded.
+OUTLINE_OPEN_UP_TO = 60
 
 
+@dataclass
+class OutlineEntry:
+    title: str
+    module_type: str
+    children: list["OutlineEntry"] = field(default_factory=list)
+    more: int = 0  # published modules below it that are not listed
+
+
+def course_outline(rows: list[OutlineRow]) -> tuple[list[OutlineEntry], int]:
+    """The outline rows (pre-order) as nested entries below the course root, and how many
+    entries that makes. A course without a root has its top modules as units."""
+    top: list[OutlineEntry] = []
+    entries: dict[int, OutlineEntry] = {}
+    counted_by: dict[int, OutlineEntry | None] = {}
+    deepest: list[OutlineEntry] = []
+    for row in rows:
+        if row["module_type"] == ModuleType.COURSE_ROOT:
+            continue
+        parent_id = row["parent_id"]
+        if row["depth"] <= OUTLINE_LEVELS:
+            entry = entries[row["id"]] = OutlineEntry(row["title"], row["module_type"])
+            parent = entries.get(parent_id)
+            (parent.children if parent else top).append(entry)
+            if row["depth"] == OUTLINE_LEVELS:
+                deepest.append(entry)
+            continue
+        owner = counted_by[row["id"]] = entries.get(parent_id) or counted_by.get(parent_id)
+        if owner is not None:
+            owner.more += 1
+    listed = len(entries)
+    if listed > OUTLINE_MAX_ENTRIES and deepest:
+        for parent in _parents(top, OUTLINE_LEVELS - 1):
+            parent.more += sum(1 + child.more for child in parent.children)
+            parent.children = []
+        listed -= len(deepest)
+    return top, listed
+
+
+def _parents(entries: list[OutlineEntry], level: int) -> list[OutlineEntry]:
+    """The entries `level` levels down from `entries` (1: `entries` themselves)."""
+    for _ in range(level - 1):
+        entries = [child for entry in entries for child in entry.children]
+    return entries
+
+
+@require_GET
 def catalog_view(request: HttpRequest) -> HttpResponse:
-    courses = Course.objects.filter(is_published=True).select_related("university")[:50]
-    return render(request, "portal/catalog.html", {"courses": courses})
+    options = catalog_options()
+    form = CatalogFilterForm(request.GET or None, options=options)
+    filters = form.filters()
+    results = catalog_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "catalog": results,
+        "filters": filters,
+        "page_query": params.urlencode(),
+    }
+    return render(request, "portal/catalog.html", context)
+
+
+@require_GET
+def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
+    page = course_page(user=request.user, course_id=course_id)
+    outline, listed = course_outline(outline_rows(course_id=page.course.pk, published_only=True))
+    learning = next(
+        (
+            card.offering
+            for card in page.offerings
+            if card.enrollment and card.enrollment.status in LEARNING_STATUSES
+        ),
+        None,
+    )
+    context = {
+        "page": page,
+        "course": page.course,
+        "language": language_name(page.course.language_code),
+        "outline": outline,
+        "outline_open": listed <= OUTLINE_OPEN_UP_TO,
+        "learning": learning,
+    }
+    return render(request, "portal/course_detail.html", context)
 
 
 routes = [
     path("", catalog_view, name="catalog"),
+    path("courses/<int:course_id>/", course_detail_view, name="course-detail"),
 ]

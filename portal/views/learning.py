@@ -1,17 +1,67 @@
+"""My learning: the learner's courses by enrollment status, with progress and where to resume."""
+
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET
 
-from catalog.models import CourseEnrollment
+from assessments.selectors import CourseProgress, course_progress, dashboard_enrollments
+from catalog.models import CourseEnrollment, EnrollmentStatus
+from syllabus.selectors import LEARNING_STATUSES
+
+SECTIONS = (
+    EnrollmentStatus.ACTIVE,
+    EnrollmentStatus.WAITLISTED,
+    EnrollmentStatus.PENDING,
+    EnrollmentStatus.COMPLETED,
+)
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    enrollment: CourseEnrollment
+    progress: CourseProgress
+    resume_url: str | None
+    outline_url: str | None
 
 
 @login_required
+@require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    enrollments = CourseEnrollment.objects.filter(user=request.user).select_related(
-        "course_offering__course"
+    enrollments = dashboard_enrollments(user_id=request.user.pk)
+    progress = course_progress(
+        user_id=request.user.pk, offering_ids=[e.course_offering_id for e in enrollments]
     )
-    return render(request, "portal/dashboard.html", {"enrollments": enrollments})
+    sections: dict[str, list[CourseCard]] = {status: [] for status in SECTIONS}
+    for enrollment in enrollments:
+        offering_id = enrollment.course_offering_id
+        course_state = progress.get(offering_id) or CourseProgress(offering_id, 0, 0, None)
+        can_learn = enrollment.status in LEARNING_STATUSES
+        resume_id = course_state.resume_item_id
+        sections[enrollment.status].append(
+            CourseCard(
+                enrollment=enrollment,
+                progress=course_state,
+                resume_url=reverse(
+                    "portal:item", kwargs={"offering_id": offering_id, "item_id": resume_id}
+                )
+                if can_learn and resume_id
+                else None,
+                outline_url=reverse("portal:outline", kwargs={"offering_id": offering_id})
+                if can_learn
+                else None,
+            )
+        )
+    context = {
+        "sections": [
+            (status, EnrollmentStatus(status).label, sections[status]) for status in SECTIONS
+        ],
+        "has_courses": bool(enrollments),
+    }
+    return render(request, "portal/dashboard.html", context)
 
 
 routes = [

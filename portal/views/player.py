@@ -1,3 +1,237 @@
-from django.urls import URLPattern
+"""The course player: the outline of an offering, one page per content item, and the endpoints
+that record progress.
 
-routes: list[URLPattern] = []
+Every view goes through `learner_view`, which resolves the offering with
+`offering_for_learner` (404 for a missing offering and for a draft course the user has nothing
+to do with) and sends everyone who may not learn in it to the course page.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.selectors import learner_marks, percent, subtree_counts
+from assessments.services import content_complete, content_open, content_progress_report
+from content.rendering import (
+    RenderContext,
+    asset_ids,
+    render_item,
+    render_outline,
+    transcript_webvtt,
+)
+from content.selectors import assets_for_university, course_outline, item_page, item_ref
+from syllabus.models import ModuleType
+from syllabus.selectors import LearningAccess, offering_for_learner
+
+
+def course_page_url(course_id: int) -> str:
+    try:
+        return reverse("portal:course-detail", kwargs={"course_id": course_id})
+    except NoReverseMatch:
+        return reverse("portal:catalog")
+
+
+def learner_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, offering_id: int, **kwargs) -> HttpResponseBase:
+        access = offering_for_learner(user=request.user, offering_id=offering_id)
+        if not access.may_learn:
+            messages.info(request, _("Enroll to open this course."))
+            return redirect(course_page_url(access.offering.course_id))
+        return view(request, access, **kwargs)
+
+    return wrapper
+
+
+def item_url(offering_id: int, item_id: int) -> str:
+    return reverse("portal:item", kwargs={"offering_id": offering_id, "item_id": item_id})
+
+
+def _item_url_template(offering_id: int) -> str:
+    """`item_url` with `{id}` in place of the item id, reversed once for thousands of links."""
+    marker = 987654321
+    head, tail = item_url(offering_id, marker).rsplit(str(marker), 1)
+    return f"{head}{{id}}{tail}"
+
+
+@require_GET
+@learner_view
+def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
+    offering = access.offering
+    course = offering.course
+    outline = course_outline(course_id=course.pk, include_hidden=access.sees_hidden)
+    rows, items = outline.rows, outline.items_by_module
+    url_template = _item_url_template(offering.pk)
+    counts = None
+    completed: set[int] = set()
+    course_done = course_total = 0
+    resume_id = None
+    if access.records_progress:
+        marks = learner_marks(user_id=request.user.pk, offering_id=offering.pk)
+        completed = marks.completed
+        counts = subtree_counts(rows=rows, items_by_module=items, completed=completed)
+        for row in rows:
+            if row["parent_id"] is None:
+                course_done += counts.done[row["id"]]
+                course_total += counts.total[row["id"]]
+        if marks.recent:
+            visible = {item.id for row in rows for item in items.get(row["id"], ())}
+            resume_id = next((i for i in marks.recent if i in visible), None)
+    first_id = next((items[row["id"]][0].id for row in rows if row["id"] in items), None)
+    outline_html = render_outline(
+        rows=rows,
+        items_by_module=items,
+        item_url_template=url_template,
+        counts=counts,
+        completed=completed,
+        mark_hidden=access.sees_hidden,
+    )
+    context = {
+        "access": access,
+        "offering": offering,
+        "course": course,
+        "outline_html": outline_html,
+        "course_percent": percent(course_done, course_total),
+        "course_done": course_done,
+        "course_total": course_total,
+        "resume_url": item_url(offering.pk, resume_id) if resume_id else None,
+        "start_url": item_url(offering.pk, first_id) if first_id else None,
+    }
+    return render(request, "portal/player/outline.html", context)
+
+
+@require_GET
+@learner_view
+def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
+    offering = access.offering
+    page = item_page(
+        course_id=offering.course_id, item_id=item_id, include_hidden=access.sees_hidden
+    )
+    assets = assets_for_university(
+        ids=asset_ids(page.content_type, page.data), university_id=page.university_id
+    )
+    state = None
+    if access.records_progress:
+        state = content_open(user=request.user, offering=offering, item_id=page.id)
+    captions_url = reverse(
+        "portal:item-captions", kwargs={"offering_id": offering.pk, "item_id": page.id}
+    )
+    body = render_item(
+        page.content_type,
+        page.data,
+        RenderContext(
+            assets=assets,
+            time_zone=request.user.time_zone,
+            captions_url=captions_url,
+            title=page.title,
+        ),
+    )
+    crumbs = [c for c in page.ancestors if c.module_type != ModuleType.COURSE_ROOT]
+    context = {
+        "access": access,
+        "offering": offering,
+        "course": offering.course,
+        "item": page,
+        "body": body,
+        "crumbs": crumbs,
+        "state": state,
+        "previous_url": item_url(offering.pk, page.previous.id) if page.previous else None,
+        "next_url": item_url(offering.pk, page.next.id) if page.next else None,
+        "progress_url": reverse(
+            "portal:item-progress", kwargs={"offering_id": offering.pk, "item_id": page.id}
+        ),
+        "complete_url": reverse(
+            "portal:item-complete", kwargs={"offering_id": offering.pk, "item_id": page.id}
+        ),
+    }
+    return render(request, "portal/player/item.html", context)
+
+
+@require_POST
+@learner_view
+def item_complete_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
+    offering = access.offering
+    item = item_ref(
+        course_id=offering.course_id, item_id=item_id, include_hidden=access.sees_hidden
+    )
+    if access.records_progress:
+        content_complete(user=request.user, offering=offering, item_id=item.id)
+        messages.success(request, _("Marked as complete."))
+    else:
+        messages.info(request, _("Progress is not recorded for course staff."))
+    return redirect(item_url(offering.pk, item.id))
+
+
+@require_POST
+@learner_view
+def item_progress_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
+    """Progress pings of the internal video player: `percent` watched, 0-100."""
+    offering = access.offering
+    item = item_ref(
+        course_id=offering.course_id, item_id=item_id, include_hidden=access.sees_hidden
+    )
+    if item.content_type != "video":
+        return JsonResponse({"error": _("Only videos report progress.")}, status=400)
+    if not access.records_progress:
+        return JsonResponse({"recorded": False})
+    try:
+        reported = Decimal(request.POST.get("percent", ""))
+    except InvalidOperation:
+        reported = Decimal("NaN")
+    try:
+        state = content_progress_report(
+            user=request.user, offering=offering, item_id=item.id, percent=reported
+        )
+    except ValidationError:
+        return JsonResponse({"error": _("Give a number from 0 to 100.")}, status=400)
+    return JsonResponse(
+        {
+            "recorded": True,
+            "percent": float(state.progress_percent),
+            "completed": state.is_complete,
+        }
+    )
+
+
+@require_GET
+@learner_view
+def item_captions_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
+    """WebVTT captions generated from the video's transcript."""
+    offering = access.offering
+    item = item_ref(
+        course_id=offering.course_id, item_id=item_id, include_hidden=access.sees_hidden
+    )
+    if item.content_type != "video" or not (item.data.get("transcript") or {}).get("segments"):
+        return HttpResponse(status=404)
+    return HttpResponse(transcript_webvtt(item.data), content_type="text/vtt; charset=utf-8")
+
+
+routes = [
+    path("learn/<int:offering_id>/", outline_view, name="outline"),
+    path("learn/<int:offering_id>/items/<int:item_id>/", item_view, name="item"),
+    path(
+        "learn/<int:offering_id>/items/<int:item_id>/complete/",
+        item_complete_view,
+        name="item-complete",
+    ),
+    path(
+        "learn/<int:offering_id>/items/<int:item_id>/progress/",
+        item_progress_view,
+        name="item-progress",
+    ),
+    path(
+        "learn/<int:offering_id>/items/<int:item_id>/captions.vtt",
+        item_captions_view,
+        name="item-captions",
+    ),
+]

@@ -1,0 +1,222 @@
+"""Writes of a learner's progress through a course.
+
+Every write runs in one transaction that first locks the learner's enrollment row, so two
+requests of the same learner in the same offering (two tabs, a double click, the video's
+progress pings) take turns: the module rollup of the second sees what the first committed.
+Rows are written with INSERT ... ON CONFLICT on the unique indexes, so a first visit racing
+another first visit cannot fail or create duplicates.
+
+What the columns mean (see assessments/selectors.py for the percents):
+
+- `first_started_at`: the first time the learner opened the item; never changes afterwards.
+- `last_interacted_at`: the latest open, progress report or completion; the dashboard resumes
+  at the item with the latest one.
+- `attempts_count`: the number of visits: opening the item counts as a new visit when the
+  previous interaction is older than VISIT_GAP (or there was none), so reloading a page or
+  coming back from the next item a minute later does not inflate it.
+- `progress_percent`: the furthest point reached (the share of a video watched); it never
+  decreases and is 100 once the item is complete.
+- `completed_at`: the first completion; completing again keeps it.
+
+Module rows (`user_module_progress`) cover the item's module and each of its ancestors. They
+are written in one set-based statement: all of them are recomputed when an item becomes
+complete (the only learner action that changes a percent); opening an item only creates the
+rows that do not exist yet, so the first visit of a module records its `started_at`.
+`started_at` and `completed_at` keep their first value and a recorded completion keeps its
+100 %.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+
+from catalog.models import CourseEnrollment, CourseOffering
+from syllabus.selectors import LEARNING_STATUSES
+from tenancy.models import User
+
+VISIT_GAP = timedelta(minutes=30)
+# Watching this share of a video completes it.
+VIDEO_COMPLETION_PERCENT = Decimal(90)
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    completed_at: datetime | None
+    progress_percent: Decimal
+    attempts_count: int
+    first_started_at: datetime | None
+    last_interacted_at: datetime | None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+def _lock_enrollment(user: User, offering: CourseOffering) -> None:
+    locked = (
+        CourseEnrollment.objects.select_for_update()
+        .filter(user_id=user.pk, course_offering_id=offering.pk, status__in=LEARNING_STATUSES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied("Only enrolled learners record progress.")
+
+
+# The item must belong to the offering's course, else nothing is written (and the caller
+# raises). `%(complete)s` completes it; `%(percent)s` raises the furthest point reached.
+_UPSERT_SQL = """
+WITH before AS (
+    SELECT completed_at FROM user_content_progress
+    WHERE user_id = %(user_id)s AND course_offering_id = %(offering_id)s
+      AND content_item_id = %(item_id)s
+)
+INSERT INTO user_content_progress AS p (
+    user_id, course_offering_id, content_item_id, first_started_at, last_interacted_at,
+    completed_at, progress_percent, attempts_count
+)
+SELECT %(user_id)s, o.id, ci.id, statement_timestamp(), statement_timestamp(),
+       CASE WHEN %(complete)s THEN statement_timestamp() END,
+       CASE WHEN %(complete)s THEN 100 ELSE %(percent)s END,
+       CASE WHEN %(visit)s THEN 1 ELSE 0 END
+FROM content_items ci
+JOIN course_offerings o ON o.course_id = ci.course_id
+WHERE ci.id = %(item_id)s AND o.id = %(offering_id)s
+ON CONFLICT (user_id, course_offering_id, content_item_id) DO UPDATE SET
+    first_started_at = coalesce(p.first_started_at, EXCLUDED.first_started_at),
+    attempts_count = p.attempts_count + CASE
+        WHEN %(visit)s AND (
+            p.last_interacted_at IS NULL OR p.last_interacted_at < statement_timestamp() - %(gap)s
+        ) THEN 1 ELSE 0 END,
+    last_interacted_at = statement_timestamp(),
+    completed_at = coalesce(p.completed_at, EXCLUDED.completed_at),
+    progress_percent = CASE
+        WHEN p.completed_at IS NOT NULL OR EXCLUDED.completed_at IS NOT NULL THEN 100
+        ELSE greatest(p.progress_percent, EXCLUDED.progress_percent) END
+RETURNING completed_at, progress_percent, attempts_count, first_started_at,
+          last_interacted_at,
+          p.completed_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM before WHERE completed_at IS NOT NULL) AS completed_now
+"""
+
+# Recompute the rows of the item's module and its ancestors. Visible items of a module's
+# subtree: active items of its descendants (itself included) that have no unpublished module
+# on their path. The unpublished subtrees of the course are few; excluding their lft/rght
+# ranges is one anti-join.
+_ROLLUP_SQL = """
+WITH target AS (
+    SELECT m.id, m.course_id, m.tree_id, m.lft, m.rght
+    FROM content_items ci JOIN modules m ON m.id = ci.module_id
+    WHERE ci.id = %(item_id)s
+),
+path AS (
+    SELECT a.id, a.tree_id, a.lft, a.rght
+    FROM target t
+    JOIN modules a ON a.tree_id = t.tree_id AND a.lft <= t.lft AND a.rght >= t.rght
+    WHERE NOT %(only_missing)s OR NOT EXISTS (
+        SELECT 1 FROM user_module_progress u
+        WHERE u.user_id = %(user_id)s AND u.course_offering_id = %(offering_id)s
+          AND u.module_id = a.id
+    )
+),
+hidden AS MATERIALIZED (
+    SELECT h.tree_id, h.lft, h.rght
+    FROM modules h
+    WHERE h.course_id = (SELECT course_id FROM target) AND NOT h.is_published
+),
+stats AS (
+    SELECT path.id AS module_id, count(ci.id) AS total, count(p.completed_at) AS done
+    FROM path
+    JOIN modules d ON d.tree_id = path.tree_id AND d.lft BETWEEN path.lft AND path.rght
+    JOIN content_items ci ON ci.module_id = d.id AND ci.is_active
+    LEFT JOIN user_content_progress p
+      ON p.content_item_id = ci.id
+     AND p.user_id = %(user_id)s
+     AND p.course_offering_id = %(offering_id)s
+    WHERE NOT EXISTS (
+        SELECT 1 FROM hidden h WHERE h.tree_id = d.tree_id AND d.lft BETWEEN h.lft AND h.rght
+    )
+    GROUP BY path.id
+)
+INSERT INTO user_module_progress AS ump (
+    user_id, course_offering_id, module_id, started_at, completed_at, progress_percent
+)
+SELECT %(user_id)s, %(offering_id)s, s.module_id, statement_timestamp(),
+       CASE WHEN s.done = s.total THEN statement_timestamp() END,
+       round(100.0 * s.done / s.total, 2)
+FROM stats s
+WHERE s.total > 0
+ON CONFLICT (user_id, course_offering_id, module_id) DO UPDATE SET
+    started_at = coalesce(ump.started_at, EXCLUDED.started_at),
+    completed_at = coalesce(ump.completed_at, EXCLUDED.completed_at),
+    progress_percent = CASE
+        WHEN ump.completed_at IS NOT NULL THEN 100
+        ELSE EXCLUDED.progress_percent END
+"""
+
+
+def _write(
+    *,
+    user: User,
+    offering: CourseOffering,
+    item_id: int,
+    visit: bool,
+    complete: bool,
+    percent: Decimal,
+) -> ProgressState:
+    with transaction.atomic():
+        _lock_enrollment(user, offering)
+        params = {
+            "user_id": user.pk,
+            "offering_id": offering.pk,
+            "item_id": item_id,
+            "visit": visit,
+            "complete": complete,
+            "percent": percent,
+            "gap": VISIT_GAP,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_UPSERT_SQL, params)
+            row = cursor.fetchone()
+            if row is None:
+                raise ValidationError({"item": "The item does not belong to this course."})
+            *state, completed_now = row
+            if visit or completed_now:
+                params["only_missing"] = not completed_now
+                cursor.execute(_ROLLUP_SQL, params)
+    return ProgressState(*state)
+
+
+def content_open(*, user: User, offering: CourseOffering, item_id: int) -> ProgressState:
+    """Record that the learner opened the item (a new visit after VISIT_GAP)."""
+    return _write(
+        user=user, offering=offering, item_id=item_id, visit=True, complete=False, percent=0
+    )
+
+
+def content_complete(*, user: User, offering: CourseOffering, item_id: int) -> ProgressState:
+    """Mark the item complete; doing it again changes nothing but `last_interacted_at`."""
+    return _write(
+        user=user, offering=offering, item_id=item_id, visit=False, complete=True, percent=100
+    )
+
+
+def content_progress_report(
+    *, user: User, offering: CourseOffering, item_id: int, percent: Decimal
+) -> ProgressState:
+    """Record how far the learner got (a share of a video watched, 0-100); reaching
+    VIDEO_COMPLETION_PERCENT completes the item."""
+    if not isinstance(percent, Decimal) or not percent.is_finite() or not 0 <= percent <= 100:
+        raise ValidationError({"percent": "Give a number from 0 to 100."})
+    percent = percent.quantize(Decimal("0.01"))
+    return _write(
+        user=user,
+        offering=offering,
+        item_id=item_id,
+        visit=False,
+        complete=percent >= VIDEO_COMPLETION_PERCENT,
+        percent=percent,
+    )

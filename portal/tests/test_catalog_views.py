@@ -1,0 +1,512 @@
+"""The catalog page and the course page: who sees what, filters, search, bad input, and the
+number of queries each page runs."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import CourseOfferingInstructor, EnrollmentStatus, PrerequisiteType, Subject
+from catalog.tests.factories import (
+    CourseFactory,
+    CourseSubjectFactory,
+    EnrollmentFactory,
+    OfferingFactory,
+    PrerequisiteFactory,
+    SubjectFactory,
+)
+from syllabus.services import module_create
+from syllabus.tests.factories import RootModuleFactory
+from tenancy.models import Role
+from tenancy.tests.factories import RoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CATALOG = "/"
+
+
+def course_url(course) -> str:
+    return reverse("portal:course-detail", kwargs={"course_id": course.pk})
+
+
+def titles(response) -> list[str]:
+    """The course titles listed, as text, in order."""
+    page = response.content.decode()
+    found = re.findall(r'<li class="course-card card">\s*<h3><a href="[^"]+">(.*?)</a></h3>', page)
+    return [re.sub(r"</?mark>", "", title) for title in found]
+
+
+def test_routes():
+    assert reverse("portal:catalog") == CATALOG
+    assert reverse("portal:course-detail", kwargs={"course_id": 7}) == "/courses/7/"
+
+
+# The catalog -----------------------------------------------------------------------------------
+
+
+def test_catalog_lists_what_anonymous_visitors_may_see(client):
+    OfferingFactory(course=CourseFactory(title="Statics"))
+    OfferingFactory(course=CourseFactory(title="Draft course", is_published=False))
+    CourseFactory(title="Course without offering")
+    OfferingFactory(course=CourseFactory(title="Private course"), visibility="private")
+
+    response = client.get(CATALOG)
+    assert response.status_code == 200
+    assert titles(response) == ["Statics"]
+    page = response.content.decode()
+    assert "<h1>Catalog</h1>" in page
+    assert re.search(r'<h2 id="results-heading" class="result-count">\s*1 course\s*</h2>', page)
+
+
+def test_catalog_for_students_and_other_tenants_staff(client):
+    private = OfferingFactory(course=CourseFactory(title="Private course"), visibility="private")
+    OfferingFactory(course=CourseFactory(title="Public course"))
+    member = RoleFactory(university=private.university, role=Role.STUDENT).user
+    other_staff = RoleFactory(role=Role.UNIVERSITY_ADMIN).user
+
+    client.force_login(member)
+    assert titles(client.get(CATALOG)) == ["Private course", "Public course"]
+    client.force_login(other_staff)
+    assert titles(client.get(CATALOG)) == ["Public course"]
+
+
+def test_filter_form_is_labelled_get_form(client):
+    page = client.get(CATALOG).content.decode()
+    assert '<form method="get" action="/" class="catalog-form">' in page
+    for name in ("q", "university", "country", "domain", "subject", "level", "language"):
+        assert f'<label for="id_{name}">' in page
+        assert f'id="id_{name}"' in page
+    assert '<label for="id_open_now">Enrollment open now</label>' in page
+
+
+def test_filters_by_subject_subtree_and_others(client):
+    root = SubjectFactory(name="Engineering")
+    child = SubjectFactory(name="Mechanics", parent=root)
+    other = SubjectFactory(name="Biology")
+    root, child = Subject.objects.get(pk=root.pk), Subject.objects.get(pk=child.pk)
+    CourseSubjectFactory(
+        course=OfferingFactory(course=CourseFactory(title="Dynamics")).course, subject=child
+    )
+    OfferingFactory(course=CourseFactory(title="Engineering design", primary_subject=root))
+    CourseSubjectFactory(
+        course=OfferingFactory(course=CourseFactory(title="Cells")).course, subject=other
+    )
+    closed = OfferingFactory(
+        course=CourseFactory(title="Closed", level="graduate", language_code="de"),
+        enrollment_end=timezone.now() - timedelta(days=1),
+    )
+
+    assert titles(client.get(CATALOG, {"subject": root.pk})) == ["Dynamics", "Engineering design"]
+    assert titles(client.get(CATALOG, {"subject": child.pk})) == ["Dynamics"]
+    assert titles(client.get(CATALOG, {"level": "graduate"})) == ["Closed"]
+    assert titles(client.get(CATALOG, {"language": "de"})) == ["Closed"]
+    assert titles(client.get(CATALOG, {"open_now": "on"})) == [
+        "Cells",
+        "Dynamics",
+        "Engineering design",
+    ]
+    assert titles(client.get(CATALOG, {"university": closed.university_id})) == ["Closed"]
+    assert titles(client.get(CATALOG, {"country": closed.university.country_id})) == ["Closed"]
+    assert titles(client.get(CATALOG, {"domain": other.domain_id})) == ["Cells"]
+    page = client.get(CATALOG, {"subject": root.pk}).content.decode()
+    assert f'<option value="{root.pk}" selected>Engineering</option>' in page
+    assert f'<option value="{child.pk}">\u2014\u00a0Mechanics</option>' in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"university": "abc"},
+        {"university": "99999999"},
+        {"subject": "-1"},
+        {"country": "1.5"},
+        {"domain": "x"},
+        {"level": "wizard"},
+        {"language": "<script>"},
+        {"open_now": "maybe"},
+        {"page": "abc"},
+        {"page": "99999999999999999999999"},
+        {"page": "-4"},
+        {"q": "x" * 5000},
+        {"q": "'&|!:*()<-> \x00"},
+        {"q": "thermo", "page": "0"},
+    ],
+)
+def test_bad_input_never_breaks_the_catalog(client, params):
+    OfferingFactory(course=CourseFactory(title="Thermodynamics"))
+    response = client.get(CATALOG, params)
+    assert response.status_code == 200
+
+
+def test_unknown_filter_value_is_reported_and_ignored(client):
+    OfferingFactory(course=CourseFactory(title="Statics"))
+    response = client.get(CATALOG, {"university": "abc"})
+    assert titles(response) == ["Statics"]
+    assert "Select a valid choice. abc is not one of the available choices." in (
+        response.content.decode()
+    )
+
+
+def test_pagination_keeps_the_filters(client):
+    for i in range(14):
+        OfferingFactory(course=CourseFactory(title=f"Mechanics {i:02d}", level="graduate"))
+    response = client.get(CATALOG, {"level": "graduate", "q": "mechanics"})
+    page = response.content.decode()
+    assert len(titles(response)) == 12
+    assert 'href="?level=graduate&amp;q=mechanics&amp;page=2"' in page
+    second = client.get(CATALOG, {"level": "graduate", "q": "mechanics", "page": 2})
+    assert titles(second) == ["Mechanics 12", "Mechanics 13"]
+    assert titles(client.get(CATALOG, {"page": 10**30})) == ["Mechanics 12", "Mechanics 13"]
+
+
+# Search ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable():
+    thermo = OfferingFactory(
+        course=CourseFactory(
+            title="Thermodynamique appliquée",
+            code="PH210",
+            description="Les cycles de Carnot et l'entropie des gaz parfaits.",
+        )
+    ).course
+    heat = OfferingFactory(
+        course=CourseFactory(
+            title="Heat Transfer",
+            code="ME310",
+            description="Conduction, convection and radiation in heat exchangers.",
+        )
+    ).course
+    OfferingFactory(
+        course=CourseFactory(
+            title="Engineering Thermodynamics",
+            code="ME201",
+            description="Energy, work and the laws that bind them.",
+        )
+    )
+    return thermo, heat
+
+
+def test_search_by_a_word_from_the_description(client, searchable):
+    response = client.get(CATALOG, {"q": "convection"})
+    assert titles(response) == ["Heat Transfer"]
+    assert "<mark>convection</mark>" in response.content.decode()
+
+
+def test_search_is_accent_and_case_insensitive(client, searchable):
+    for q in ("Thermodynamique", "thermodynamique", "THERMODYNAMIQUE", "appliquee", "entropie"):
+        assert titles(client.get(CATALOG, {"q": q})) == ["Thermodynamique appliquée"], q
+
+
+def test_search_by_prefix_and_misspelling(client, searchable):
+    response = client.get(CATALOG, {"q": "thermo"})
+    assert titles(response) == ["Engineering Thermodynamics", "Thermodynamique appliquée"]
+    page = response.content.decode()
+    assert "<mark>Thermodynamique</mark> appliquée" in page
+    assert "Engineering <mark>Thermodynamics</mark>" in page
+    assert "these come close" not in page
+
+    response = client.get(CATALOG, {"q": "thermodinamics"})
+    assert titles(response) == ["Engineering Thermodynamics"]
+    page = response.content.decode()
+    assert "No course contains “thermodinamics”; these come close." in page
+    assert "Engineering <mark>Thermodynamics</mark>" in page
+
+
+def test_stop_words_alone_find_nothing(client, searchable):
+    response = client.get(CATALOG, {"q": "the"})
+    assert response.status_code == 200
+    assert titles(response) == []
+
+
+def test_user_text_is_escaped_and_only_marks_are_markup(client):
+    OfferingFactory(
+        course=CourseFactory(
+            title="<script>alert('x')</script> Thermal systems",
+            description="<img src=x onerror=alert(1)> thermal <b>bold</b>",
+        )
+    )
+    for params in ({"q": "thermal"}, {}):
+        page = client.get(CATALOG, params).content.decode()
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    page = client.get(CATALOG, {"q": "thermal"}).content.decode()
+    assert "&lt;/script&gt; <mark>Thermal</mark> systems" in page
+    # ts_headline leaves tags out of excerpts; what it keeps is escaped.
+    assert "onerror=alert(1)&gt; <mark>thermal</mark>" in page
+    query = client.get(CATALOG, {"q": "<b>thermal</b>"}).content.decode()
+    assert "&lt;b&gt;thermal&lt;/b&gt;" in query
+
+
+def test_no_match(client, searchable):
+    page = client.get(CATALOG, {"q": "zebra"}).content.decode()
+    assert "0 courses match “zebra”" in page
+    assert "No course matches." in page
+
+
+# Query counts ----------------------------------------------------------------------------------
+
+
+def rich_catalog():
+    subjects = [SubjectFactory() for _ in range(3)]
+    for i in range(4):
+        course = CourseFactory(title=f"Thermal course {i}")
+        for subject in subjects:
+            CourseSubjectFactory(course=course, subject=subject)
+        for _ in range(3):
+            offering = OfferingFactory(course=course)
+            EnrollmentFactory(course_offering=offering)
+
+
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [({}, 6), ({"q": "thermal"}, 6), ({"q": "thermla", "level": "undergraduate"}, 7)],
+)
+def test_catalog_queries_do_not_grow(client, django_assert_num_queries, params, queries):
+    rich_catalog()
+    # Filter options (universities, subjects, languages), count, rows, subject tags; a
+    # misspelling first counts what its words match.
+    with django_assert_num_queries(queries):
+        assert client.get(CATALOG, params).status_code == 200
+    client.force_login(UserFactory())
+    # Plus the session, the user and the user's roles.
+    with django_assert_num_queries(queries + 3):
+        assert client.get(CATALOG, params).status_code == 200
+
+
+# The course page -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def course_world():
+    """A course with subjects, three offerings (one full, one closed), instructors,
+    prerequisites of each kind, a published outline with a hidden unit, and reviews."""
+    now = timezone.now()
+    course = CourseFactory(
+        title="Thermodynamics I",
+        code="ME201",
+        description="Energy, heat and work.",
+        credit_hours="4.00",
+        level="undergraduate",
+        language_code="en",
+    )
+    primary = SubjectFactory(name="Thermal physics")
+    course.primary_subject = primary
+    course.save()
+    CourseSubjectFactory(course=course, subject=SubjectFactory(name="Heat engines"))
+    current = OfferingFactory(course=course, term_name="Fall 2026", capacity=30)
+    full = OfferingFactory(
+        course=course,
+        term_name="Winter 2026",
+        capacity=1,
+        starts_at=now + timedelta(days=100),
+        ends_at=now + timedelta(days=200),
+    )
+    closed = OfferingFactory(
+        course=course,
+        term_name="Summer 2026",
+        enrollment_start=now - timedelta(days=60),
+        enrollment_end=now - timedelta(days=2),
+    )
+    for offering, name in (
+        (current, "Ada Lovelace"),
+        (full, "Alan Turing"),
+        (closed, "Ada Lovelace"),
+    ):
+        teacher = UserFactory(
+            full_name=name, email=f"{name.split()[1].lower()}-{offering.pk}@x.edu"
+        )
+        CourseOfferingInstructor.objects.create(course_offering=offering, user=teacher)
+    EnrollmentFactory(course_offering=full)
+    calculus = PrerequisiteFactory(
+        course=course, prerequisite_course__title="Calculus I", prerequisite_course__code="MA101"
+    ).prerequisite_course
+    PrerequisiteFactory(
+        course=course,
+        prerequisite_type=PrerequisiteType.RECOMMENDED,
+        prerequisite_course__title="Physics I",
+        prerequisite_course__code="PH101",
+    )
+    PrerequisiteFactory(
+        course=course,
+        prerequisite_type=PrerequisiteType.CO_REQUISITE,
+        prerequisite_course__title="Thermal lab",
+        prerequisite_course__code="ME215",
+    )
+    root = RootModuleFactory(course=course)
+    unit = module_create(
+        course=course,
+        parent=root,
+        module_type="unit",
+        title="Unit 1: The first law",
+        is_published=True,
+    )
+    module_create(
+        course=course,
+        parent=unit,
+        module_type="chapter",
+        title="Energy balances",
+        is_published=True,
+    )
+    module_create(
+        course=course,
+        parent=root,
+        module_type="unit",
+        title="Unit 2: Secret drafts",
+        is_published=False,
+    )
+    for offering, rating in ((current, 5), (closed, 4), (closed, 4)):
+        offering.reviews.create(
+            user=EnrollmentFactory(course_offering=offering).user, rating=rating
+        )
+    return {
+        "course": course,
+        "current": current,
+        "full": full,
+        "closed": closed,
+        "calculus": calculus,
+    }
+
+
+def test_course_page_for_anonymous_visitors(client, course_world):
+    course = course_world["course"]
+    response = client.get(course_url(course))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Thermodynamics I</h1>" in page
+    assert "Energy, heat and work." in page
+    assert course.university.name in page
+    assert course.department.name in page
+    for text in ("Thermal physics", "Heat engines", "Undergraduate", "English", "4 credits"):
+        assert text in page, text
+    assert "Ada Lovelace" in page and "Alan Turing" in page
+    assert page.index("Fall 2026") < page.index("Winter 2026")
+    assert "29 of 30 left" in page  # one reviewer enrolled in the current offering
+    assert "0 of 1 left" in page
+    assert "Summer 2026" in page
+    assert "Enrollment closed" in page
+    assert "Required before enrolling" in page
+    assert "Recommended before" in page
+    assert "Co-requisite: before or at the same time" in page
+    assert "MA101 Calculus I" in page
+    assert "Unit 1: The first law" in page
+    assert "Energy balances" in page
+    assert "Secret drafts" not in page
+    assert "<strong>4.3</strong>" in page
+    assert "(3 reviews)" in page
+    assert "Log in to enroll" in page
+    assert f"/accounts/login/?next=/courses/{course.pk}/" in page
+    assert 'action="/offerings/' not in page  # no enroll form for anonymous visitors
+    assert "Log in to see whether you meet them." in page
+
+
+def test_course_page_for_a_student_who_is_not_enrolled(client, course_world):
+    student = UserFactory()
+    EnrollmentFactory(
+        user=student,
+        course_offering=OfferingFactory(course=course_world["calculus"]),
+        status=EnrollmentStatus.COMPLETED,
+    )
+    client.force_login(student)
+    page = client.get(course_url(course_world["course"])).content.decode()
+    current, full = course_world["current"], course_world["full"]
+    assert f'<form method="post" action="/offerings/{current.pk}/enroll/">' in page
+    assert f'<form method="post" action="/offerings/{full.pk}/enroll/">' in page
+    assert "Join the waitlist" in page
+    assert "Enrollment closed" in page
+    assert re.search(r"MA101 Calculus I</a></span>\s*<span class=\"badge ok\">Completed", page)
+    assert re.search(r"PH101 Physics I</a></span>\s*<span class=\"badge warn\">Not completed", page)
+    assert re.search(r"ME215 Thermal lab</a></span>\s*<span class=\"badge error\">Not met", page)
+
+
+def test_course_page_for_enrolled_waitlisted_and_pending_students(client, course_world):
+    course, current, full = course_world["course"], course_world["current"], course_world["full"]
+    enrolled = EnrollmentFactory(course_offering=current).user
+    client.force_login(enrolled)
+    page = client.get(course_url(course)).content.decode()
+    assert '<span class="badge ok">Enrolled</span>' in page
+    assert f'href="/learn/{current.pk}/">Go to the course' in page
+    assert f'href="/offerings/{current.pk}/drop/">Drop this course' in page
+    assert "You are enrolled in Fall 2026 of this course." in page  # on the other offering
+    assert "Join the waitlist" not in page
+
+    EnrollmentFactory(course_offering=full, status=EnrollmentStatus.WAITLISTED)
+    waiting = EnrollmentFactory(course_offering=full, status=EnrollmentStatus.WAITLISTED).user
+    client.force_login(waiting)
+    page = client.get(course_url(course)).content.decode()
+    assert "Waitlisted #2" in page
+    assert "Leave the waitlist" in page
+    assert "Go to the course" not in page
+
+    pending = EnrollmentFactory(course_offering=current, status=EnrollmentStatus.PENDING).user
+    client.force_login(pending)
+    page = client.get(course_url(course)).content.decode()
+    assert "Pending approval" in page
+    assert "Withdraw the request" in page
+
+
+def test_enrollment_not_open_yet(client):
+    now = timezone.now()
+    later = OfferingFactory(
+        enrollment_start=now + timedelta(days=3), enrollment_end=now + timedelta(days=9)
+    )
+    client.force_login(UserFactory())
+    page = client.get(course_url(later.course)).content.decode()
+    assert "Enrollment opens" in page
+    assert "/enroll/" not in page
+
+
+def test_drafts_are_not_found_except_by_their_staff(client):
+    offering = OfferingFactory(course=CourseFactory(title="Secret draft", is_published=False))
+    course = offering.course
+    url = course_url(course)
+    assert client.get(url).status_code == 404
+    for user in (
+        UserFactory(),
+        EnrollmentFactory(course_offering=offering).user,
+        RoleFactory(role=Role.UNIVERSITY_ADMIN).user,  # another university's staff
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    instructor = UserFactory()
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=instructor)
+    for user in (
+        instructor,
+        RoleFactory(university=course.university, role=Role.UNIVERSITY_ADMIN).user,
+    ):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Draft: only the staff of this course see this page" in response.content.decode()
+    assert client.get("/courses/987654321/").status_code == 404
+
+
+def test_other_tenants_private_offerings_are_not_shown(client):
+    course = CourseFactory(title="Mixed")
+    OfferingFactory(course=course, term_name="Open run")
+    OfferingFactory(course=course, term_name="Members run", visibility="private")
+    client.force_login(RoleFactory(role=Role.UNIVERSITY_ADMIN).user)
+    page = client.get(course_url(course)).content.decode()
+    assert "Open run" in page
+    assert "Members run" not in page
+    client.force_login(RoleFactory(university=course.university, role=Role.STUDENT).user)
+    assert "Members run" in client.get(course_url(course)).content.decode()
+
+
+def test_course_page_queries_do_not_grow(client, django_assert_num_queries, course_world):
+    course = course_world["course"]
+    for offering in (course_world["current"], course_world["full"], course_world["closed"]):
+        for _ in range(2):
+            CourseOfferingInstructor.objects.create(course_offering=offering, user=UserFactory())
+    CourseSubjectFactory(course=course)
+    # Course, subjects, offerings with their instructors, prerequisites, outline.
+    with django_assert_num_queries(5):
+        assert client.get(course_url(course)).status_code == 200
+    client.force_login(EnrollmentFactory(course_offering=course_world["current"]).user)
+    # Plus the session, the user, the user's roles and the user's enrollments.
+    with django_assert_num_queries(9):
+        assert client.get(course_url(course)).status_code == 200

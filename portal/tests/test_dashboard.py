@@ -1,0 +1,155 @@
+"""My learning: sections by enrollment status, progress and where Resume goes."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments.services import content_complete, content_open
+from assessments.tests import trees
+from catalog.models import CourseOfferingInstructor, EnrollmentStatus
+from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
+from tenancy.models import Role
+from tenancy.tests.factories import RoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/my/"
+
+
+def course_with_items(title: str, n: int = 4):
+    offering = OfferingFactory(course=CourseFactory(title=title))
+    root = trees.root(offering.course)
+    unit = trees.module(root, "Unit")
+    return offering, [trees.item(unit, f"{title} item {i}") for i in range(1, n + 1)]
+
+
+def item_url(offering, item):
+    return reverse("portal:item", kwargs={"offering_id": offering.pk, "item_id": item.pk})
+
+
+def card(page: str, title: str) -> str:
+    match = re.search(
+        rf'<li class="course-card"[^>]*>\s*<h3>{re.escape(title)}</h3>.*?</li>\n', page, re.S
+    )
+    assert match, title
+    return match.group(0)
+
+
+def section(page: str, status: str) -> str:
+    match = re.search(
+        rf'<section class="dashboard-section" aria-labelledby="section-{status}">.*?</section>',
+        page,
+        re.S,
+    )
+    return match.group(0) if match else ""
+
+
+def test_route():
+    assert reverse("portal:dashboard") == DASHBOARD
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={DASHBOARD}"
+
+
+def test_sections_progress_and_resume(client):
+    student = UserFactory()
+    active, active_items = course_with_items("Statics")
+    fresh, fresh_items = course_with_items("Dynamics")
+    done, done_items = course_with_items("Calculus", n=2)
+    waiting, _ = course_with_items("Optics")
+    pending, _ = course_with_items("Acoustics")
+    dropped, _ = course_with_items("Dropped course")
+    for offering, status in (
+        (active, EnrollmentStatus.ACTIVE),
+        (fresh, EnrollmentStatus.ACTIVE),
+        (done, EnrollmentStatus.COMPLETED),
+        (waiting, EnrollmentStatus.WAITLISTED),
+        (pending, EnrollmentStatus.PENDING),
+        (dropped, EnrollmentStatus.DROPPED),
+    ):
+        EnrollmentFactory(user=student, course_offering=offering, status=status)
+    EnrollmentFactory(course_offering=waiting, status=EnrollmentStatus.WAITLISTED)
+    content_complete(user=student, offering=active, item_id=active_items[0].pk)
+    content_open(user=student, offering=active, item_id=active_items[2].pk)
+    for item in done_items:
+        content_complete(user=student, offering=done, item_id=item.pk)
+
+    client.force_login(student)
+    page = client.get(DASHBOARD).content.decode()
+
+    assert "Dropped course" not in page
+    current = section(page, "active")
+    assert 'Current courses <span class="muted">(2)</span>' in current
+    statics = card(current, "Statics")
+    assert ">25%</span>" in statics
+    assert "1 of 4 items completed" in statics
+    assert f'href="{item_url(active, active_items[2])}">Resume' in statics  # touched last
+    dynamics = card(current, "Dynamics")
+    assert ">0%</span>" in dynamics
+    assert f'href="{item_url(fresh, fresh_items[0])}">Resume' in dynamics  # first item
+    completed = card(section(page, "completed"), "Calculus")
+    assert ">100%</span>" in completed
+    assert "2 of 2 items completed" in completed
+    assert f'href="{item_url(done, done_items[1])}">Resume' in completed
+    optics = card(section(page, "waitlisted"), "Optics")
+    assert "Position 1 on the waitlist" in optics
+    assert "Resume" not in optics
+    acoustics = card(section(page, "pending"), "Acoustics")
+    assert "Awaiting approval" in acoustics
+    assert "Resume" not in acoustics
+    order = [
+        page.index(f'id="section-{s}"') for s in ("active", "waitlisted", "pending", "completed")
+    ]
+    assert order == sorted(order)
+
+
+def test_waitlist_position_counts_those_ahead(client):
+    offering, _ = course_with_items("Optics")
+    EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.WAITLISTED)
+    EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.WAITLISTED)
+    third = EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.WAITLISTED)
+    client.force_login(third.user)
+    assert "Position 3 on the waitlist" in client.get(DASHBOARD).content.decode()
+
+
+def test_without_enrollments(client):
+    client.force_login(UserFactory())
+    page = client.get(DASHBOARD).content.decode()
+    assert "You are not enrolled in any course yet." in page
+    assert 'class="course-card"' not in page
+
+
+@pytest.mark.parametrize("who", ["own staff", "other tenant's staff"])
+def test_staff_see_their_own_enrollments_only(client, who):
+    offering, items = course_with_items("Statics")
+    student = EnrollmentFactory(course_offering=offering).user
+    content_complete(user=student, offering=offering, item_id=items[0].pk)
+    if who == "own staff":
+        user = UserFactory()
+        CourseOfferingInstructor.objects.create(course_offering=offering, user=user)
+    else:
+        user = RoleFactory(role=Role.UNIVERSITY_ADMIN).user
+    client.force_login(user)
+    page = client.get(DASHBOARD).content.decode()
+    assert "Statics" not in page
+    assert "You are not enrolled in any course yet." in page
+
+
+def test_dashboard_runs_a_constant_number_of_queries(client, django_assert_num_queries):
+    student = UserFactory()
+    client.force_login(student)
+    # session, user, enrollments with courses and waitlist positions, progress and resume of
+    # all of them, the user's roles (navigation).
+    for count in (1, 4):
+        for i in range(count):
+            offering, items = course_with_items(f"Course {count}-{i}")
+            EnrollmentFactory(user=student, course_offering=offering)
+            content_complete(user=student, offering=offering, item_id=items[i].pk)
+        with django_assert_num_queries(5):
+            response = client.get(DASHBOARD)
+        cards = response.content.decode().count('class="course-card"')
+        assert cards == (1 if count == 1 else 5)
