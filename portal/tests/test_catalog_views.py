@@ -17,6 +17,7 @@ from catalog.tests.factories import (
     PrerequisiteFactory,
     SubjectFactory,
 )
+from community.tests.factories import ReviewFactory
 from syllabus.services import module_create
 from syllabus.tests.factories import RootModuleFactory
 from tenancy.models import Role
@@ -503,10 +504,29 @@ def test_course_page_queries_do_not_grow(client, django_assert_num_queries, cour
         for _ in range(2):
             CourseOfferingInstructor.objects.create(course_offering=offering, user=UserFactory())
     CourseSubjectFactory(course=course)
-    # Course, subjects, offerings with their instructors, prerequisites, outline.
-    with django_assert_num_queries(5):
+    for offering in (course_world["current"], course_world["closed"]):
+        ReviewFactory(course_offering=offering, review_text="Worth it.")
+    # Course, subjects, offerings with their instructors, prerequisites, outline, reviews.
+    with django_assert_num_queries(6):
         assert client.get(course_url(course)).status_code == 200
     client.force_login(EnrollmentFactory(course_offering=course_world["current"]).user)
     # Plus the session, the user, the user's roles and the user's enrollments.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(course_url(course)).status_code == 200
+
+
+def test_course_page_quotes_the_newest_visible_reviews(client, course_world):
+    course, offering = course_world["course"], course_world["current"]
+    ReviewFactory(course_offering=offering, rating=2, review_text="Too fast <b>for me</b>.")
+    ReviewFactory(course_offering=offering, rating=5, review_text="Abusive", is_hidden=True)
+    ReviewFactory(course_offering=offering, rating=4, review_text=None)
+    for n in range(3):
+        ReviewFactory(course_offering=offering, rating=5, review_text=f"Great lectures {n}.")
+    page = client.get(course_url(course)).content.decode()
+    assert [f"Great lectures {n}." in page for n in range(3)] == [True, True, True]
+    assert "Too fast" not in page  # only the three newest are quoted
+    assert "Abusive" not in page
+    ReviewFactory._meta.model.objects.filter(review_text__startswith="Great").delete()
+    page = client.get(course_url(course)).content.decode()
+    assert "Too fast &lt;b&gt;for me&lt;/b&gt;." in page
+    assert "2/5" in page

@@ -11,6 +11,7 @@ from assessments.models import UserContentProgress, UserModuleProgress
 from assessments.tests import trees
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
+from community.tests.factories import ThreadFactory
 from content.models import ContentItem
 from content.selectors import outline_cache_clear
 from portal.views.player import course_page_url
@@ -592,8 +593,20 @@ def test_item_page_runs_a_constant_number_of_queries(
     client.force_login(student)
     deep = tree_items[-1]
     # session, user, offering, roles, item with neighbours and breadcrumbs; then the visit:
-    # savepoint, enrollment lock, progress upsert, module rows, release.
-    with django_assert_num_queries(10):
+    # savepoint, enrollment lock, progress upsert, module rows, release; the item's threads.
+    with django_assert_num_queries(11):
         assert client.get(item_url(offering, deep)).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(item_url(offering, tree_items[0])).status_code == 200
+
+
+def test_item_page_lists_the_questions_asked_about_that_item_only(client, offering, items, student):
+    ThreadFactory(course_offering=offering, content_item=items["text"], title="Why <x> = 2?")
+    ThreadFactory(course_offering=offering, content_item=items["video"], title="Sound too low")
+    client.force_login(student)
+    page = html(client.get(item_url(offering, items["text"])))
+    assert "Questions about this item" in page
+    assert "Why &lt;x&gt; = 2?" in page
+    assert "Sound too low" not in page
+    ask = reverse("portal:thread-create", args=[offering.pk]) + f"?item={items['text'].pk}"
+    assert f'href="{ask}"' in page

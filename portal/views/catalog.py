@@ -15,6 +15,7 @@ from catalog.selectors import (
     course_page,
     language_name,
 )
+from community.selectors import latest_reviews
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow, outline_rows
 
@@ -108,6 +109,7 @@ def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
         "outline": outline,
         "outline_open": listed <= OUTLINE_OPEN_UP_TO,
         "learning": learning,
+        "latest_reviews": latest_reviews(course_id=page.course.pk),
     }
     return render(request, "portal/course_detail.html", context)
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.selectors import learner_marks, percent, subtree_counts
 from assessments.services import content_complete, content_open, content_progress_report
+from community.selectors import item_discussion
 from content.rendering import (
     RenderContext,
     asset_ids,
@@ -153,6 +154,7 @@ def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
         "complete_url": reverse(
             "portal:item-complete", kwargs={"offering_id": offering.pk, "item_id": page.id}
         ),
+        "discussion": item_discussion(offering_id=offering.pk, item_id=page.id),
     }
     return render(request, "portal/player/item.html", context)
 
