@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 
-from catalog.models import CourseEnrollment, EnrollmentStatus
 from content.selectors import OutlineItem
 from syllabus.selectors import OutlineRow
 
@@ -197,35 +195,3 @@ def course_progress(*, user_id: int, offering_ids: list[int]) -> dict[int, Cours
         offering_id: CourseProgress(offering_id, total, done, resume)
         for offering_id, total, done, resume in rows
     }
-
-
-def dashboard_enrollments(*, user_id: int) -> list[CourseEnrollment]:
-    """The learner's enrollments that are not dropped, newest first, with offering, course and
-    university loaded and `waitlist_position` (1-based, by enrollment time; None unless
-    waitlisted), in one query."""
-    ahead = (
-        CourseEnrollment.objects.filter(
-            course_offering=OuterRef("course_offering"), status=EnrollmentStatus.WAITLISTED
-        )
-        .filter(
-            Q(enrolled_at__lt=OuterRef("enrolled_at"))
-            | Q(enrolled_at=OuterRef("enrolled_at"), pk__lte=OuterRef("pk"))
-        )
-        .order_by()
-        .values("course_offering")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return list(
-        CourseEnrollment.objects.filter(user_id=user_id)
-        .exclude(status=EnrollmentStatus.DROPPED)
-        .select_related("course_offering__course", "course_offering__university")
-        .annotate(
-            waitlist_position=Case(
-                When(status=EnrollmentStatus.WAITLISTED, then=Subquery(ahead)),
-                default=None,
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-enrolled_at", "-pk")
-    )

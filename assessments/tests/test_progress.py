@@ -12,7 +12,6 @@ from django.db import connections
 from assessments.models import UserContentProgress, UserModuleProgress
 from assessments.selectors import (
     course_progress,
-    dashboard_enrollments,
     learner_marks,
     subtree_counts,
 )
@@ -245,18 +244,6 @@ def test_an_item_of_another_course_is_refused(tree):
         content_complete(user=student, offering=offering, item_id=foreign.pk)
     assert UserContentProgress.objects.count() == 0
     assert UserModuleProgress.objects.count() == 0
-
-
-def test_dashboard_enrollments_with_waitlist_positions():
-    offering = OfferingFactory()
-    first = EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.WAITLISTED)
-    second = EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.WAITLISTED)
-    EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.ACTIVE)
-    dropped = EnrollmentFactory(user=second.user, status=EnrollmentStatus.DROPPED)
-    rows = dashboard_enrollments(user_id=second.user_id)
-    assert [(r.pk, r.waitlist_position) for r in rows] == [(second.pk, 2)]
-    assert dropped.pk not in [r.pk for r in rows]
-    assert [r.waitlist_position for r in dashboard_enrollments(user_id=first.user_id)] == [1]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
-from assessments.selectors import CourseProgress, course_progress, dashboard_enrollments
+from assessments.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
+from catalog.selectors import learner_enrollments
 from syllabus.selectors import LEARNING_STATUSES
 
 SECTIONS = (
@@ -31,7 +32,9 @@ class CourseCard:
 @login_required
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    enrollments = dashboard_enrollments(user_id=request.user.pk)
+    enrollments = [
+        e for e in learner_enrollments(user=request.user) if e.status != EnrollmentStatus.DROPPED
+    ]
     progress = course_progress(
         user_id=request.user.pk, offering_ids=[e.course_offering_id for e in enrollments]
     )
