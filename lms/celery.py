@@ -43,3 +43,15 @@ def configure_eager_mode() -> bool:
             )
     app.conf.task_always_eager = bool(eager)
     return bool(eager)
+
+
+# Options of tasks that send email: acknowledged once done, retried with backoff on connection
+# and SMTP errors (smtplib.SMTPException is an OSError), a bounded number of times.
+EMAIL_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}

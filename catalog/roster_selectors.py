@@ -1,0 +1,194 @@
+"""Reads behind an offering's roster in the admin: who may manage it, the counts and seats, the
+enrollments with their waitlist places, the export, and the offering's teaching staff.
+
+Managing a roster is for the admins over the offering (its course's department admins, its
+university's admins, platform admins). Everyone else gets the same 404 for "missing" and "not
+yours", so the pages never tell another tenant that an offering exists.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+
+from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.models import EnrollmentStatus as Status
+from catalog.selectors import Visitor, administers, sees_everything, waitlist_position
+from tenancy.models import Role, University, User, UserUniversityRole
+
+# Roster order: what needs a decision first, then who holds a seat, then the queue in its order.
+STATUS_ORDER = (Status.PENDING, Status.ACTIVE, Status.WAITLISTED, Status.COMPLETED, Status.DROPPED)
+TEACHING_ROLES = (Role.INSTRUCTOR, Role.TA)
+
+
+def offering_for_roster(*, user: Visitor, offering_id: int) -> CourseOffering:
+    """The offering, with its course, department and university, when `user` administers it."""
+    offering = (
+        CourseOffering.objects.select_related("course__department", "university")
+        .filter(pk=offering_id)
+        .first()
+    )
+    if offering is None or not administers(
+        user=user,
+        university_id=offering.university_id,
+        department_id=offering.course.department_id,
+    ):
+        raise Http404("No such offering.")
+    return offering
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    counts: dict[str, int]  # every status, zero included
+    total: int
+    capacity: int | None
+    seats_left: int | None  # None: unlimited
+
+    @property
+    def over_capacity(self) -> int:
+        if self.capacity is None:
+            return 0
+        return max(self.counts[Status.ACTIVE] - self.capacity, 0)
+
+
+def roster_summary(*, offering: CourseOffering) -> RosterSummary:
+    """Counts by status and seats left, in one query. Seats are held by active enrollments."""
+    counts = CourseEnrollment.objects.filter(course_offering=offering).aggregate(
+        **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
+    )
+    seats_left = None
+    if offering.capacity is not None:
+        seats_left = max(offering.capacity - counts[Status.ACTIVE], 0)
+    return RosterSummary(
+        counts=counts,
+        total=sum(counts.values()),
+        capacity=offering.capacity,
+        seats_left=seats_left,
+    )
+
+
+def roster_entries(
+    *, offering: CourseOffering, status: str = "", search: str = ""
+) -> QuerySet[CourseEnrollment]:
+    """The offering's enrollments with their users and `waitlist_position` (1-based, counted
+    over the whole waitlist whatever the filter), grouped by STATUS_ORDER; the waitlist in
+    queue order."""
+    rows = CourseEnrollment.objects.filter(course_offering=offering)
+    if status:
+        rows = rows.filter(status=status)
+    search = search.strip()
+    if search:
+        rows = rows.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+    status_rank = Case(
+        *(When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        rows.select_related("user")
+        .annotate(waitlist_position=waitlist_position(), status_rank=status_rank)
+        .order_by("status_rank", "enrolled_at", "pk")
+    )
+
+
+EXPORT_HEADER = (
+    "email",
+    "full_name",
+    "status",
+    "waitlist_position",
+    "enrolled_at",
+    "completed_at",
+)
+
+
+def _stamp(value: datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds") if value else ""
+
+
+def roster_export_rows(*, offering: CourseOffering) -> Iterator[tuple[str, ...]]:
+    """The header, then one row per enrollment in roster order; times in the university's time
+    zone. Reads in chunks so a large roster streams without being held in memory."""
+    zone = ZoneInfo(offering.university.time_zone)
+    yield EXPORT_HEADER
+    for row in roster_entries(offering=offering).iterator(chunk_size=500):
+        yield (
+            row.user.email,
+            row.user.full_name,
+            row.status,
+            "" if row.waitlist_position is None else str(row.waitlist_position),
+            _stamp(row.enrolled_at, zone),
+            _stamp(row.completed_at, zone),
+        )
+
+
+# Teaching staff ---------------------------------------------------------------------------
+
+
+def offering_staff(*, offering: CourseOffering) -> list[User]:
+    """The offering's instructors and TAs, by name."""
+    return list(
+        User.objects.filter(
+            pk__in=CourseOfferingInstructor.objects.filter(course_offering=offering).values(
+                "user_id"
+            )
+        ).order_by("full_name", "email")
+    )
+
+
+def staff_candidates(*, offering: CourseOffering) -> QuerySet[User]:
+    """People who may be added to the offering's staff: those holding an instructor or TA role
+    at its university and not teaching it yet."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            university_roles__university_id=offering.university_id,
+            university_roles__role__in=TEACHING_ROLES,
+        )
+        .exclude(taught_offerings=offering)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+# Roles within a university ----------------------------------------------------------------
+
+
+def manages_roles(*, user: Visitor, university_id: int) -> bool:
+    """University admins manage the roles at their university; platform admins everywhere."""
+    if sees_everything(user):
+        return True
+    return any(
+        university == university_id and role == Role.UNIVERSITY_ADMIN
+        for university, role, _ in (user.role_rows if user.is_authenticated else [])
+    )
+
+
+def universities_for_role_admin(*, user: Visitor) -> QuerySet[University]:
+    if sees_everything(user):
+        return University.objects.order_by("name")
+    ids = [
+        university
+        for university, role, _ in (user.role_rows if user.is_authenticated else [])
+        if role == Role.UNIVERSITY_ADMIN
+    ]
+    return University.objects.filter(pk__in=ids).order_by("name")
+
+
+def university_for_role_admin(*, user: Visitor, university_id: int) -> University:
+    university = University.objects.filter(pk=university_id).first()
+    if university is None or not manages_roles(user=user, university_id=university.pk):
+        raise Http404("No such university.")
+    return university
+
+
+def university_roles(*, university: University, search: str = "") -> QuerySet[UserUniversityRole]:
+    """Every role held at the university, with its user and department, by person."""
+    rows = UserUniversityRole.objects.filter(university=university)
+    search = search.strip()
+    if search:
+        rows = rows.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+    return rows.select_related("user", "department").order_by(
+        "user__full_name", "user__email", "role"
+    )
