@@ -1,12 +1,21 @@
+import io
+import mimetypes
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import get_valid_filename
+from PIL import Image, UnidentifiedImageError
 
-from content.models import ITEM_CLASSES, ContentItem
-from syllabus.models import Module, ModuleTemplate
-from syllabus.services import module_create
+from catalog.models import Course
+from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
+from syllabus.models import Module, ModuleTemplate, ModuleType
+from syllabus.services import module_create, modules_copy
 
 
 @transaction.atomic
@@ -125,3 +134,181 @@ def _build_layout(course, module: Module, layout: dict) -> None:
             is_published=module.is_published,
         )
         _build_layout(course, node, child)
+
+
+@transaction.atomic
+def syllabus_copy(*, source_course: Course, target_course: Course) -> dict[int, int]:
+    """Copy the whole syllabus of `source_course`, modules and content items, into
+    `target_course` (a new course or a new run of the same course), in one transaction.
+
+    Returns old module id -> new module id. Items keep their order, payload and active flag;
+    their course and university are the target's.
+    """
+    mapping = modules_copy(source_course=source_course, target_course=target_course)
+    if not mapping:
+        return mapping
+    items = ContentItem.objects.non_polymorphic().filter(course_id=source_course.pk)
+    ContentItem.objects.non_polymorphic().bulk_create(
+        [
+            ContentItem(
+                module_id=mapping[item.module_id],
+                course_id=target_course.pk,
+                university_id=target_course.university_id,
+                content_type=item.content_type,
+                polymorphic_ctype_id=item.polymorphic_ctype_id,
+                title=item.title,
+                description=item.description,
+                sequence_index=item.sequence_index,
+                estimated_duration_seconds=item.estimated_duration_seconds,
+                data_json=item.data_json,
+                is_active=item.is_active,
+            )
+            for item in items.order_by("module_id", "sequence_index")
+        ]
+    )
+    return mapping
+
+
+def subtree_layout(*, module: Module) -> dict[str, Any]:
+    """The subtree under `module` (not the module itself) as a template layout, in two queries:
+    child modules with their own layouts and the content items as stubs."""
+    module = Module.objects.get(pk=module.pk)  # tree fields change as the tree grows
+    descendants = list(module.get_descendants().order_by("lft"))
+    module_ids = [module.pk, *(m.pk for m in descendants)]
+    stubs: dict[int, list[dict[str, Any]]] = {pk: [] for pk in module_ids}
+    items = (
+        ContentItem.objects.non_polymorphic()
+        .filter(module_id__in=module_ids)
+        .order_by("module_id", "sequence_index")
+    )
+    for item in items:
+        stub: dict[str, Any] = {
+            "content_type": item.content_type,
+            "title": item.title,
+            "data_json": item.data_json,
+        }
+        if item.description:
+            stub["description"] = item.description
+        if item.estimated_duration_seconds is not None:
+            stub["estimated_duration_seconds"] = item.estimated_duration_seconds
+        stubs[item.module_id].append(stub)
+    layouts: dict[int, dict[str, Any]] = {
+        pk: {"children": [], "content": stubs[pk]} for pk in module_ids
+    }
+    for node in descendants:
+        layout = layouts[node.pk]
+        layout.update({"module_type": node.module_type, "title": node.title})
+        if node.description:
+            layout["description"] = node.description
+        layouts[node.parent_id]["children"].append(layout)
+    return layouts[module.pk]
+
+
+@transaction.atomic
+def template_from_subtree(
+    *, module: Module, title: str | None = None, description: str | None = None
+) -> ModuleTemplate:
+    """Save `module` with everything under it as a new module template."""
+    module = Module.objects.get(pk=module.pk)
+    if module.module_type == ModuleType.COURSE_ROOT:
+        raise ValidationError(
+            {"module": "A course root cannot become a template; save one of its units instead."}
+        )
+    template = ModuleTemplate(
+        template_type=module.module_type,
+        title=title or module.title,
+        description=description if description is not None else module.description,
+        default_data=subtree_layout(module=module),
+    )
+    template.full_clean()
+    template.save()
+    return template
+
+
+THUMBNAIL_SIZE = (320, 320)
+MAX_ASSET_BYTES = 50 * 1024 * 1024
+_MIME_TYPES = {"audio/": AssetType.AUDIO, "video/": AssetType.VIDEO}
+
+
+def _asset_type_of(upload: UploadedFile, head: bytes) -> str:
+    if head.startswith(b"%PDF-"):
+        return AssetType.PDF
+    mime = (upload.content_type or mimetypes.guess_type(upload.name or "")[0] or "").lower()
+    if mime.startswith("image/"):
+        return AssetType.IMAGE
+    for prefix, asset_type in _MIME_TYPES.items():
+        if mime.startswith(prefix):
+            return asset_type
+    return AssetType.OTHER
+
+
+def _image_facts(upload: UploadedFile) -> tuple[int, int, bytes]:
+    """(width, height, PNG thumbnail) of an image, or ValidationError for a file Pillow cannot
+    read or one so large it would exhaust memory."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            width, height = image.size
+            image.thumbnail(THUMBNAIL_SIZE)
+            out = io.BytesIO()
+            image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(out, "PNG")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        raise ValidationError({"file": "This image cannot be read."}) from None
+    return width, height, out.getvalue()
+
+
+@transaction.atomic
+def asset_upload(
+    *,
+    university_id: int | None,
+    upload: UploadedFile,
+    meta: dict[str, Any] | None = None,
+) -> Asset:
+    """Store `upload` in the default storage and record it in the asset library.
+
+    The type comes from the file itself (PDF signature, image readable by Pillow) before its
+    declared MIME type. Images get their width and height in `meta_json` and a thumbnail.
+    Files already stored are removed again when recording the asset fails.
+    """
+    if upload.size is not None and upload.size > MAX_ASSET_BYTES:
+        raise ValidationError({"file": "Files may be at most 50 MB."})
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    asset_type = _asset_type_of(upload, head)
+    facts: dict[str, Any] = {
+        "filename": upload.name,
+        "size": upload.size,
+        "content_type": upload.content_type or "",
+    }
+    thumbnail = None
+    if asset_type == AssetType.IMAGE:
+        width, height, thumbnail = _image_facts(upload)
+        facts.update(width=width, height=height)
+    folder = f"assets/{university_id or 'shared'}/{uuid.uuid4().hex}"
+    stored: list[str] = []
+    try:
+        upload.seek(0)
+        name = default_storage.save(f"{folder}/{get_valid_filename(upload.name)}", upload)
+        stored.append(name)
+        facts["storage_name"] = name
+        if thumbnail is not None:
+            thumb = default_storage.save(f"{folder}/thumbnail.png", ContentFile(thumbnail))
+            stored.append(thumb)
+            facts["thumbnail_url"] = default_storage.url(thumb)
+        asset = Asset(
+            university_id=university_id,
+            url=default_storage.url(name),
+            asset_type=asset_type,
+            meta_json={**(meta or {}), **facts},
+        )
+        asset.full_clean()
+        asset.save()
+    except Exception:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return asset

@@ -7,7 +7,7 @@ never collide with the (non-deferrable) unique index on (course, parent, sequenc
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from catalog.models import Course
 from syllabus.models import Module, ModuleTemplate, ModuleType
@@ -201,3 +201,68 @@ def course_root(*, course: Course) -> Module:
             is_published=True,
         )
     return root
+
+
+@transaction.atomic
+def modules_copy(*, source_course: Course, target_course: Course) -> dict[int, int]:
+    """Copy every module tree of `source_course` into `target_course`; returns old id -> new id.
+
+    The target must have no syllabus yet (an empty course root, as the admin creates on first
+    visit, is replaced). The copy keeps titles, types, order, publication and templates; MPTT
+    fields are carried over with a fresh tree id per tree, so the copy is written level by
+    level in a few statements whatever its size. Both courses are locked, in id order, so two
+    copies between the same courses cannot deadlock.
+    """
+    if source_course.pk == target_course.pk:
+        raise ValidationError({"target_course": "Copy a syllabus into another course."})
+    for course_id in sorted({source_course.pk, target_course.pk}):
+        _lock_course(course_id)
+    existing = list(Module.objects.filter(course_id=target_course.pk)[:2])
+    if existing:
+        only = existing[0]
+        if (
+            len(existing) > 1
+            or only.module_type != ModuleType.COURSE_ROOT
+            or only.content_items.exists()
+        ):
+            raise ValidationError(
+                {
+                    "target_course": "The target course already has a syllabus; copy into a new or "
+                    "empty course."
+                }
+            )
+        only.delete()
+    rows = list(Module.objects.filter(course_id=source_course.pk).order_by("tree_id", "lft"))
+    if not rows:
+        return {}
+    _lock_new_tree()
+    next_tree = (Module.objects.aggregate(m=models.Max("tree_id"))["m"] or 0) + 1
+    tree_ids: dict[int, int] = {}
+    for row in rows:
+        if row.tree_id not in tree_ids:
+            tree_ids[row.tree_id] = next_tree
+            next_tree += 1
+    mapping: dict[int, int] = {}
+    for depth in sorted({row.depth for row in rows}):
+        level = [row for row in rows if row.depth == depth]
+        copies = Module.objects.bulk_create(
+            [
+                Module(
+                    course_id=target_course.pk,
+                    parent_id=mapping[row.parent_id] if row.parent_id else None,
+                    module_type=row.module_type,
+                    module_template_id=row.module_template_id,
+                    title=row.title,
+                    description=row.description,
+                    sequence_index=row.sequence_index,
+                    depth=row.depth,
+                    is_published=row.is_published,
+                    lft=row.lft,
+                    rght=row.rght,
+                    tree_id=tree_ids[row.tree_id],
+                )
+                for row in level
+            ]
+        )
+        mapping.update({row.pk: copy.pk for row, copy in zip(level, copies, strict=True)})
+    return mapping

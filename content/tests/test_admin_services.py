@@ -1,0 +1,216 @@
+"""The services behind the authoring admin: copying a syllabus, subtrees as templates, the
+asset library."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from catalog.tests.factories import CourseFactory
+from content.models import Asset, ContentItem
+from content.services import (
+    asset_upload,
+    content_item_create,
+    module_from_template,
+    subtree_layout,
+    syllabus_copy,
+    template_from_subtree,
+)
+from content.tests.test_models import VALID
+from syllabus.models import Module, ModuleTemplate
+from syllabus.services import course_root, module_create, module_set_published
+from syllabus.tests.test_services import assert_tree_consistent
+
+pytestmark = pytest.mark.django_db
+
+
+def tree_shape(course_id: int) -> list[tuple]:
+    """Everything that makes two syllabi equal, without ids."""
+    modules = list(Module.objects.filter(course_id=course_id).order_by("tree_id", "lft"))
+    tree_ids = sorted({m.tree_id for m in modules})
+    shape = []
+    for m in modules:
+        items = [
+            (i.content_type, i.title, i.description, i.sequence_index, i.data_json, i.is_active)
+            for i in ContentItem.objects.filter(module=m).order_by("sequence_index")
+        ]
+        shape.append(
+            (
+                tree_ids.index(m.tree_id),
+                m.lft,
+                m.rght,
+                m.depth,
+                m.sequence_index,
+                m.module_type,
+                m.title,
+                m.description,
+                m.is_published,
+                items,
+            )
+        )
+    return shape
+
+
+def build_syllabus(course):
+    root = course_root(course=course)
+    units = []
+    for u in range(3):
+        unit = module_create(
+            course=course, parent=root, module_type="unit", title=f"Unit {u}", is_published=u < 2
+        )
+        units.append(unit)
+        for lesson_no in range(3):
+            lesson = module_create(
+                course=course, parent=unit, module_type="lesson", title=f"L{u}.{lesson_no}"
+            )
+            for content_type in ("text", "quiz", "video"):
+                content_item_create(
+                    module=lesson,
+                    content_type=content_type,
+                    title=f"{content_type} {u}.{lesson_no}",
+                    data_json=VALID[content_type],
+                    is_active=content_type != "quiz",
+                )
+    content_item_create(
+        module=root, content_type="resource", title="Reading", data_json=VALID["resource"]
+    )
+    return root, units
+
+
+def test_copy_produces_an_equal_tree_in_the_target_course():
+    source = CourseFactory()
+    build_syllabus(source)
+    target = CourseFactory(university=source.university)
+    mapping = syllabus_copy(source_course=source, target_course=target)
+    assert len(mapping) == Module.objects.filter(course=source).count() == 13
+    assert tree_shape(target.pk) == tree_shape(source.pk)
+    assert_tree_consistent(target.pk)
+    copied = ContentItem.objects.filter(course=target)
+    assert copied.count() == 28
+    assert set(copied.values_list("university_id", flat=True)) == {target.university_id}
+    assert {type(i).__name__ for i in copied} == {
+        "TextItem",
+        "QuizItem",
+        "VideoItem",
+        "ResourceItem",
+    }
+    # the source is untouched
+    assert ContentItem.objects.filter(course=source).count() == 28
+
+
+def test_copy_replaces_an_empty_root_and_refuses_a_filled_target():
+    source = CourseFactory()
+    build_syllabus(source)
+    target = CourseFactory()
+    course_root(course=target)
+    syllabus_copy(source_course=source, target_course=target)
+    assert tree_shape(target.pk) == tree_shape(source.pk)
+    before = tree_shape(target.pk)
+    with pytest.raises(ValidationError) as error:
+        syllabus_copy(source_course=source, target_course=target)
+    assert "already has a syllabus" in str(error.value)
+    assert tree_shape(target.pk) == before
+
+
+def test_copy_into_the_same_course_is_refused():
+    course = CourseFactory()
+    build_syllabus(course)
+    with pytest.raises(ValidationError):
+        syllabus_copy(source_course=course, target_course=course)
+
+
+def test_a_subtree_saved_as_template_instantiates_to_the_same_subtree():
+    course = CourseFactory()
+    _root, units = build_syllabus(course)
+    template = template_from_subtree(module=units[0], title="Standard unit")
+    assert template.template_type == "unit"
+    assert [c["title"] for c in template.default_data["children"]] == ["L0.0", "L0.1", "L0.2"]
+    assert [s["content_type"] for s in template.default_data["children"][0]["content"]] == [
+        "text",
+        "quiz",
+        "video",
+    ]
+    other = CourseFactory()
+    other_root = course_root(course=other)
+    made = module_from_template(template=template, parent=other_root)
+    assert made.title == "Standard unit"
+    assert made.module_template_id == template.pk
+    assert subtree_layout(module=made) == subtree_layout(module=units[0])
+    assert_tree_consistent(other.pk)
+
+
+def test_a_course_root_cannot_become_a_template():
+    course = CourseFactory()
+    root, _ = build_syllabus(course)
+    with pytest.raises(ValidationError):
+        template_from_subtree(module=root)
+    assert ModuleTemplate.objects.count() == 0
+
+
+def test_unpublishing_a_unit_hides_its_subtree_in_the_copy_too():
+    source = CourseFactory()
+    _, units = build_syllabus(source)
+    module_set_published(module=units[0], is_published=False)
+    target = CourseFactory()
+    mapping = syllabus_copy(source_course=source, target_course=target)
+    copied_unit = Module.objects.get(pk=mapping[units[0].pk])
+    assert not copied_unit.get_descendants(include_self=True).filter(is_published=True).exists()
+
+
+def png_bytes(size=(800, 600)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
+
+
+def test_an_uploaded_image_gets_dimensions_and_a_thumbnail(media):
+    course = CourseFactory()
+    upload = SimpleUploadedFile("Diagram 1.png", png_bytes(), "image/png")
+    asset = asset_upload(
+        university_id=course.university_id,
+        upload=upload,
+        meta={"alt": "A red box", "licence": "CC-BY"},
+    )
+    meta = asset.meta_json
+    assert asset.asset_type == "image"
+    assert (meta["width"], meta["height"], meta["alt"], meta["licence"]) == (
+        800,
+        600,
+        "A red box",
+        "CC-BY",
+    )
+    assert default_storage.exists(meta["storage_name"])
+    assert asset.url.endswith("/Diagram_1.png")
+    thumb_name = meta["thumbnail_url"].split("/media/", 1)[-1]
+    with default_storage.open(thumb_name) as thumb, Image.open(thumb) as image:
+        assert image.size == (320, 240)
+    assert f"assets/{course.university_id}/" in meta["storage_name"]
+
+
+def test_pdfs_are_recognised_by_their_signature(media):
+    upload = SimpleUploadedFile("notes.bin", b"%PDF-1.7\n...", "application/octet-stream")
+    asset = asset_upload(university_id=None, upload=upload)
+    assert asset.asset_type == "pdf"
+    assert "thumbnail_url" not in asset.meta_json
+
+
+def test_a_broken_image_is_refused_and_nothing_is_stored(media):
+    upload = SimpleUploadedFile("x.png", b"\x89PNG not really", "image/png")
+    with pytest.raises(ValidationError) as error:
+        asset_upload(university_id=None, upload=upload)
+    assert error.value.message_dict == {"file": ["This image cannot be read."]}
+    assert Asset.objects.count() == 0
+    assert not any(media.rglob("*.png"))
