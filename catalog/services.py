@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -378,3 +378,22 @@ def offering_waitlist_fill(*, offering: CourseOffering) -> list[CourseEnrollment
     """Give the seats that are free to the waitlist, first come first served; call it after
     raising an offering's capacity."""
     return _fill_seats(_lock_offering(offering.pk))
+
+
+@transaction.atomic
+def enrollments_complete(*, offering_id: int, user_ids: list[int]) -> int:
+    """Mark the active enrollments of `user_ids` in the offering completed (their course grade
+    passed), which unlocks the courses that require this one. Enrollments in any other status
+    stay as they are; running it again changes nothing. Returns how many changed."""
+    if not user_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE course_enrollments
+            SET status = %s, completed_at = coalesce(completed_at, statement_timestamp())
+            WHERE course_offering_id = %s AND status = %s AND user_id = ANY(%s)
+            """,
+            [EnrollmentStatus.COMPLETED, offering_id, EnrollmentStatus.ACTIVE, list(user_ids)],
+        )
+        return cursor.rowcount

@@ -153,7 +153,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.discussion_digest_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    "grades-rollup-nightly": {
+        "task": "assessments.tasks.grades_rollup_nightly_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# Grades: a burst of scores for one learner triggers one rollup this many seconds later.
+GRADE_ROLLUP_COALESCE_SECONDS = env.float("GRADE_ROLLUP_COALESCE_SECONDS", default=5.0)
+# Certificates expire this many days after issue; empty means they never expire.
+CERTIFICATE_VALID_DAYS = env.int("CERTIFICATE_VALID_DAYS", default=None)
 
 # Discussions: how long authors may edit a post, how many posts a user may write per minute.
 COMMUNITY_EDIT_WINDOW_MINUTES = env.int("COMMUNITY_EDIT_WINDOW_MINUTES", default=30)

@@ -1,0 +1,261 @@
+"""Certificates: issuing one per learner who passed an offering, revoking, verifying.
+
+Issuing is three steps, each recorded on the certificate row so that a task delivered twice,
+two workers at once or a worker killed half-way end with exactly one certificate, finished:
+
+1. the row: INSERT ... ON CONFLICT DO NOTHING on the unique (offering, learner) index, with a
+   fresh unguessable code; whoever loses the race reads the winner's row;
+2. the PDF: rendered and stored at a path derived from the code while holding the row's lock,
+   then `pdf_path` records it (a crash before that rewrites the same file on the next run);
+3. the email: sent while holding the row's lock, then `emailed_at` records it (a crash between
+   sending and recording may send it twice; it is never lost).
+
+A revoked certificate is never finished or re-issued; the verification page says it was
+revoked.
+"""
+
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.models import Certificate, CourseGrade
+from tenancy.models import User
+
+REVOCATION_REASON_MAX = 2000
+
+
+class CertificateStatus:
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+    LABELS = {
+        VALID: gettext_lazy("Valid"),
+        EXPIRED: gettext_lazy("Expired"),
+        REVOKED: gettext_lazy("Revoked"),
+    }
+
+
+def certificate_status(certificate: Certificate) -> str:
+    if certificate.revoked_at is not None:
+        return CertificateStatus.REVOKED
+    if certificate.expires_at is not None and certificate.expires_at <= timezone.now():
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
+
+
+def new_certificate_code() -> str:
+    """192 random bits, URL-safe: 32 characters nobody can guess."""
+    return secrets.token_urlsafe(24)
+
+
+def verification_url(code: str) -> str:
+    path = reverse("portal:certificate-verify", kwargs={"code": code})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _with_context(queryset):
+    return queryset.select_related("user", "course_offering__course", "course_offering__university")
+
+
+def _certificate_row(*, offering_id: int, user_id: int) -> Certificate | None:
+    """Step 1: the row, created when the learner's grade passes (None when it does not)."""
+    with transaction.atomic():
+        grade = (
+            CourseGrade.objects.filter(course_offering_id=offering_id, user_id=user_id)
+            .values("passed", "final_score", "letter_grade")
+            .first()
+        )
+        existing = Certificate.objects.filter(
+            course_offering_id=offering_id, user_id=user_id
+        ).first()
+        if existing is None:
+            if not grade or not grade["passed"]:
+                return None
+            now = timezone.now()
+            valid_days = settings.CERTIFICATE_VALID_DAYS
+            Certificate.objects.bulk_create(
+                [
+                    Certificate(
+                        course_offering_id=offering_id,
+                        user_id=user_id,
+                        certificate_code=new_certificate_code(),
+                        issued_at=now,
+                        expires_at=now + timedelta(days=valid_days) if valid_days else None,
+                        metadata_json={
+                            "final_score": str(grade["final_score"]),
+                            "letter_grade": grade["letter_grade"],
+                        },
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+    return _with_context(Certificate.objects).get(course_offering_id=offering_id, user_id=user_id)
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate as a one-page landscape A4 PDF."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    offering = certificate.course_offering
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
+    pdf.setTitle(f"Certificate {certificate.certificate_code}")
+    pdf.setAuthor(offering.university.name)
+    pdf.setStrokeColor(HexColor("#1f4e79"))
+    pdf.setLineWidth(4)
+    pdf.rect(30, 30, width - 60, height - 60)
+    lines = [
+        ("Helvetica", 16, height - 120, offering.university.name),
+        ("Helvetica-Bold", 34, height - 180, _("Certificate of completion")),
+        ("Helvetica", 14, height - 230, _("This certifies that")),
+        ("Helvetica-Bold", 26, height - 270, certificate.user.full_name),
+        ("Helvetica", 14, height - 310, _("has successfully completed")),
+        ("Helvetica-Bold", 20, height - 345, f"{offering.course.code}: {offering.course.title}"),
+        ("Helvetica", 14, height - 375, offering.term_name or ""),
+        (
+            "Helvetica",
+            12,
+            110,
+            _("Issued on %(date)s") % {"date": date_format(certificate.issued_at, "DATE_FORMAT")},
+        ),
+        (
+            "Helvetica",
+            10,
+            85,
+            _("Verify at %(url)s") % {"url": verification_url(certificate.certificate_code)},
+        ),
+    ]
+    for font, size, y, text in lines:
+        pdf.setFont(font, size)
+        pdf.drawCentredString(width / 2, y, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def pdf_storage_path(certificate: Certificate) -> str:
+    """Derived from the university and the code, so a re-run writes the same file."""
+    return (
+        f"certificates/{certificate.course_offering.university_id}/"
+        f"{certificate.certificate_code}.pdf"
+    )
+
+
+def _store_pdf(certificate: Certificate) -> None:
+    """Step 2, under the row lock."""
+    path = pdf_storage_path(certificate)
+    if default_storage.exists(path):
+        default_storage.delete(path)  # left by a run that died before recording it
+    stored = default_storage.save(path, ContentFile(certificate_pdf(certificate)))
+    certificate.pdf_path = stored
+    certificate.save(update_fields=["pdf_path"])
+
+
+def _send_email(certificate: Certificate) -> None:
+    """Step 3, under the row lock."""
+    user = certificate.user
+    offering = certificate.course_offering
+    with translation.override(user.locale or settings.LANGUAGE_CODE):
+        context = {
+            "certificate": certificate,
+            "user": user,
+            "course": offering.course,
+            "university": offering.university,
+            "url": verification_url(certificate.certificate_code),
+        }
+        message = EmailMessage(
+            subject=_("Your certificate for %(course)s") % {"course": offering.course.title},
+            body=render_to_string("certificates/email.txt", context),
+            to=[user.email],
+        )
+        with default_storage.open(certificate.pdf_path, "rb") as handle:
+            message.attach(
+                f"certificate-{certificate.certificate_code}.pdf",
+                handle.read(),
+                "application/pdf",
+            )
+        message.send()
+    certificate.emailed_at = timezone.now()
+    certificate.save(update_fields=["emailed_at"])
+
+
+def _finish_step(certificate_id: int, step) -> Certificate:
+    with transaction.atomic():
+        certificate = _with_context(Certificate.objects.select_for_update(of=("self",))).get(
+            pk=certificate_id
+        )
+        if certificate.revoked_at is None:
+            step(certificate)
+    return certificate
+
+
+def certificate_issue(*, offering_id: int, user_id: int) -> Certificate | None:
+    """Issue the learner's certificate for the offering, or finish issuing it; None when the
+    learner's grade does not pass. Safe to call any number of times, concurrently."""
+    certificate = _certificate_row(offering_id=offering_id, user_id=user_id)
+    if certificate is None or certificate.revoked_at is not None:
+        return certificate
+    if not certificate.pdf_path:
+        certificate = _finish_step(certificate.pk, lambda c: None if c.pdf_path else _store_pdf(c))
+    if certificate.emailed_at is None and certificate.revoked_at is None:
+        certificate = _finish_step(
+            certificate.pk, lambda c: None if c.emailed_at else _send_email(c)
+        )
+    return certificate
+
+
+def certificate_revoke(*, certificate_id: int, actor: User, reason: str) -> Certificate:
+    """Revoke a certificate, recording who, when and why. The reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for revoking the certificate.")})
+    if len(reason) > REVOCATION_REASON_MAX:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(n)s characters.") % {"n": REVOCATION_REASON_MAX}}
+        )
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.revoked_at is not None:
+            raise ValidationError(_("This certificate was already revoked."))
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = actor
+        certificate.revocation_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    return certificate
+
+
+@dataclass(frozen=True)
+class Verification:
+    certificate: Certificate
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(CertificateStatus.LABELS[self.status])
+
+
+def certificate_for_verification(*, code: str) -> Verification:
+    """The public view of a certificate by its code; 404 for any unknown code."""
+    certificate = _with_context(Certificate.objects).filter(certificate_code=code).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    return Verification(certificate=certificate, status=certificate_status(certificate))

@@ -1,0 +1,284 @@
+"""Course grades: the grading policy of an offering and the rollup that writes `course_grades`.
+
+How a grade is computed (the SQL below does all of it in one statement per offering):
+
+- Graded items are the course's active quizzes, engineering labs and assignments that a
+  learner can see (no unpublished module above them). Each falls in one category: quizzes,
+  labs, assignments.
+- An item's score is a percent (0-100): for a quiz, the best submitted attempt
+  (`score_obtained / max_score`), or the latest one when the policy says so; for a lab or an
+  assignment, the latest graded submission in `lab_submissions` (whose score an instructor may
+  have overridden), out of its `max_score` or else the payload's `max_points`. An item without
+  a counted attempt or submission scores 0, so unfinished work cannot pass a course.
+- A category's percent is the mean of its item percents after dropping the learner's
+  `drop_lowest_*` lowest (one item always counts).
+- The total is the weighted mean of the category percents, over the categories that have
+  items (an empty category gives its weight to the others), rounded to two decimals; it earns
+  the letter of the highest scheme entry it reaches and passes at `pass_threshold`.
+
+The rollup covers the learners with an active or completed enrollment. It takes a
+transaction-level advisory lock per offering, so concurrent rollups of one offering run one
+after the other, and writes with INSERT ... ON CONFLICT DO UPDATE ... WHERE changed, so running
+it again changes nothing. A passing grade completes the learner's active enrollment through
+the catalog's service, in the same transaction.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
+
+from assessments.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
+from catalog.services import enrollments_complete
+
+CATEGORIES = ("quizzes", "labs", "assignments")
+CATEGORY_OF_TYPE = {"quiz": "quizzes", "engineering_lab": "labs", "assignment": "assignments"}
+# Submissions whose score counts: graded automatically or by an instructor.
+GRADED_SUBMISSION_STATUSES = ("graded",)
+GRADED_STATUSES = ("active", "completed")
+
+
+def policy_errors(policy: GradingPolicy) -> dict[str, list[str]]:
+    """What is wrong with a policy, per field; empty when it can be used."""
+    errors: dict[str, list[str]] = {}
+    weights = [policy.weight_quizzes, policy.weight_labs, policy.weight_assignments]
+    if any(w is None or w < 0 or w > 100 for w in weights):
+        errors["weight_quizzes"] = [_("Each weight is a percent from 0 to 100.")]
+    elif sum(weights) != 100:
+        errors["weight_quizzes"] = [
+            _("The weights add up to %(sum)s; they must add up to 100.") % {"sum": sum(weights)}
+        ]
+    if policy.pass_threshold is None or not 0 <= policy.pass_threshold <= 100:
+        errors["pass_threshold"] = [_("The pass threshold is a percent from 0 to 100.")]
+    scheme_problem = letter_scheme_error(policy.letter_scheme)
+    if scheme_problem:
+        errors["letter_scheme"] = [scheme_problem]
+    return errors
+
+
+def letter_scheme_error(scheme: Any) -> str | None:
+    if not isinstance(scheme, list) or not scheme:
+        return _('Give a list of letters such as [{"letter": "A", "min": 90}, ...].')
+    seen: set[str] = set()
+    previous = None
+    for entry in scheme:
+        if not isinstance(entry, dict) or set(entry) != {"letter", "min"}:
+            return _('Each entry has exactly a "letter" and a "min".')
+        letter, minimum = entry["letter"], entry["min"]
+        if not isinstance(letter, str) or not 1 <= len(letter.strip()) <= 8:
+            return _("Each letter is 1 to 8 characters.")
+        if letter in seen:
+            return _("The letter %(letter)s appears twice.") % {"letter": letter}
+        seen.add(letter)
+        if isinstance(minimum, bool) or not isinstance(minimum, int | float):
+            return _("Each minimum is a number.")
+        if not 0 <= minimum <= 100:
+            return _("Each minimum is a percent from 0 to 100.")
+        if previous is not None and minimum >= previous:
+            return _("List the letters from the highest minimum to the lowest.")
+        previous = minimum
+    if previous != 0:
+        return _("The last letter needs a minimum of 0, so every total gets a letter.")
+    return None
+
+
+def policy_for_offering(offering_id: int) -> GradingPolicy:
+    """The offering's policy, or the default one (unsaved) when staff have not set any."""
+    policy = GradingPolicy.objects.filter(course_offering_id=offering_id).first()
+    return policy or GradingPolicy(course_offering_id=offering_id)
+
+
+def policy_params(policy: GradingPolicy) -> dict[str, Any]:
+    return {
+        "w_quizzes": policy.weight_quizzes,
+        "w_labs": policy.weight_labs,
+        "w_assignments": policy.weight_assignments,
+        "d_quizzes": policy.drop_lowest_quizzes,
+        "d_labs": policy.drop_lowest_labs,
+        "d_assignments": policy.drop_lowest_assignments,
+        "best_attempt": policy.quiz_attempt_rule == AttemptRule.BEST,
+        "pass_threshold": policy.pass_threshold,
+        "letters": Jsonb(policy.letter_scheme),
+        "graded_statuses": list(GRADED_SUBMISSION_STATUSES),
+        "enrolled_statuses": list(GRADED_STATUSES),
+    }
+
+
+# The per-item and per-category scores of the offering's learners, `%(user_ids)s` (an array)
+# narrowing it to some of them when not null. Shared by the rollup and the gradebook.
+SCORES_CTES = """
+offering AS (
+    SELECT id, course_id FROM course_offerings WHERE id = %(offering_id)s
+),
+students AS (
+    SELECT e.user_id, e.status
+    FROM course_enrollments e
+    WHERE e.course_offering_id = %(offering_id)s
+      AND e.status = ANY(%(enrolled_statuses)s)
+      AND (%(user_ids)s::bigint[] IS NULL OR e.user_id = ANY(%(user_ids)s::bigint[]))
+),
+hidden AS MATERIALIZED (
+    SELECT h.tree_id, h.lft, h.rght
+    FROM modules h
+    WHERE h.course_id = (SELECT course_id FROM offering) AND NOT h.is_published
+),
+items AS MATERIALIZED (
+    SELECT ci.id, ci.title, ci.content_type,
+           CASE ci.content_type WHEN 'quiz' THEN 'quizzes'
+                                WHEN 'engineering_lab' THEN 'labs'
+                                ELSE 'assignments' END AS category,
+           CASE ci.content_type
+               WHEN 'engineering_lab' THEN (ci.data_json #>> '{grading,max_points}')::numeric
+               WHEN 'assignment' THEN (ci.data_json ->> 'max_points')::numeric
+           END AS default_max,
+           row_number() OVER (ORDER BY m.tree_id, m.lft, ci.sequence_index, ci.id) AS position
+    FROM content_items ci
+    JOIN modules m ON m.id = ci.module_id
+    WHERE ci.course_id = (SELECT course_id FROM offering)
+      AND ci.is_active
+      AND ci.content_type IN ('quiz', 'engineering_lab', 'assignment')
+      AND NOT EXISTS (
+          SELECT 1 FROM hidden h
+          WHERE h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
+      )
+),
+quiz_scores AS (
+    SELECT DISTINCT ON (qa.user_id, qa.content_item_id)
+           qa.user_id, qa.content_item_id AS item_id,
+           least(greatest(qa.score_obtained / qa.max_score, 0), 1) * 100 AS pct
+    FROM quiz_attempts qa
+    WHERE qa.course_offering_id = %(offering_id)s
+      AND qa.submitted_at IS NOT NULL
+      AND qa.score_obtained IS NOT NULL
+      AND qa.max_score > 0
+      AND (%(user_ids)s::bigint[] IS NULL OR qa.user_id = ANY(%(user_ids)s::bigint[]))
+    ORDER BY qa.user_id, qa.content_item_id,
+             CASE WHEN %(best_attempt)s THEN qa.score_obtained / qa.max_score END DESC,
+             qa.submitted_at DESC, qa.id DESC
+),
+submission_scores AS (
+    SELECT DISTINCT ON (ls.user_id, ls.content_item_id)
+           ls.user_id, ls.content_item_id AS item_id,
+           least(greatest(
+               ls.score_obtained / nullif(coalesce(ls.max_score, i.default_max), 0), 0), 1
+           ) * 100 AS pct
+    FROM lab_submissions ls
+    JOIN items i ON i.id = ls.content_item_id
+    WHERE ls.course_offering_id = %(offering_id)s
+      AND ls.status = ANY(%(graded_statuses)s)
+      AND ls.score_obtained IS NOT NULL
+      AND (%(user_ids)s::bigint[] IS NULL OR ls.user_id = ANY(%(user_ids)s::bigint[]))
+    ORDER BY ls.user_id, ls.content_item_id, ls.submitted_at DESC, ls.id DESC
+),
+weights (category, weight, drop_n) AS (
+    VALUES ('quizzes', %(w_quizzes)s::numeric, %(d_quizzes)s::int),
+           ('labs', %(w_labs)s::numeric, %(d_labs)s::int),
+           ('assignments', %(w_assignments)s::numeric, %(d_assignments)s::int)
+),
+scored AS (
+    SELECT s.user_id, i.id AS item_id, i.category, i.position,
+           coalesce(q.pct, sub.pct) AS pct,
+           row_number() OVER w AS rank_low,
+           count(*) OVER (PARTITION BY s.user_id, i.category) AS n_items
+    FROM students s
+    CROSS JOIN items i
+    LEFT JOIN quiz_scores q
+      ON i.content_type = 'quiz' AND q.user_id = s.user_id AND q.item_id = i.id
+    LEFT JOIN submission_scores sub
+      ON i.content_type <> 'quiz' AND sub.user_id = s.user_id AND sub.item_id = i.id
+    WINDOW w AS (
+        PARTITION BY s.user_id, i.category
+        ORDER BY coalesce(q.pct, sub.pct, 0), i.position
+    )
+),
+counted AS (
+    SELECT sc.*, sc.rank_low > least(p.drop_n, sc.n_items - 1) AS counts
+    FROM scored sc JOIN weights p ON p.category = sc.category
+),
+per_category AS (
+    SELECT user_id, category, avg(coalesce(pct, 0)) FILTER (WHERE counts) AS pct
+    FROM counted
+    GROUP BY user_id, category
+),
+totals AS (
+    SELECT s.user_id,
+           round(sum(p.weight * pc.pct) / nullif(sum(p.weight), 0), 2) AS total
+    FROM students s
+    LEFT JOIN per_category pc ON pc.user_id = s.user_id
+    LEFT JOIN weights p ON p.category = pc.category
+    GROUP BY s.user_id
+),
+letters AS (
+    SELECT e ->> 'letter' AS letter, (e ->> 'min')::numeric AS minimum
+    FROM jsonb_array_elements(%(letters)s::jsonb) e
+),
+graded AS (
+    SELECT t.user_id, t.total,
+           (SELECT l.letter FROM letters l WHERE l.minimum <= t.total
+            ORDER BY l.minimum DESC LIMIT 1) AS letter,
+           CASE WHEN t.total IS NOT NULL THEN t.total >= %(pass_threshold)s END AS passed
+    FROM totals t
+)
+"""
+
+_ROLLUP_SQL = f"""
+WITH {SCORES_CTES}
+INSERT INTO course_grades AS g (
+    user_id, course_offering_id, final_score, letter_grade, passed, graded_at
+)
+SELECT user_id, %(offering_id)s, total, letter, passed, statement_timestamp()
+FROM graded
+ON CONFLICT (user_id, course_offering_id) DO UPDATE SET
+    final_score = EXCLUDED.final_score,
+    letter_grade = EXCLUDED.letter_grade,
+    passed = EXCLUDED.passed,
+    graded_at = EXCLUDED.graded_at
+WHERE (g.final_score, g.letter_grade, g.passed)
+      IS DISTINCT FROM (EXCLUDED.final_score, EXCLUDED.letter_grade, EXCLUDED.passed)
+"""
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('course_grades', %s))"
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    changed: int  # grade rows written or changed
+    completed: int  # enrollments this rollup marked completed
+    certificates_due: list[int]  # learners who passed and whose certificate is not finished
+
+
+def grades_rollup(*, offering_id: int, user_ids: list[int] | None = None) -> RollupResult:
+    """Recompute the course grades of the offering (of `user_ids` only, when given)."""
+    params = {
+        "offering_id": offering_id,
+        "user_ids": list(user_ids) if user_ids is not None else None,
+        **policy_params(policy_for_offering(offering_id)),
+    }
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_SQL, [offering_id])
+            cursor.execute(_ROLLUP_SQL, params)
+            changed = cursor.rowcount
+        passing = CourseGrade.objects.filter(course_offering_id=offering_id, passed=True)
+        if user_ids is not None:
+            passing = passing.filter(user_id__in=params["user_ids"])
+        passing_ids = list(passing.values_list("user_id", flat=True))
+        completed = enrollments_complete(offering_id=offering_id, user_ids=passing_ids)
+        settled = Certificate.objects.filter(
+            course_offering_id=offering_id, user_id=OuterRef("user_id")
+        ).filter(Q(revoked_at__isnull=False) | (~Q(pdf_path="") & Q(emailed_at__isnull=False)))
+        due = list(passing.exclude(Exists(settled)).values_list("user_id", flat=True))
+    return RollupResult(changed=changed, completed=completed, certificates_due=due)
+
+
+def offerings_to_roll_up() -> list[int]:
+    """Offerings with at least one active enrollment: the nightly rollup covers them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT course_offering_id FROM course_enrollments WHERE status = 'active'"
+            " ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,59 @@
+"""Roll a learner's grade up soon after a score changes, once per burst.
+
+A learner who answers and submits, or a lab that is regraded several times, fires many
+`attempt_scored` / `submission_graded` signals within seconds. The first one claims a Redis key
+for the (offering, learner) pair and schedules a rollup GRADE_ROLLUP_COALESCE_SECONDS later; the
+signals that follow while the key lives schedule nothing. The key expires a little before the
+task is due, so a score recorded after the key is gone schedules a new rollup, and a score
+recorded while it lives was committed before the scheduled rollup reads it (senders fire on
+commit). When Redis cannot be reached, or tasks run in-process, every signal rolls up at once.
+"""
+
+import logging
+from functools import cache
+
+import redis
+from django.conf import settings
+from django.dispatch import receiver
+
+from assessments.signals import attempt_scored, submission_graded
+from assessments.tasks import grade_rollup_task
+from lms.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+
+
+def coalesce_key(*, offering_id: int, user_id: int) -> str:
+    return f"lms:grade-rollup:{offering_id}:{user_id}"
+
+
+def grade_rollup_soon(*, offering_id: int, user_id: int) -> bool:
+    """Schedule the learner's rollup unless one is already scheduled; True when it did."""
+    delay = settings.GRADE_ROLLUP_COALESCE_SECONDS
+    if app.conf.task_always_eager or delay <= 0:
+        grade_rollup_task.delay(offering_id, user_id)
+        return True
+    try:
+        claimed = _redis().set(
+            coalesce_key(offering_id=offering_id, user_id=user_id),
+            1,
+            nx=True,
+            px=max(int(delay * 1000) - 500, 100),
+        )
+    except redis.RedisError:
+        logger.warning("Redis unavailable: rolling up grades without coalescing.")
+        claimed = True
+    if claimed:
+        grade_rollup_task.apply_async((offering_id, user_id), countdown=delay)
+    return bool(claimed)
+
+
+@receiver(attempt_scored, dispatch_uid="grade-rollup-on-attempt-scored")
+@receiver(submission_graded, dispatch_uid="grade-rollup-on-submission-graded")
+def _score_changed(sender, *, user_id: int, offering_id: int, **kwargs) -> None:
+    grade_rollup_soon(offering_id=offering_id, user_id=user_id)

@@ -1,0 +1,54 @@
+"""Celery tasks of assessments: thin wrappers that take ids and call a service.
+
+Every task is idempotent (see the services), runs with acks_late and reject_on_worker_lost
+(settings), retries a bounded number of times with backoff on database and connection errors,
+and has a time limit well under the broker's visibility timeout.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError, transaction
+
+from assessments import certificates, grading
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (DatabaseError, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 10 * 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY, soft_time_limit=4 * 60, time_limit=5 * 60)
+def grade_rollup_task(offering_id: int, user_id: int | None = None) -> int:
+    """Roll up one learner's grade (or the whole offering's when `user_id` is None), then
+    issue the certificates that became due."""
+    result = grading.grades_rollup(
+        offering_id=offering_id, user_ids=None if user_id is None else [user_id]
+    )
+    for due_user_id in result.certificates_due:
+        transaction.on_commit(
+            lambda uid=due_user_id: certificate_issue_task.delay(offering_id, uid)
+        )
+    return result.changed
+
+
+@shared_task(**RETRY, soft_time_limit=60, time_limit=90)
+def grades_rollup_nightly_task() -> int:
+    """Beat runs this nightly: one rollup task per offering with active enrollments."""
+    offering_ids = grading.offerings_to_roll_up()
+    for offering_id in offering_ids:
+        grade_rollup_task.delay(offering_id)
+    return len(offering_ids)
+
+
+@shared_task(**RETRY, soft_time_limit=2 * 60, time_limit=3 * 60)
+def certificate_issue_task(offering_id: int, user_id: int) -> int | None:
+    certificate = certificates.certificate_issue(offering_id=offering_id, user_id=user_id)
+    return certificate.pk if certificate else None
