@@ -115,6 +115,25 @@ STORAGES = {
 }
 if not env.bool("DJANGO_MANIFEST_STATIC", default=False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# Uploads go to an S3-compatible bucket when S3_BUCKET is set (any endpoint: AWS, MinIO, Ceph...),
+# else to DEFAULT_FILE_STORAGE (the file system under MEDIA_ROOT). Files stay private: links are
+# signed and expire after S3_URL_SECONDS.
+if env("S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_URL_SECONDS", default=3600),
+            "file_overwrite": False,
+        },
+    }
 
 # Email goes to the console unless EMAIL_BACKEND names another backend; SMTP reads its server
 # from EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
@@ -163,6 +182,25 @@ CELERY_BEAT_SCHEDULE = {
 GRADE_ROLLUP_COALESCE_SECONDS = env.float("GRADE_ROLLUP_COALESCE_SECONDS", default=5.0)
 # Certificates expire this many days after issue; empty means they never expire.
 CERTIFICATE_VALID_DAYS = env.int("CERTIFICATE_VALID_DAYS", default=None)
+
+# Engineering labs (assessments/labs): uploads, and the runner that grades them. LAB_RUNNER is
+# assessments.labs.sandbox.SubprocessRunner (limits, namespaces, unprivileged user) or
+# assessments.labs.sandbox.ContainerRunner (docker or podman, the lab's container_image).
+LAB_RUNNER = env("LAB_RUNNER", default="assessments.labs.sandbox.SubprocessRunner")
+LAB_SANDBOX_USER = env("LAB_SANDBOX_USER", default="nobody")
+LAB_USE_NAMESPACES = env.bool("LAB_USE_NAMESPACES", default=True)
+LAB_PYTHON = env("LAB_PYTHON", default="")
+LAB_CONTAINER_ENGINE = env("LAB_CONTAINER_ENGINE", default="docker")
+LAB_CONTAINER_START_SECONDS = env.int("LAB_CONTAINER_START_SECONDS", default=60)
+LAB_GRADING_MAX_SECONDS = env.int("LAB_GRADING_MAX_SECONDS", default=300)
+LAB_DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
+LAB_MAX_PROCESSES = env.int("LAB_MAX_PROCESSES", default=64)
+LAB_MAX_FILE_BYTES = 64 * 1024 * 1024
+LAB_UPLOAD_MAX_BYTES = env.int("LAB_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+LAB_UPLOAD_MAX_FILES = env.int("LAB_UPLOAD_MAX_FILES", default=50)
+LAB_UPLOAD_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+# The lab grading task lives outside assessments/tasks.py, so the worker imports it by name.
+CELERY_IMPORTS = ("assessments.labs.tasks",)
 
 # Discussions: how long authors may edit a post, how many posts a user may write per minute.
 COMMUNITY_EDIT_WINDOW_MINUTES = env.int("COMMUNITY_EDIT_WINDOW_MINUTES", default=30)
