@@ -366,7 +366,7 @@ class TenantScopedAdmin(_TenantScopedBase, admin.ModelAdmin):
         return (item, ScopedRelatedFieldListFilter) if field.is_relation else item
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         return tenant_checked_form(form, request.user, self.tenant_paths)
 
 
