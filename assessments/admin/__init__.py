@@ -1,7 +1,3 @@
 """Admin for assessments, one module per area; each module registers its own model admins."""
 
-from assessments.admin import (
-    grades,  # noqa: F401
-    labs,  # noqa: F401
-    progress,  # noqa: F401
-)
+from assessments.admin import progress  # noqa: F401
