@@ -12,7 +12,13 @@ from catalog.models import (
     Domain,
     Subject,
 )
-from tenancy.tests.factories import DepartmentFactory, UniversityFactory, UserFactory
+from tenancy.models import Role
+from tenancy.tests.factories import (
+    DepartmentFactory,
+    RoleFactory,
+    UniversityFactory,
+    UserFactory,
+)
 
 
 class DomainFactory(factory.django.DjangoModelFactory):
@@ -89,3 +95,16 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     course_offering = factory.SubFactory(OfferingFactory)
+
+
+def staff_member(department, role=Role.DEPARTMENT_ADMIN, **user):
+    """A new user holding `role` at the department's university (tied to the department for a
+    department admin)."""
+    person = UserFactory(**user)
+    RoleFactory(
+        user=person,
+        university=department.university,
+        role=role,
+        department=department if role == Role.DEPARTMENT_ADMIN else None,
+    )
+    return person

@@ -28,23 +28,12 @@ from catalog.tests.factories import (
     EnrollmentFactory,
     OfferingFactory,
     PrerequisiteFactory,
+    staff_member,
 )
-from lms.celery import app as celery_app
 from tenancy.models import Role, User, UserUniversityRole
 from tenancy.tests.factories import DepartmentFactory, RoleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_and_in_process(settings):
-    """Quick password hashing for the many users, and tasks enqueued on commit run right away
-    instead of going to the broker."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roster_env")]
 
 
 ACTIVE = EnrollmentStatus.ACTIVE
@@ -54,17 +43,6 @@ DROPPED = EnrollmentStatus.DROPPED
 COMPLETED = EnrollmentStatus.COMPLETED
 
 
-def admin_of(department, role=Role.DEPARTMENT_ADMIN):
-    user = UserFactory()
-    RoleFactory(
-        user=user,
-        university=department.university,
-        role=role,
-        department=department if role == Role.DEPARTMENT_ADMIN else None,
-    )
-    return user
-
-
 @pytest.fixture
 def offering():
     return OfferingFactory(capacity=2)
@@ -72,7 +50,7 @@ def offering():
 
 @pytest.fixture
 def admin(offering):
-    return admin_of(offering.course.department)
+    return staff_member(offering.course.department)
 
 
 def enroll(offering, status, *, minutes_ago=0, **user):
@@ -112,9 +90,9 @@ def outsiders(offering):
     student = UserFactory()
     RoleFactory(user=student, university=offering.university, role=Role.STUDENT)
     return [
-        admin_of(other_department),
-        admin_of(foreign_course.department, Role.UNIVERSITY_ADMIN),
-        admin_of(foreign_course.department),
+        staff_member(other_department),
+        staff_member(foreign_course.department, Role.UNIVERSITY_ADMIN),
+        staff_member(foreign_course.department),
         instructor,
         student,
     ]
@@ -125,7 +103,7 @@ def outsiders(offering):
 
 def test_offering_for_roster_admins_only(offering, admin):
     assert offering_for_roster(user=admin, offering_id=offering.pk) == offering
-    university_admin = admin_of(offering.course.department, Role.UNIVERSITY_ADMIN)
+    university_admin = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     assert offering_for_roster(user=university_admin, offering_id=offering.pk) == offering
     for user in outsiders(offering):
         with pytest.raises(Http404):
@@ -599,7 +577,7 @@ def test_staff_changes_refused_to_outsiders(offering):
 
 def test_role_grant_and_revoke_by_university_admin(offering):
     university = offering.university
-    chief = admin_of(offering.course.department, Role.UNIVERSITY_ADMIN)
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     person = UserFactory()
     roster.university_role_grant(
         actor=chief, university=university, user=person, role=Role.INSTRUCTOR
@@ -621,7 +599,7 @@ def test_role_grant_and_revoke_by_university_admin(offering):
 
 
 def test_department_admin_role_keeps_its_department(offering):
-    chief = admin_of(offering.course.department, Role.UNIVERSITY_ADMIN)
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     person = UserFactory()
     row = roster.university_role_grant(
         actor=chief,
@@ -635,13 +613,13 @@ def test_department_admin_role_keeps_its_department(offering):
 
 def test_roles_refused_to_department_admins_and_other_universities(offering, admin):
     person = UserFactory()
-    foreign_chief = admin_of(CourseFactory().department, Role.UNIVERSITY_ADMIN)
+    foreign_chief = staff_member(CourseFactory().department, Role.UNIVERSITY_ADMIN)
     for actor in (admin, foreign_chief):
         with pytest.raises(PermissionDenied):
             roster.university_role_grant(
                 actor=actor, university=offering.university, user=person, role=Role.INSTRUCTOR
             )
-    chief = admin_of(offering.course.department, Role.UNIVERSITY_ADMIN)
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     with pytest.raises(PermissionDenied):
         roster.university_role_grant(
             actor=chief, university=offering.university, user=person, role=Role.PLATFORM_ADMIN
