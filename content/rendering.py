@@ -478,8 +478,7 @@ def render_quiz(data: dict[str, Any], ctx: RenderContext) -> SafeString:
         )
     if mastery.get("points") is not None:
         facts.append((_("Points"), _e(mastery["points"])))
-    note = _("Taking the quiz here will open soon; this page describes it.")
-    return mark_safe(f'{_dl(facts)}<p class="notice">{_e(note)}</p>')
+    return mark_safe(_dl(facts))
 
 
 def render_engineering_lab(data: dict[str, Any], ctx: RenderContext) -> SafeString:

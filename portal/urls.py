@@ -1,6 +1,6 @@
 """Each page module declares its own `routes`; this joins them under the `portal` namespace."""
 
-from portal.views import catalog, community, enrollment, learning, player
+from portal.views import catalog, community, enrollment, learning, player, quiz
 
 app_name = "portal"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     *enrollment.routes,
     *learning.routes,
     *player.routes,
+    *quiz.routes,
     *community.routes,
 ]

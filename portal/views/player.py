@@ -155,6 +155,11 @@ def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
             "portal:item-complete", kwargs={"offering_id": offering.pk, "item_id": page.id}
         ),
         "discussion": item_discussion(offering_id=offering.pk, item_id=page.id),
+        "quiz_url": (
+            reverse("portal:quiz", kwargs={"offering_id": offering.pk, "item_id": page.id})
+            if page.content_type == "quiz"
+            else None
+        ),
     }
     return render(request, "portal/player/item.html", context)
 

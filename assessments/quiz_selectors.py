@@ -1,0 +1,194 @@
+"""Reads of quiz taking, shaped for the pages.
+
+The attempt page gets QuestionView rows that carry the answer key and the explanation only
+for questions whose answer may be revealed: every question once the attempt is submitted, and
+in practice mode each question the learner has answered. Templates cannot leak what the
+selector never hands them.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    CHOICE_TYPES,
+    Question,
+    QuestionType,
+    QuizAttempt,
+    QuizMastery,
+    TextMatch,
+)
+from assessments.quiz_services import PRACTICE, QuizSettings
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    id: int
+    text: str
+    chosen: bool
+    correct: bool | None  # None until revealed
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    number: int
+    question_type: str
+    prompt: str
+    points: Decimal
+    choices: list[ChoiceView]
+    value: Any  # the saved answer, for the form: a string, or option ids
+    revealed: bool
+    earned: Decimal | None = None
+    correct: bool | None = None
+    correct_answer: str = ""
+    explanation: str = ""
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.id}"
+
+    @property
+    def answered(self) -> bool:
+        return self.value not in (None, "", [])
+
+
+def _key_text(question: Question) -> str:
+    """The correct answer of a non-choice question, as shown after it is revealed."""
+    if question.question_type == QuestionType.TRUE_FALSE:
+        return _("True") if question.correct_boolean else _("False")
+    if question.question_type == QuestionType.NUMERIC:
+        answer = question.numeric_answer.normalize()
+        tolerance = question.numeric_tolerance.normalize()
+        if tolerance:
+            return f"{answer:f} ± {tolerance:f}"
+        return f"{answer:f}"
+    if question.text_match == TextMatch.REGEX:
+        return _("An answer matching the pattern %(p)s") % {"p": question.text_answer}
+    return question.text_answer or ""
+
+
+def _form_value(question_type: str, value: Any) -> Any:
+    if value is None:
+        return [] if question_type == QuestionType.MULTIPLE else ""
+    if question_type == QuestionType.TRUE_FALSE:
+        return "true" if value else "false"
+    if question_type == QuestionType.MULTIPLE:
+        return [int(v) for v in value]
+    return str(value)
+
+
+def attempt_questions(
+    *, attempt: QuizAttempt, given: dict[int, Any] | None = None
+) -> list[QuestionView]:
+    """The attempt's questions in the order drawn, in two queries. `given` replaces saved
+    values with what the learner just typed (to show a refused form again)."""
+    raw = attempt.raw_response_json or {}
+    question_ids: list[int] = list(raw.get("question_ids") or [])
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=question_ids).prefetch_related("choices")
+    }
+    submitted = attempt.submitted_at is not None
+    practice = raw.get("mode") == PRACTICE
+    answers = raw.get("answers") or {}
+    results = raw.get("results") or {}
+    rows: list[QuestionView] = []
+    for number, qid in enumerate((q for q in question_ids if q in questions), start=1):
+        question = questions[qid]
+        saved = answers.get(str(qid)) or {}
+        mark = results.get(str(qid)) if submitted else saved.get("mark") if practice else None
+        revealed = mark is not None
+        value = _form_value(question.question_type, saved.get("value"))
+        if given is not None and qid in given and not revealed:
+            value = given[qid]
+        chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
+        choices: list[ChoiceView] = []
+        if question.question_type in CHOICE_TYPES:
+            by_id = {c.pk: c for c in question.choices.all()}
+            order = (raw.get("choice_order") or {}).get(str(qid)) or list(by_id)
+            choices = [
+                ChoiceView(
+                    id=cid,
+                    text=by_id[cid].text,
+                    chosen=str(cid) in chosen,
+                    correct=by_id[cid].is_correct if revealed else None,
+                )
+                for cid in order
+                if cid in by_id
+            ]
+        rows.append(
+            QuestionView(
+                id=qid,
+                number=number,
+                question_type=question.question_type,
+                prompt=question.prompt,
+                points=question.points,
+                choices=choices,
+                value=value,
+                revealed=revealed,
+                earned=Decimal(mark["points"]) if revealed else None,
+                correct=mark["correct"] if revealed else None,
+                correct_answer=(
+                    _key_text(question)
+                    if revealed and question.question_type not in CHOICE_TYPES
+                    else ""
+                ),
+                explanation=question.explanation if revealed else "",
+            )
+        )
+    return rows
+
+
+def attempt_for_learner(
+    *, user_id: int, offering_id: int, item_id: int, attempt_id: int
+) -> QuizAttempt:
+    """The learner's own attempt; 404 alike for missing and for someone else's."""
+    attempt = QuizAttempt.objects.filter(
+        pk=attempt_id, user_id=user_id, course_offering_id=offering_id, content_item_id=item_id
+    ).first()
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+@dataclass(frozen=True)
+class QuizOverview:
+    settings: QuizSettings
+    attempts: list[QuizAttempt]  # newest first
+    mastery: QuizMastery | None
+
+    @property
+    def open_attempt(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.settings.max_attempts is None:
+            return None
+        used = max((a.attempt_number for a in self.attempts), default=0)
+        return max(self.settings.max_attempts - used, 0)
+
+    @property
+    def best(self) -> QuizAttempt | None:
+        scored = [a for a in self.attempts if a.score_obtained is not None]
+        return max(scored, key=lambda a: (a.score_obtained, -a.attempt_number), default=None)
+
+
+def quiz_overview(
+    *, user_id: int, offering_id: int, item_id: int, data: dict[str, Any]
+) -> QuizOverview:
+    """The learner's attempts at the quiz and their mastery, in two queries."""
+    attempts = list(
+        QuizAttempt.objects.filter(
+            user_id=user_id, course_offering_id=offering_id, content_item_id=item_id
+        )
+        .defer("raw_response_json")
+        .order_by("-attempt_number")
+    )
+    mastery = QuizMastery.objects.filter(
+        user_id=user_id, course_offering_id=offering_id, content_item_id=item_id
+    ).first()
+    return QuizOverview(QuizSettings.from_payload(data), attempts, mastery)
