@@ -1,0 +1,694 @@
+"""Content authoring in the admin: typed editors per content type, the asset library, and the
+parts of syllabus authoring that involve content (templates, copying a syllabus, previews).
+
+Items are edited through the form of their type (content.editors) and saved through
+content.services, so the stored payload is always valid. The module admin registered here
+extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot import it.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog.models import Course
+from content.editors import EDITOR_FORMS, ItemEditorForm
+from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
+from content.rendering import RenderContext, asset_ids, latex_to_mathml, render_item, render_outline
+from content.selectors import assets_for_university, course_outline, item_page, outline_items
+from content.services import (
+    asset_upload,
+    content_item_create,
+    content_item_update,
+    module_from_template,
+    syllabus_copy,
+    template_from_subtree,
+)
+from syllabus.admin import (
+    COURSE_PATHS,
+    COURSE_PATHS_OF_COURSE,
+    ModuleAdmin,
+    as_module_tree_choices,
+)
+from syllabus.models import Module, ModuleTemplate, ModuleType
+from tenancy.models import Role
+from tenancy.scoping import TenantScopedAdmin, scoped, tenant_scope
+
+# Preview -----------------------------------------------------------------------------------
+
+
+def _preview_item_url(item_id: int) -> str:
+    return reverse("admin:content_contentitem_preview", args=[item_id])
+
+
+def _preview_outline(course_id: int, module: Module | None) -> tuple[str, bool]:
+    """The outline of `module`'s subtree (the whole course when None) as a student sees it,
+    and whether students see it at all."""
+    outline = course_outline(course_id=course_id, include_hidden=False)
+    rows, visible = outline.rows, True
+    if module is not None and not any(r["id"] == module.pk for r in rows):
+        outline = course_outline(course_id=course_id, include_hidden=True)
+        rows, visible = outline.rows, False
+    if module is not None:
+        start = next(i for i, r in enumerate(rows) if r["id"] == module.pk)
+        end = next(
+            (i for i in range(start + 1, len(rows)) if rows[i]["depth"] <= module.depth),
+            len(rows),
+        )
+        rows = rows[start:end]
+    items = outline.items_by_module
+    if not visible:
+        items = {k: [i for i in v if i.is_active] for k, v in items.items()}
+    html = render_outline(
+        rows=rows,
+        items_by_module=items,
+        item_url_template=_preview_item_url(987654321).replace("987654321", "{id}"),
+        counts=None,
+        completed=set(),
+        mark_hidden=False,
+    )
+    return html, visible
+
+
+# Content items -----------------------------------------------------------------------------
+
+
+def staff_university_ids(user) -> set[int] | None:
+    """Universities whose asset library the user may use; None for every university."""
+    if tenant_scope(user).everything:
+        return None
+    return {u for u, role, _d in user.role_rows if role in Role.staff_roles()}
+
+
+def assets_for_staff(user) -> QuerySet[Asset]:
+    """The assets the user may pick: their universities' and the platform-wide ones."""
+    universities = staff_university_ids(user)
+    assets = Asset.objects.all()
+    if universities is None:
+        return assets
+    return assets.filter(Q(university_id__in=universities) | Q(university__isnull=True))
+
+
+class TypedItemAdmin(TenantScopedAdmin):
+    """The admin of one content type: its editor form, saved through content.services."""
+
+    tenant_paths = COURSE_PATHS
+    change_form_template = "admin/content/item_change_form.html"
+    list_display = ("title", "module", "course", "sequence_index", "is_active")
+    list_filter = ("course", "is_active")
+    list_select_related = ("module", "course")
+    search_fields = ("title",)
+    base_fields = ("module", "title", "description", "estimated_duration_seconds", "is_active")
+
+    def get_model_perms(self, request: HttpRequest) -> dict[str, bool]:
+        return {}  # reached from the list of all content items, not from the index
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContentItem]:
+        return super().get_queryset(request).filter(content_type=self.model.CONTENT_TYPE)
+
+    def get_fieldsets(self, request: HttpRequest, obj: ContentItem | None = None):
+        form_class: type[ItemEditorForm] = self.form
+        payload = [
+            name for name in form_class.base_fields if name not in ItemEditorForm.base_fields
+        ]
+        fieldsets = [(None, {"fields": self.base_fields})]
+        if payload:
+            fieldsets.append((str(self.model._meta.verbose_name).capitalize(), {"fields": payload}))
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ContentItem | None = None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "module"] if obj is not None and "module" not in readonly else readonly
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.asset_queryset = assets_for_staff(request.user)
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "module" and field is not None:
+            as_module_tree_choices(field)
+        return field
+
+    def save_model(self, request: HttpRequest, obj: ContentItem, form, change: bool) -> None:
+        data = form.cleaned_data
+        fields = {
+            "title": data["title"],
+            "description": data.get("description") or None,
+            "estimated_duration_seconds": data.get("estimated_duration_seconds"),
+            "is_active": data["is_active"],
+            "data_json": form.payload,
+        }
+        if change:
+            content_item_update(item=obj, **fields)
+            return
+        created = content_item_create(
+            module=data["module"], content_type=self.model.CONTENT_TYPE, **fields
+        )
+        obj.pk = created.pk
+        obj.sequence_index = created.sequence_index
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["math_preview_url"] = reverse("admin:content_contentitem_math_preview")
+        if obj is not None:
+            context["preview_url"] = _preview_item_url(obj.pk)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+for _content_type, _form in EDITOR_FORMS.items():
+    admin.site.register(
+        ITEM_CLASSES[_content_type],
+        type(f"{ITEM_CLASSES[_content_type].__name__}Admin", (TypedItemAdmin,), {"form": _form}),
+    )
+
+
+@admin.register(ContentItem)
+class ContentItemAdmin(TenantScopedAdmin):
+    """All content items of the user's courses; each opens in the editor of its type."""
+
+    tenant_paths = COURSE_PATHS
+    list_display = ("title", "type_label", "module", "course", "is_active", "preview")
+    list_filter = ("content_type", "course", "is_active")
+    list_select_related = ("module", "course")
+    search_fields = ("title", "description")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContentItem]:
+        return super().get_queryset(request).non_polymorphic()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # items are added with the editor of their type
+
+    @admin.display(description=gettext_lazy("Type"), ordering="content_type")
+    def type_label(self, item: ContentItem) -> str:
+        return item.get_content_type_display()
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def preview(self, item: ContentItem) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            _preview_item_url(item.pk),
+            _("Preview as student"),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = get_object_or_404(self.get_queryset(request), pk=object_id)
+        model = ITEM_CLASSES[item.content_type]
+        return redirect(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", item.pk)
+
+    def changelist_view(self, request, extra_context=None):
+        add_links = [
+            (cls._meta.verbose_name, reverse(f"admin:content_{cls._meta.model_name}_add"))
+            for cls in ITEM_CLASSES.values()
+            if self.admin_site.get_model_admin(cls).has_add_permission(request)
+        ]
+        extra_context = {**(extra_context or {}), "add_links": add_links}
+        return super().changelist_view(request, extra_context)
+
+    change_list_template = "admin/content/contentitem/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:item_id>/preview/",
+                wrap(self.preview_view),
+                name="content_contentitem_preview",
+            ),
+            path(
+                "math-preview/",
+                wrap(self.math_preview_view),
+                name="content_contentitem_math_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def math_preview_view(self, request: HttpRequest) -> JsonResponse:
+        """MathML for the LaTeX being typed in a text editor, through the same sanitising
+        renderer students get."""
+        if request.method != "POST":
+            return JsonResponse({"ok": False, "message": _("Use POST.")}, status=405)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        latex = request.POST.get("latex", "")[:5000]
+        mathml = latex_to_mathml(latex, display=request.POST.get("display") != "false")
+        if mathml is None:
+            return JsonResponse({"ok": False, "message": _("This formula cannot be displayed.")})
+        return JsonResponse({"ok": True, "html": mathml})
+
+    def preview_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        """The item as a student sees it in the player: nothing recorded, no enrollment."""
+        item = get_object_or_404(self.get_queryset(request), pk=item_id)
+        try:
+            page = item_page(course_id=item.course_id, item_id=item.pk, include_hidden=False)
+        except Http404:
+            page = item_page(course_id=item.course_id, item_id=item.pk, include_hidden=True)
+        assets = assets_for_university(
+            ids=asset_ids(page.content_type, page.data), university_id=page.university_id
+        )
+        body = render_item(
+            page.content_type,
+            page.data,
+            RenderContext(assets=assets, time_zone=request.user.time_zone, title=page.title),
+        )
+        return TemplateResponse(
+            request,
+            "admin/content/preview.html",
+            {
+                "course": item.course,
+                "item": page,
+                "body": body,
+                "crumbs": [c for c in page.ancestors if c.module_type != ModuleType.COURSE_ROOT],
+                "previous_url": _preview_item_url(page.previous.id) if page.previous else None,
+                "next_url": _preview_item_url(page.next.id) if page.next else None,
+                "module_preview_url": reverse(
+                    "admin:syllabus_module_preview", args=[page.module_id]
+                ),
+                "edit_url": reverse(
+                    f"admin:content_{ITEM_CLASSES[page.content_type]._meta.model_name}_change",
+                    args=[page.id],
+                ),
+            },
+        )
+
+
+# Asset library -----------------------------------------------------------------------------
+
+
+class AssetUploadForm(forms.ModelForm):
+    file = forms.FileField(label=gettext_lazy("File"))
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255, required=False)
+    alt = forms.CharField(
+        label=gettext_lazy("Alternative text"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("What the image shows, for readers who cannot see it."),
+    )
+    licence = forms.CharField(label=gettext_lazy("Licence"), max_length=255, required=False)
+
+    class Meta:
+        model = Asset
+        fields = ("university",)
+
+
+class AssetChangeForm(forms.ModelForm):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255, required=False)
+    alt = forms.CharField(label=gettext_lazy("Alternative text"), max_length=500, required=False)
+    licence = forms.CharField(label=gettext_lazy("Licence"), max_length=255, required=False)
+    meta_keys = ("title", "alt", "licence")
+
+    class Meta:
+        model = Asset
+        fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meta = self.instance.meta_json or {}
+        for key in self.meta_keys:
+            self.initial.setdefault(key, meta.get(key, ""))
+
+    def save(self, commit=True):
+        meta = dict(self.instance.meta_json or {})
+        for key in self.meta_keys:
+            if self.cleaned_data.get(key):
+                meta[key] = self.cleaned_data[key]
+            else:
+                meta.pop(key, None)
+        self.instance.meta_json = meta
+        return super().save(commit)
+
+
+class LicenceFilter(admin.SimpleListFilter):
+    title = gettext_lazy("licence")
+    parameter_name = "licence"
+
+    def lookups(self, request, model_admin):
+        licences = (
+            model_admin.get_queryset(request)
+            .exclude(meta_json__licence=None)
+            .values_list("meta_json__licence", flat=True)
+            .distinct()
+        )
+        return [(value, value) for value in sorted({str(v) for v in licences if v})]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(meta_json__licence=self.value())
+        return queryset
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    """The media library: upload, thumbnails for images, search by type and metadata.
+
+    A university's library is shared by all its staff, so the scope here is the universities
+    where the user holds any staff role (not the tenant scoping of course data, which would
+    leave instructors without images). They also see the platform-wide assets (no
+    university), which only platform admins change.
+    """
+
+    list_display = ("thumbnail", "label", "asset_type", "dimensions", "licence", "university")
+    list_display_links = ("thumbnail", "label")
+    list_filter = ("asset_type", LicenceFilter)
+    search_fields = (
+        "url",
+        "meta_json__title",
+        "meta_json__alt",
+        "meta_json__licence",
+        "meta_json__filename",
+    )
+    readonly_fields = ("preview_image", "url", "asset_type", "university", "facts")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Asset]:
+        return assets_for_staff(request.user).select_related("university")
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No asset with that id."))
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = AssetChangeForm if obj is not None else AssetUploadForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("file", "university", "title", "alt", "licence")
+        return (
+            "preview_image",
+            "url",
+            "asset_type",
+            "university",
+            "facts",
+            "title",
+            "alt",
+            "licence",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "university" and field is not None:
+            universities = staff_university_ids(request.user)
+            if universities is not None:
+                field.queryset = field.queryset.filter(pk__in=universities)
+                field.required = True
+        return field
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or obj.university_id is not None or tenant_scope(request.user).everything
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        data = form.cleaned_data
+        meta = {k: data[k] for k in ("title", "alt", "licence") if data.get(k)}
+        university = data.get("university")
+        try:
+            created = asset_upload(
+                university_id=university.pk if university else None, upload=data["file"], meta=meta
+            )
+        except ValidationError as error:
+            # Raised after the form validated (an unreadable image): roll back, say why.
+            transaction.set_rollback(True)
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            raise _UploadRefused from error
+        obj.pk, obj.url, obj.asset_type = created.pk, created.url, created.asset_type
+        obj.meta_json = created.meta_json
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except _UploadRefused:
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def thumbnail(self, asset: Asset) -> str:
+        thumb = (asset.meta_json or {}).get("thumbnail_url")
+        if not thumb:
+            return asset.get_asset_type_display()
+        return format_html('<img src="{}" alt="" class="asset-thumbnail">', thumb)
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def preview_image(self, asset: Asset) -> str:
+        meta = asset.meta_json or {}
+        if asset.asset_type != AssetType.IMAGE:
+            return format_html('<a href="{}">{}</a>', asset.url, _("Open the file"))
+        return format_html(
+            '<img src="{}" alt="{}" class="asset-thumbnail">',
+            meta.get("thumbnail_url") or asset.url,
+            meta.get("alt", ""),
+        )
+
+    @admin.display(description=gettext_lazy("Name"))
+    def label(self, asset: Asset) -> str:
+        meta = asset.meta_json or {}
+        return meta.get("title") or meta.get("filename") or asset.url.rsplit("/", 1)[-1]
+
+    @admin.display(description=gettext_lazy("Size"))
+    def dimensions(self, asset: Asset) -> str:
+        meta = asset.meta_json or {}
+        if meta.get("width") and meta.get("height"):
+            return f"{meta['width']} x {meta['height']}"
+        return ""
+
+    @admin.display(description=gettext_lazy("Licence"))
+    def licence(self, asset: Asset) -> str:
+        return (asset.meta_json or {}).get("licence", "")
+
+    @admin.display(description=gettext_lazy("File facts"))
+    def facts(self, asset: Asset) -> str:
+        meta = asset.meta_json or {}
+        keys = ("filename", "content_type", "size", "width", "height")
+        return ", ".join(f"{k}: {meta[k]}" for k in keys if meta.get(k) not in (None, ""))
+
+
+class _UploadRefused(Exception):
+    pass
+
+
+# Modules, with what involves content -------------------------------------------------------
+
+
+class TemplateChoiceForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=gettext_lazy("Template"), queryset=ModuleTemplate.objects.all()
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("Empty: the template's title."),
+    )
+
+
+class SaveTemplateForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Template title"), max_length=255)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CopySyllabusForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=gettext_lazy("Copy into course"), queryset=Course.objects.none()
+    )
+
+    def __init__(self, *args, courses: QuerySet[Course], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = courses
+
+
+class AuthoringModuleAdmin(ModuleAdmin):
+    actions = [*ModuleAdmin.actions, "save_as_template"]
+
+    def tree_extra(self, request, course):
+        items = outline_items(course_id=course.pk, include_inactive=True)
+        return {
+            module_id: [
+                (
+                    f"{item.title} · {ContentType(item.content_type).label}",
+                    reverse(
+                        f"admin:content_{ITEM_CLASSES[item.content_type]._meta.model_name}_change",
+                        args=[item.id],
+                    ),
+                    "" if item.is_active else "inactive",
+                )
+                for item in module_items
+            ]
+            for module_id, module_items in items.items()
+        }
+
+    def node_links(self, request, node):
+        links = super().node_links(request, node)
+        links += [
+            (_("Add item"), reverse("admin:content_textitem_add") + f"?module={node['id']}"),
+            (
+                _("Add from template"),
+                reverse("admin:syllabus_module_from_template", args=[node["id"]]),
+            ),
+            (_("Preview"), reverse("admin:syllabus_module_preview", args=[node["id"]])),
+        ]
+        return links
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:module_id>/from-template/",
+                wrap(self.from_template_view),
+                name="syllabus_module_from_template",
+            ),
+            path(
+                "<int:module_id>/preview/", wrap(self.preview_view), name="syllabus_module_preview"
+            ),
+            path("course/<int:course_id>/copy/", wrap(self.copy_view), name="syllabus_module_copy"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["preview_url"] = reverse("admin:syllabus_module_preview", args=[obj.pk])
+            context["tree_url"] = reverse("admin:syllabus_module_tree", args=[obj.course_id])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    change_form_template = "admin/syllabus/module/change_form.html"
+
+    def _form_page(self, request, title: str, form, course, submit: str) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            "admin/syllabus/module/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "form": form,
+                "course": course,
+                "submit": submit,
+                "tree_url": reverse("admin:syllabus_module_tree", args=[course.pk]),
+            },
+        )
+
+    def from_template_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
+        """Instantiate a template under this module in one step."""
+        parent = self.scoped_module(request, module_id)
+        if not self.has_change_permission(request, parent):
+            raise PermissionDenied
+        form = TemplateChoiceForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = module_from_template(
+                    template=form.cleaned_data["template"],
+                    parent=parent,
+                    title=form.cleaned_data["title"] or None,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request, _("Added “%(title)s” from the template.") % {"title": made.title}
+                )
+                tree = reverse("admin:syllabus_module_tree", args=[parent.course_id])
+                return HttpResponseRedirect(f"{tree}#module-{made.pk}")
+        title = _("Add from a template under “%(title)s”") % {"title": parent.title}
+        return self._form_page(request, title, form, parent.course, _("Add"))
+
+    def copy_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
+        """Copy this course's syllabus into another course the user authors."""
+        course = self.scoped_course(request, course_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        courses = scoped(Course.objects.exclude(pk=course.pk), request.user, COURSE_PATHS_OF_COURSE)
+        form = CopySyllabusForm(request.POST or None, courses=courses)
+        if request.method == "POST" and form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                mapping = syllabus_copy(source_course=course, target_course=target)
+            except ValidationError as error:
+                form.add_error("target", error.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("Copied %(n)s modules into %(course)s.")
+                    % {"n": len(mapping), "course": target},
+                )
+                return HttpResponseRedirect(reverse("admin:syllabus_module_tree", args=[target.pk]))
+        title = _("Copy the syllabus of %(course)s") % {"course": course}
+        return self._form_page(request, title, form, course, _("Copy"))
+
+    @admin.action(description=gettext_lazy("Save as a new template (with everything under it)"))
+    def save_as_template(self, request: HttpRequest, queryset: QuerySet[Module]):
+        if not request.user.has_perm("syllabus.add_moduletemplate"):
+            raise PermissionDenied
+        modules = list(queryset[:2])
+        if len(modules) != 1:
+            self.message_user(
+                request, _("Pick exactly one module to save as a template."), messages.WARNING
+            )
+            return None
+        module = modules[0]
+        if "apply" in request.POST:
+            form = SaveTemplateForm(request.POST)
+            if form.is_valid():
+                try:
+                    template = template_from_subtree(module=module, **form.cleaned_data)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    return None
+                self.message_user(
+                    request, _("Saved the template “%(title)s”.") % {"title": template.title}
+                )
+                return None
+        else:
+            form = SaveTemplateForm(initial={"title": module.title})
+        return TemplateResponse(
+            request,
+            "admin/syllabus/module/save_template.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Save “%(title)s” as a template") % {"title": module.title},
+                "form": form,
+                "module": module,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def preview_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
+        """The module's outline as a student sees it, links opening item previews."""
+        module = self.scoped_module(request, module_id)
+        outline_html, visible = _preview_outline(module.course_id, module)
+        return TemplateResponse(
+            request,
+            "admin/content/preview.html",
+            {
+                "course": module.course,
+                "module": module,
+                "outline_html": outline_html,
+                "module_visible": visible,
+                "edit_url": reverse("admin:syllabus_module_tree", args=[module.course_id])
+                + f"#module-{module.pk}",
+            },
+        )
+
+
+admin.site.unregister(Module)
+admin.site.register(Module, AuthoringModuleAdmin)

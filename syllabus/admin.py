@@ -1,0 +1,396 @@
+"""Syllabus authoring in the admin: a course's module tree, reordered by dragging or with the
+keyboard, published and unpublished a subtree at a time.
+
+Every change of place goes through `syllabus.services.module_move`, which locks the course, so
+`sequence_index` and `depth` stay consistent when two staff reorder the same course. Rows and
+choices are scoped to the user's tenants (`TenantScopedAdmin`); another university's module is
+a 404. The actions that need content items (templates, copies, previews) are added in
+content.admin, which registers the final admin for modules.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from catalog.models import Course
+from syllabus.models import Module, ModuleTemplate, ModuleType
+from syllabus.selectors import outline_rows
+from syllabus.services import (
+    course_root,
+    module_create,
+    module_move,
+    module_set_published,
+    module_update,
+)
+from tenancy.auth import register_role_permissions
+from tenancy.models import Role
+from tenancy.scoping import TenantScopedAdmin, paths_via_course, scoped
+
+# Templates are shared by every university: staff may add them (saving a subtree), only
+# platform admins change or delete them.
+register_role_permissions(
+    "syllabus",
+    "moduletemplate",
+    {
+        role: {"view", "add"}
+        for role in (Role.UNIVERSITY_ADMIN, Role.DEPARTMENT_ADMIN, Role.INSTRUCTOR, Role.TA)
+    },
+)
+
+COURSE_PATHS = paths_via_course("course")
+# The same rule applied to the courses themselves.
+COURSE_PATHS_OF_COURSE = {"university": "university", "department": "department", "course": "pk"}
+
+
+def nest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pre-ordered outline rows as nested nodes, each with its `children` and its `siblings`
+    count, for the tree template."""
+    roots: list[dict[str, Any]] = []
+    by_id: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        node = {**row, "children": []}
+        by_id[row["id"]] = node
+        parent = by_id.get(row["parent_id"])
+        (parent["children"] if parent else roots).append(node)
+    for siblings in [roots, *(n["children"] for n in by_id.values())]:
+        for index, node in enumerate(siblings):
+            node["count"] = len(siblings)
+            node["previous_id"] = siblings[index - 1]["id"] if index else None
+    for node in by_id.values():
+        parent = by_id.get(node["parent_id"])
+        node["grandparent_id"] = parent["parent_id"] if parent else None
+        node["parent_sequence"] = parent["sequence_index"] if parent else None
+    return roots
+
+
+def as_module_tree_choices(field) -> None:
+    """Show a module choice field as indented trees, course by course, in one query."""
+    field.queryset = field.queryset.select_related("course").order_by("course_id", "tree_id", "lft")
+    field.label_from_instance = lambda m: f"{m.course.code} · {'— ' * m.depth}{m.title}"
+
+
+@admin.register(ModuleTemplate)
+class ModuleTemplateAdmin(admin.ModelAdmin):
+    list_display = ("title", "template_type", "layout_summary", "created_at")
+    list_filter = ("template_type",)
+    search_fields = ("title", "description")
+    fields = ("title", "template_type", "description", "layout_outline")
+    readonly_fields = ("layout_outline",)
+
+    @admin.display(description=gettext_lazy("Layout"))
+    def layout_summary(self, template: ModuleTemplate) -> str:
+        modules, items = _layout_counts(template.default_data or {})
+        return _("%(m)s modules, %(i)s items") % {"m": modules, "i": items}
+
+    @admin.display(description=gettext_lazy("Layout"))
+    def layout_outline(self, template: ModuleTemplate) -> str:
+        """The layout as an indented outline, read-only: layouts are made by saving a subtree."""
+        lines: list[str] = []
+
+        def walk(layout: dict[str, Any], depth: int) -> None:
+            for stub in layout.get("content") or []:
+                lines.append(f"{'  ' * depth}· {stub.get('title')} ({stub.get('content_type')})")
+            for child in layout.get("children") or []:
+                lines.append(f"{'  ' * depth}▸ {child.get('title')} ({child.get('module_type')})")
+                walk(child, depth + 1)
+
+        walk(template.default_data or {}, 0)
+        return format_html("<pre>{}</pre>", "\n".join(lines) or _("(empty)"))
+
+
+def _layout_counts(layout: dict[str, Any]) -> tuple[int, int]:
+    modules, items = 0, len(layout.get("content") or [])
+    for child in layout.get("children") or []:
+        m, i = _layout_counts(child)
+        modules, items = modules + 1 + m, items + i
+    return modules, items
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ("course", "parent", "module_type", "title", "description", "is_published")
+
+    def clean(self):
+        cleaned = super().clean()
+        course, parent = cleaned.get("course"), cleaned.get("parent")
+        if course and parent and parent.course_id != course.pk:
+            self.add_error("parent", _("Pick a parent module of the same course."))
+        if cleaned.get("module_type") == ModuleType.COURSE_ROOT and not self.instance.pk:
+            self.add_error("module_type", _("Every course has exactly one course root."))
+        return cleaned
+
+
+class ModuleAdmin(TenantScopedAdmin):
+    tenant_paths = COURSE_PATHS
+    form = ModuleForm
+    list_display = ("indented_title", "module_type", "is_published", "course", "tree_link")
+    list_filter = ("course", "module_type", "is_published")
+    list_select_related = ("course",)
+    search_fields = ("title",)
+    actions = ["publish_subtree", "unpublish_subtree"]
+    fields = ("course", "parent", "module_type", "title", "description", "is_published")
+    readonly_fields = ("module_template",)
+    tree_template = "admin/syllabus/module/tree.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Module]:
+        return super().get_queryset(request).order_by("course_id", "tree_id", "lft")
+
+    def get_fields(self, request: HttpRequest, obj: Module | None = None):
+        if obj is None:
+            return self.fields
+        return (
+            "course",
+            "parent",
+            "module_type",
+            "title",
+            "description",
+            "is_published",
+            "module_template",
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Module | None = None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # The place in the tree changes in the tree view, through module_move.
+            readonly += [f for f in ("course", "parent") if f not in readonly]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and field is not None:
+            as_module_tree_choices(field)
+        return field
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("module_type", ModuleType.UNIT)
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: Module, form, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            module_update(
+                module=obj,
+                **{k: data[k] for k in ("title", "description", "module_type", "is_published")},
+            )
+            return
+        parent = data.get("parent")
+        if parent is None:
+            parent = course_root(course=data["course"])
+        created = module_create(
+            course=data["course"],
+            parent=parent,
+            module_type=data["module_type"],
+            title=data["title"],
+            description=data.get("description") or None,
+            is_published=data["is_published"],
+        )
+        obj.pk = created.pk
+        obj.__dict__.update({k: getattr(created, k) for k in ("lft", "rght", "tree_id", "depth")})
+
+    def delete_model(self, request: HttpRequest, obj: Module) -> None:
+        from syllabus.services import module_delete
+
+        module_delete(module=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
+        from syllabus.services import module_delete
+
+        for pk in queryset.order_by("-depth").values_list("pk", flat=True):
+            module = Module.objects.filter(pk=pk).first()
+            if module is not None:  # gone already with an ancestor
+                module_delete(module=module)
+
+    @admin.display(description=gettext_lazy("Title"), ordering="lft")
+    def indented_title(self, module: Module) -> str:
+        return format_html(
+            '<span style="padding-left:{}em">{}</span>', 1.5 * module.depth, module.title
+        )
+
+    @admin.display(description=gettext_lazy("Tree"))
+    def tree_link(self, module: Module) -> str:
+        url = reverse("admin:syllabus_module_tree", args=[module.course_id])
+        return format_html('<a href="{}#module-{}">{}</a>', url, module.pk, _("Open in tree"))
+
+    # Publishing -------------------------------------------------------------------------
+
+    def _set_published(self, request, queryset, is_published: bool) -> None:
+        count = 0
+        for module in queryset:
+            if self.has_change_permission(request, module):
+                count += module_set_published(module=module, is_published=is_published)
+        message = (
+            ngettext("%(n)d module published.", "%(n)d modules published.", count)
+            if is_published
+            else ngettext("%(n)d module unpublished.", "%(n)d modules unpublished.", count)
+        )
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Publish with everything under them"))
+    def publish_subtree(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=gettext_lazy("Unpublish with everything under them"))
+    def unpublish_subtree(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
+        self._set_published(request, queryset, False)
+
+    # The tree ---------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("course/<int:course_id>/tree/", wrap(self.tree_view), name="syllabus_module_tree"),
+            path("<int:module_id>/move/", wrap(self.move_view), name="syllabus_module_move"),
+            path(
+                "<int:module_id>/publish/", wrap(self.publish_view), name="syllabus_module_publish"
+            ),
+            *super().get_urls(),
+        ]
+
+    def scoped_course(self, request: HttpRequest, course_id: int) -> Course:
+        """The course when the user may author it, else 404 (missing and foreign alike)."""
+        return get_object_or_404(
+            scoped(Course.objects.all(), request.user, COURSE_PATHS_OF_COURSE), pk=course_id
+        )
+
+    def scoped_module(self, request: HttpRequest, module_id: int) -> Module:
+        return get_object_or_404(self.get_queryset(request), pk=module_id)
+
+    def tree_extra(self, request: HttpRequest, course: Course) -> dict[int, list]:
+        """Per module id, what to list under it in the tree (content.admin adds items)."""
+        return {}
+
+    def node_links(self, request: HttpRequest, node: dict[str, Any]) -> list[tuple[str, str]]:
+        """(label, url) pairs shown on each node of the tree."""
+        return [
+            (_("Edit"), reverse("admin:syllabus_module_change", args=[node["id"]])),
+            (
+                _("Add module"),
+                reverse("admin:syllabus_module_add")
+                + f"?course={node['course_id']}&parent={node['id']}",
+            ),
+        ]
+
+    def tree_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
+        course = self.scoped_course(request, course_id)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = outline_rows(course_id=course.pk, published_only=False)
+        if not rows and self.has_add_permission(request):
+            course_root(course=course)
+            rows = outline_rows(course_id=course.pk, published_only=False)
+        extra = self.tree_extra(request, course)
+        for row in rows:
+            row["course_id"] = course.pk
+            row["extra"] = extra.get(row["id"], [])
+            row["links"] = self.node_links(request, row)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Syllabus of %(course)s") % {"course": course},
+            "course": course,
+            "tree": nest(rows),
+            "can_change": self.has_change_permission(request),
+            "move_url_template": reverse("admin:syllabus_module_move", args=[0]).replace(
+                "/0/", "/{id}/"
+            ),
+            "changelist_url": reverse("admin:syllabus_module_changelist")
+            + f"?course__id__exact={course.pk}",
+        }
+        return TemplateResponse(request, self.tree_template, context)
+
+    def _reply(
+        self, request: HttpRequest, module: Module, *, ok: bool, message: str, status: int = 200
+    ) -> HttpResponse:
+        if "application/json" in request.headers.get("Accept", ""):
+            payload = {"ok": ok, "message": message}
+            if ok:
+                payload.update(
+                    parent=module.parent_id,
+                    sequence_index=module.sequence_index,
+                    depth=module.depth,
+                )
+            return JsonResponse(payload, status=status)
+        self.message_user(request, message, messages.SUCCESS if ok else messages.ERROR)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            target = reverse("admin:syllabus_module_tree", args=[module.course_id])
+        return HttpResponseRedirect(f"{target}#module-{module.pk}")
+
+    def move_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
+        """Move a module: POST `parent` (a module id of the same course) and `position`
+        (1-based among the new siblings; empty for last)."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        module = self.scoped_module(request, module_id)
+        if not self.has_change_permission(request, module):
+            return self._reply(
+                request, module, ok=False, status=403, message=_("You may not reorder this course.")
+            )
+        try:
+            parent_id = int(request.POST.get("parent", ""))
+            position_raw = request.POST.get("position", "")
+            position = int(position_raw) if position_raw else None
+        except ValueError:
+            return self._reply(
+                request, module, ok=False, status=400, message=_("Say where the module goes.")
+            )
+        parent = Module.objects.filter(pk=parent_id, course_id=module.course_id).first()
+        if parent is None:
+            return self._reply(
+                request,
+                module,
+                ok=False,
+                status=400,
+                message=_("A module can only move within its course."),
+            )
+        if module.parent_id is None:
+            return self._reply(
+                request,
+                module,
+                ok=False,
+                status=400,
+                message=_("The course root stays where it is."),
+            )
+        try:
+            moved = module_move(module=module, parent=parent, position=position)
+        except ValidationError as error:
+            return self._reply(
+                request, module, ok=False, status=400, message=" ".join(error.messages)
+            )
+        return self._reply(
+            request, moved, ok=True, message=_("Moved “%(title)s”.") % {"title": moved.title}
+        )
+
+    def publish_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        module = self.scoped_module(request, module_id)
+        if not self.has_change_permission(request, module):
+            return self._reply(
+                request,
+                module,
+                ok=False,
+                status=403,
+                message=_("You may not publish in this course."),
+            )
+        publish = request.POST.get("is_published") == "true"
+        count = module_set_published(module=module, is_published=publish)
+        message = _("Published %(n)s modules.") if publish else _("Unpublished %(n)s modules.")
+        module.refresh_from_db()
+        return self._reply(request, module, ok=True, message=message % {"n": count})
+
+
+admin.site.register(Module, ModuleAdmin)
