@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from catalog.admin.roster import EnrollmentActionsMixin, RosterAdminMixin
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.services import offering_instructor_add, offering_instructor_remove
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering
@@ -22,7 +23,7 @@ OFFERING_PATHS = {
 
 
 @admin.register(CourseOffering)
-class CourseOfferingAdmin(TenantScopedAdmin):
+class CourseOfferingAdmin(RosterAdminMixin, TenantScopedAdmin):
     """The offering's university is always its course's, so it is not asked for."""
 
     tenant_paths = OFFERING_PATHS
@@ -78,7 +79,7 @@ class CourseOfferingInstructorAdmin(TenantScopedAdmin):
 
 
 @admin.register(CourseEnrollment)
-class CourseEnrollmentAdmin(TenantScopedAdmin):
+class CourseEnrollmentAdmin(EnrollmentActionsMixin, TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
     list_display = ("user", "course_offering", "status", "enrolled_at", "completed_at")
     list_filter = ("status", "course_offering__university", "course_offering__course__department")

@@ -1,0 +1,378 @@
+"""The roster pages of the offering admin: the roster with its filters, decisions with their
+confirmation pages, CSV enrollment with its preview, the export, the staff and roles pages;
+each refused to staff of another department or university."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+from guardian.shortcuts import get_perms
+
+from catalog.models import CourseEnrollment, CourseOfferingInstructor, EnrollmentStatus
+from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory, staff_member
+from tenancy.models import Role, User, UserUniversityRole
+from tenancy.tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roster_env")]
+
+ACTIVE = EnrollmentStatus.ACTIVE
+WAITLISTED = EnrollmentStatus.WAITLISTED
+PENDING = EnrollmentStatus.PENDING
+DROPPED = EnrollmentStatus.DROPPED
+COMPLETED = EnrollmentStatus.COMPLETED
+
+
+@pytest.fixture
+def offering():
+    return OfferingFactory(capacity=2, term_name="Fall")
+
+
+@pytest.fixture
+def admin_client(client, offering):
+    client.force_login(staff_member(offering.course.department, Role.DEPARTMENT_ADMIN))
+    return client
+
+
+def url(name, *args):
+    return reverse(f"admin:catalog_courseoffering_{name}", args=args)
+
+
+def outsiders(offering):
+    other_department = DepartmentFactory(university=offering.university)
+    foreign = CourseFactory().department
+    instructor = staff_member(offering.course.department, Role.INSTRUCTOR)
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=instructor)
+    return {
+        "admin of another department": staff_member(other_department, Role.DEPARTMENT_ADMIN),
+        "admin of another university": staff_member(foreign, Role.UNIVERSITY_ADMIN),
+        "department admin elsewhere": staff_member(foreign, Role.DEPARTMENT_ADMIN),
+        "instructor of the offering": instructor,
+    }
+
+
+def enroll(offering, status, **user):
+    return EnrollmentFactory(course_offering=offering, status=status, user=UserFactory(**user))
+
+
+def statuses(offering) -> dict[str, str]:
+    return dict(
+        CourseEnrollment.objects.filter(course_offering=offering).values_list(
+            "user__email", "status"
+        )
+    )
+
+
+def snapshot():
+    return list(CourseEnrollment.objects.order_by("pk").values_list("pk", "status", "enrolled_at"))
+
+
+def upload(client, offering, text: str | bytes, create_accounts=False, name="roster.csv"):
+    data = text.encode() if isinstance(text, str) else text
+    file = io.BytesIO(data)
+    file.name = name
+    form = {"file": file}
+    if create_accounts:
+        form["create_accounts"] = "on"
+    return client.post(url("roster_enroll", offering.pk), form)
+
+
+# The roster ---------------------------------------------------------------------------------
+
+
+def test_roster_page_counts_filters_and_search(admin_client, offering):
+    enroll(offering, ACTIVE, full_name="Ada Active")
+    enroll(offering, PENDING, full_name="Pia Pending")
+    enroll(offering, WAITLISTED, full_name="Walt Waiting", email="walt@x.edu")
+    response = admin_client.get(url("roster", offering.pk))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<dd id="seats-left">1</dd>' in page
+    assert '<dd id="count-pending">1</dd>' in page
+    assert '<dd id="count-waitlisted">1</dd>' in page
+    assert all(name in page for name in ("Ada Active", "Pia Pending", "Walt Waiting"))
+    filtered = admin_client.get(url("roster", offering.pk), {"status": "pending"}).content.decode()
+    assert "Pia Pending" in filtered
+    assert "Ada Active" not in filtered
+    found = admin_client.get(url("roster", offering.pk), {"q": "WALT@"}).content.decode()
+    assert "Walt Waiting" in found
+    assert "Pia Pending" not in found
+
+
+def test_roster_pages_are_404_for_outsiders(client, offering):
+    pending = enroll(offering, PENDING)
+    before = snapshot()
+    pages = [
+        url(name, offering.pk) for name in ("roster", "roster_enroll", "roster_export", "staff")
+    ]
+    for who, user in outsiders(offering).items():
+        client.force_login(user)
+        for page in pages:
+            assert client.get(page).status_code == 404, (who, page)
+        response = client.post(
+            url("roster", offering.pk),
+            {"decision": "approve", "ids": [pending.pk], "confirm": "yes"},
+        )
+        assert response.status_code == 404, who
+        assert upload(client, offering, "a@x.edu\n", create_accounts=True).status_code == 404
+    assert snapshot() == before
+    assert not User.objects.filter(email="a@x.edu").exists()
+
+
+@pytest.mark.parametrize(
+    ("decision", "start", "end"),
+    [
+        ("approve", PENDING, ACTIVE),
+        ("reject", PENDING, DROPPED),
+        ("promote", WAITLISTED, ACTIVE),
+        ("drop", ACTIVE, DROPPED),
+        ("complete", ACTIVE, COMPLETED),
+    ],
+)
+def test_each_decision_asks_for_confirmation_then_acts(
+    admin_client, client, offering, decision, start, end
+):
+    row = enroll(offering, start, email="s@x.edu")
+    form = {"decision": decision, "ids": [row.pk], "next": url("roster", offering.pk)}
+    confirm = admin_client.post(url("roster", offering.pk), form)
+    assert confirm.status_code == 200
+    assert "Are you sure?" in confirm.content.decode()
+    assert "1 enrollment will change." in confirm.content.decode()
+    assert statuses(offering) == {"s@x.edu": start}
+
+    done = admin_client.post(url("roster", offering.pk), {**form, "confirm": "yes"})
+    assert done.status_code == 302
+    assert done["Location"] == url("roster", offering.pk)
+    assert statuses(offering) == {"s@x.edu": end}
+
+    row.status = start
+    row.save()
+    for who, user in outsiders(offering).items():
+        client.force_login(user)
+        response = client.post(url("roster", offering.pk), {**form, "confirm": "yes"})
+        assert response.status_code == 404, who
+    assert statuses(offering) == {"s@x.edu": start}
+
+
+def test_promote_past_capacity_only_when_ticked(admin_client, offering):
+    enroll(offering, ACTIVE)
+    enroll(offering, ACTIVE)
+    waiting = enroll(offering, WAITLISTED, email="w@x.edu")
+    form = {"decision": "promote", "ids": [waiting.pk], "confirm": "yes"}
+    admin_client.post(url("roster", offering.pk), form)
+    assert statuses(offering)["w@x.edu"] == WAITLISTED
+    admin_client.post(url("roster", offering.pk), {**form, "over_capacity": "on"})
+    assert statuses(offering)["w@x.edu"] == ACTIVE
+
+
+def test_changelist_actions_confirm_and_stay_in_scope(client, offering):
+    mine = enroll(offering, PENDING, email="mine@x.edu")
+    elsewhere = OfferingFactory(course=CourseFactory(university=offering.university))
+    theirs = enroll(elsewhere, PENDING, email="theirs@x.edu")
+    client.force_login(staff_member(offering.course.department, Role.DEPARTMENT_ADMIN))
+    changelist = reverse("admin:catalog_courseenrollment_changelist")
+    form = {"action": "roster_approve", ACTION_CHECKBOX_NAME: [mine.pk, theirs.pk]}
+    confirm = client.post(changelist, form)
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "mine@x.edu" in page
+    assert "theirs@x.edu" not in page
+    client.post(changelist, {**form, "confirm": "yes"})
+    assert statuses(offering) == {"mine@x.edu": ACTIVE}
+    assert statuses(elsewhere) == {"theirs@x.edu": PENDING}
+
+
+def test_changelist_action_refused_to_an_instructor(client, offering):
+    row = enroll(offering, PENDING, email="p@x.edu")
+    instructor = outsiders(offering)["instructor of the offering"]
+    client.force_login(instructor)
+    changelist = reverse("admin:catalog_courseenrollment_changelist")
+    client.post(
+        changelist,
+        {"action": "roster_approve", ACTION_CHECKBOX_NAME: [row.pk], "confirm": "yes"},
+    )
+    assert statuses(offering) == {"p@x.edu": PENDING}
+
+
+# CSV enrollment -----------------------------------------------------------------------------
+
+
+def test_csv_preview_then_enroll(admin_client, offering, django_capture_on_commit_callbacks):
+    UserFactory(email="known@x.edu")
+    enroll(offering, ACTIVE, email="seated@x.edu")
+    UserFactory(email="late@x.edu")
+    text = "email,name\nknown@x.edu,\nseated@x.edu,\nknown@x.edu,\nlate@x.edu,\nnew@x.edu,Nia\n"
+    preview = upload(admin_client, offering, text, create_accounts=True)
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    for message in (
+        "Enroll.",
+        "Already in the offering: active.",
+        "Same email as line 2; skipped.",
+        "Waitlist, place 1.",
+        "Waitlist, place 2.",
+        "New account",
+    ):
+        assert message in page
+    assert statuses(offering) == {"seated@x.edu": ACTIVE}  # nothing written yet
+    payload = preview.context["payload"]
+    assert payload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = admin_client.post(url("roster_enroll", offering.pk), {"payload": payload})
+    assert done.status_code == 302
+    assert statuses(offering) == {
+        "seated@x.edu": ACTIVE,
+        "known@x.edu": ACTIVE,
+        "late@x.edu": WAITLISTED,
+        "new@x.edu": WAITLISTED,
+    }
+    assert [m.to for m in mail.outbox] == [["new@x.edu"]]
+    followed = admin_client.get(done["Location"]).content.decode()
+    assert "1 enrolled, 2 waitlisted, 1 already in the offering, 1 accounts created" in followed
+
+
+def test_csv_with_a_bad_row_shows_errors_and_writes_nothing(admin_client, offering):
+    UserFactory(email="known@x.edu")
+    before, users = snapshot(), User.objects.count()
+    response = upload(admin_client, offering, "known@x.edu\nnot an email\nnew@x.edu\n")
+    page = response.content.decode()
+    assert "“not an email” is not a valid email address." in page
+    assert "No account uses this email." in page
+    assert "nothing was saved" in page
+    assert response.context["payload"] == ""
+    assert snapshot() == before
+    assert User.objects.count() == users
+
+
+def test_csv_accounts_only_when_asked(admin_client, offering):
+    without = upload(admin_client, offering, "new@x.edu\n")
+    assert without.context["payload"] == ""
+    with_accounts = upload(admin_client, offering, "new@x.edu\n", create_accounts=True)
+    admin_client.post(
+        url("roster_enroll", offering.pk), {"payload": with_accounts.context["payload"]}
+    )
+    new = User.objects.get(email="new@x.edu")
+    assert not new.has_usable_password()
+    assert statuses(offering) == {"new@x.edu": ACTIVE}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"email\n\n", "The file has no rows with an email address."),
+        ("ana@x.edu,Añá\n".encode("cp1252"), "Line 1 is not UTF-8 text."),
+        (b"a@x.edu\n" * 2001, "The file has more than 2000 rows"),
+    ],
+)
+def test_csv_unreadable_files_get_a_clear_message(admin_client, offering, data, message):
+    response = upload(admin_client, offering, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert CourseEnrollment.objects.count() == 0
+
+
+def test_csv_tampered_or_foreign_payload_is_refused(admin_client, offering):
+    UserFactory(email="known@x.edu")
+    payload = upload(admin_client, offering, "known@x.edu\n").context["payload"]
+    bad = admin_client.post(url("roster_enroll", offering.pk), {"payload": payload + "x"})
+    assert bad.status_code == 302
+    other = OfferingFactory(course=offering.course, term_name="Spring")
+    admin_client.post(url("roster_enroll", other.pk), {"payload": payload})
+    assert CourseEnrollment.objects.count() == 0
+
+
+def test_csv_plan_changed_since_preview(admin_client, offering):
+    UserFactory(email="known@x.edu")
+    payload = upload(admin_client, offering, "known@x.edu\n").context["payload"]
+    other_run = OfferingFactory(course=offering.course, term_name="Spring")
+    EnrollmentFactory(
+        course_offering=other_run, status=ACTIVE, user=User.objects.get(email="known@x.edu")
+    )
+    response = admin_client.post(url("roster_enroll", offering.pk), {"payload": payload})
+    assert response.status_code == 200
+    assert "Enrolled in Spring of this course; drop that first." in response.content.decode()
+    assert statuses(offering) == {}
+
+
+# Export -------------------------------------------------------------------------------------
+
+
+def test_export_streams_the_roster(admin_client, offering):
+    offering.university.time_zone = "UTC"
+    offering.university.save()
+    enroll(offering, ACTIVE, email="b@x.edu", full_name='Bea, "B"')
+    enroll(offering, WAITLISTED, email="w@x.edu", full_name="Wim")
+    response = admin_client.get(url("roster_export", offering.pk))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="roster-{offering.course.code.lower()}-fall.csv"'
+    )
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert [row[:4] for row in rows] == [
+        ["email", "full_name", "status", "waitlist_position"],
+        ["b@x.edu", 'Bea, "B"', "active", ""],
+        ["w@x.edu", "Wim", "waitlisted", "1"],
+    ]
+
+
+# Staff and roles ----------------------------------------------------------------------------
+
+
+def test_staff_page_adds_and_removes_with_object_permissions(admin_client, offering):
+    teacher = staff_member(offering.course.department, Role.INSTRUCTOR, full_name="Tess Teacher")
+    page = admin_client.get(url("staff", offering.pk)).content.decode()
+    assert "Tess Teacher" in page
+    admin_client.post(url("staff", offering.pk), {"add": "1", "user": teacher.pk})
+    assert set(get_perms(teacher, offering)) == {"view_courseoffering", "change_courseoffering"}
+    assert set(get_perms(teacher, offering.course)) == {"view_course", "change_course"}
+    admin_client.post(url("staff", offering.pk), {"remove": teacher.pk})
+    assert get_perms(teacher, offering) == []
+    assert get_perms(teacher, offering.course) == []
+
+
+def test_staff_page_refuses_people_without_a_teaching_role(admin_client, offering):
+    student = UserFactory()
+    response = admin_client.post(url("staff", offering.pk), {"add": "1", "user": student.pk})
+    assert response.status_code == 200
+    assert "Choose a person from the list." in response.content.decode()
+    assert not CourseOfferingInstructor.objects.exists()
+
+
+def test_roles_page_for_university_admins_only(client, offering):
+    university = offering.university
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
+    person = UserFactory(email="person@x.edu")
+    page = url("roles", university.pk)
+    for user in (
+        staff_member(offering.course.department, Role.DEPARTMENT_ADMIN),
+        staff_member(CourseFactory().department, Role.UNIVERSITY_ADMIN),
+    ):
+        client.force_login(user)
+        assert client.get(page).status_code == 404
+        grant = {"grant": "1", "email": "person@x.edu", "role": Role.INSTRUCTOR}
+        assert client.post(page, grant).status_code == 404
+    assert not UserUniversityRole.objects.filter(user=person).exists()
+
+    client.force_login(chief)
+    assert client.get(page).status_code == 200
+    client.post(page, {"grant": "1", "email": "Person@X.edu", "role": Role.INSTRUCTOR})
+    assert UserUniversityRole.objects.filter(
+        user=person, university=university, role=Role.INSTRUCTOR
+    ).exists()
+    client.post(url("staff", offering.pk), {"add": "1", "user": person.pk})
+    assert get_perms(person, offering)
+    client.post(page, {"revoke": f"{person.pk}:{Role.INSTRUCTOR}"})
+    assert not UserUniversityRole.objects.filter(user=person).exists()
+    assert get_perms(person, offering) == []
+    missing = client.post(
+        page, {"grant": "1", "email": "nobody@x.edu", "role": Role.INSTRUCTOR}
+    ).content.decode()
+    assert "No account uses this email" in missing
