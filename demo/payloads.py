@@ -128,16 +128,19 @@ def engineering_lab(
     *, runtime: str, image: str, notebook: str, slug: str, max_points: int = 100
 ) -> dict:
     """A containerised coding lab: the student's notebook and data, and the hidden unit tests
-    that grade it."""
+    that grade it. Python labs also have the starter module the tests import (demo/labs.py
+    holds the files' contents)."""
     folder = notebook.rsplit("/", 1)[0] if "/" in notebook else "lab"
     if runtime == "matlab":
         limits = {"cpu_limit": "2", "memory_limit": "4Gi", "entrypoint": "matlab -batch run_lab"}
         tests = ("tests/testResults.m", "tests/testEdgeCases.m")
         env = {"LAB_SLUG": slug}
+        starters: tuple[str, ...] = ()
     else:
         limits = {"cpu_limit": "1", "memory_limit": "2Gi", "entrypoint": "jupyter-lab"}
         tests = ("tests/test_results.py", "tests/test_edge_cases.py")
         env = {"LAB_SLUG": slug, "PYTHONHASHSEED": "0"}
+        starters = (f"{folder}/analysis.py",)
     return {
         "lab_type": "code",
         "runtime": runtime,
@@ -148,6 +151,7 @@ def engineering_lab(
         "files": [
             {"path": notebook, "role": "student_visible"},
             {"path": f"{folder}/data/measurements.csv", "role": "student_visible"},
+            *({"path": path, "role": "student_visible"} for path in starters),
             *({"path": path, "role": "hidden_test"} for path in tests),
         ],
         "grading": {"type": "unit_tests", "max_points": max_points},

@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.services import offering_instructor_add
 from content.models import Asset
-from demo import activity
+from demo import activity, labs
 from demo.catalogue import COURSES, CURRENT, FUTURE, PAST, PREREQUISITES, CourseSpec
 from demo.data import (
     ASSETS,
@@ -126,6 +126,7 @@ def seed_demo(*, now: datetime | None = None) -> bool:
         catalog_seed(demo)
         offerings_seed(demo)
         syllabi_seed(demo)
+        labs.lab_files_seed([course.pk for course in demo.courses.values()])
         activity.enrollments_seed(demo)
         activity.progress_seed(demo)
         activity.assessments_seed(demo)

@@ -1,6 +1,15 @@
 """Each page module declares its own `routes`; this joins them under the `portal` namespace."""
 
-from portal.views import catalog, community, enrollment, learning, player, quiz
+from portal.views import (
+    catalog,
+    certificates,
+    community,
+    enrollment,
+    grades,
+    learning,
+    player,
+    quiz,
+)
 
 app_name = "portal"
 
@@ -11,4 +20,6 @@ urlpatterns = [
     *player.routes,
     *quiz.routes,
     *community.routes,
+    *grades.routes,
+    *certificates.routes,
 ]

@@ -102,8 +102,8 @@ def _from_zip(data: bytes, collector: _Collector) -> None:
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            mode = info.external_attr >> 16
-            if mode and not stat.S_ISREG(mode):
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if kind and kind != stat.S_IFREG:
                 raise ValidationError(
                     _(
                         "%(name)s in the archive is a link or special file; only plain files can "

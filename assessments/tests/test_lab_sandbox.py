@@ -279,4 +279,3 @@ def test_lab_runner_follows_the_setting(settings):
     assert isinstance(sandbox.lab_runner(), ContainerRunner)
     settings.LAB_RUNNER = "assessments.labs.sandbox.SubprocessRunner"
     assert isinstance(sandbox.lab_runner(), SubprocessRunner)
-
