@@ -254,7 +254,9 @@ def tenant_checked_form(form_class: type, user, tenant_paths: TenantPaths) -> ty
             if self.errors or (self.instance.pk and not self.has_changed()):
                 return
             if not instance_in_scope(user, self.instance, tenant_paths):
-                self.add_error(None, _scope_violation(user, self._meta.model._meta.verbose_name))
+                self.add_error(
+                    None, _scope_violation(user, self._meta.model._meta.verbose_name_plural)
+                )
 
     TenantCheckedForm.__name__ = form_class.__name__
     return TenantCheckedForm

@@ -1,0 +1,188 @@
+"""Admin writes that must stay inside the user's tenant, and logging in to the admin."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalog.models import Course, CourseOffering
+from tenancy.models import Role, User, UserUniversityRole
+from tenancy.tests.tenants import Tenants
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(tenants: Tenants, role: str) -> Client:
+    client = Client()
+    client.force_login(tenants.user(role))
+    return client
+
+
+def course_data(tenants: Tenants, place, **extra) -> dict:
+    return {
+        "university": place.university_id,
+        "department": place.pk,
+        "code": "NEW101",
+        "title": "New course",
+        "level": "undergraduate",
+        "language_code": "en",
+        "coursesubject_set-TOTAL_FORMS": "0",
+        "coursesubject_set-INITIAL_FORMS": "0",
+        "prerequisite_links-TOTAL_FORMS": "0",
+        "prerequisite_links-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def test_admin_login_with_email_and_password(tenants):
+    client = Client()
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "university_admin@example.edu", "password": "correct-horse-battery"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    refused = Client().post(
+        reverse("admin:login"), {"username": "university_admin@example.edu", "password": "no"}
+    )
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in refused.wsgi_request.session
+
+
+def test_department_admin_adds_a_course_only_in_their_department(tenants):
+    client = client_for(tenants, "department_admin")
+    url = reverse("admin:catalog_course_add")
+
+    # Without a department the course would leave the admin's scope: refused on save.
+    response = client.post(url, course_data(tenants, tenants.department_a1, department=""))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "You can only save courses that belong to your departments."
+    ]
+    response = client.post(url, course_data(tenants, tenants.department_a2))
+    assert "Select a valid choice" in str(response.context["adminform"].form.errors)
+    response = client.post(url, course_data(tenants, tenants.department_b1))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Select a valid choice" in str(errors["university"])
+    assert "Select a valid choice" in str(errors["department"])
+    assert not Course.objects.filter(code="NEW101").exists()
+
+    response = client.post(url, course_data(tenants, tenants.department_a1))
+    assert response.status_code == 302
+    assert Course.objects.get(code="NEW101").department == tenants.department_a1
+
+
+def test_a_department_of_another_university_is_refused_with_a_message(tenants):
+    client = client_for(tenants, "platform_admin")
+    data = course_data(tenants, tenants.department_b1, university=tenants.university_a.pk)
+    response = client.post(reverse("admin:catalog_course_add"), data)
+    assert response.context["adminform"].form.errors["department"] == [
+        "The department belongs to another university."
+    ]
+    assert not Course.objects.filter(code="NEW101").exists()
+
+
+def test_autocomplete_offers_only_the_users_tenant(tenants):
+    client = client_for(tenants, "department_admin")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "catalog",
+            "model_name": "courseoffering",
+            "field_name": "course",
+            "term": "1",
+        },
+    )
+    assert response.status_code == 200
+    ids = {int(row["id"]) for row in json.loads(response.content)["results"]}
+    assert ids == {tenants.course_a1.pk}
+
+
+def test_instructor_edits_their_offering_through_guardian_but_not_its_course(tenants):
+    client = client_for(tenants, "instructor")
+    mine = reverse("admin:catalog_courseoffering_change", args=[tenants.offering_a1.pk])
+    page = client.get(mine)
+    assert page.status_code == 200
+    assert list(page.context["adminform"].form.fields) == [
+        "term_name",
+        "starts_at",
+        "ends_at",
+        "enrollment_start",
+        "enrollment_end",
+        "visibility",
+        "capacity",
+        "requires_approval",
+    ]
+    other_run = reverse("admin:catalog_courseoffering_change", args=[tenants.offering_a1_next.pk])
+    assert client.get(other_run).status_code == 404
+    ta = client_for(tenants, "ta")  # on the staff without guardian permissions: read-only
+    assert ta.get(mine).context["adminform"].form.fields == {}
+    assert ta.post(mine, {"term_name": "Renamed"}).status_code == 403
+    assert CourseOffering.objects.get(pk=tenants.offering_a1.pk).term_name == "Fall"
+
+
+def user_add_data(university, role: str, email: str = "new@example.edu") -> dict:
+    return {
+        "email": email,
+        "full_name": "New Person",
+        "usable_password": "true",
+        "password1": "a-long-new-password-1",
+        "password2": "a-long-new-password-1",
+        "university_roles-TOTAL_FORMS": "1" if role else "0",
+        "university_roles-INITIAL_FORMS": "0",
+        "university_roles-0-university": university.pk,
+        "university_roles-0-role": role,
+        "university_roles-0-department": "",
+    }
+
+
+def test_university_admin_creates_users_with_a_role_at_their_university(tenants):
+    client = client_for(tenants, "university_admin")
+    url = reverse("admin:tenancy_user_add")
+    form = client.get(url).context["inline_admin_formsets"][0].formset.empty_form
+    assert Role.PLATFORM_ADMIN not in dict(form.fields["role"].choices)
+
+    for data, message in [
+        (user_add_data(tenants.university_a, ""), "Give the new user a role at your university."),
+        (user_add_data(tenants.university_b, Role.INSTRUCTOR), "Select a valid choice."),
+        (user_add_data(tenants.university_a, Role.PLATFORM_ADMIN), "Select a valid choice."),
+        (
+            user_add_data(tenants.university_a, Role.DEPARTMENT_ADMIN),
+            "A department admin needs a department.",
+        ),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not User.objects.filter(email="new@example.edu").exists()
+
+    response = client.post(url, user_add_data(tenants.university_a, Role.INSTRUCTOR))
+    assert response.status_code == 302
+    created = User.objects.get(email="new@example.edu")
+    assert list(created.university_roles.values_list("university_id", "role")) == [
+        (tenants.university_a.pk, Role.INSTRUCTOR)
+    ]
+
+
+def test_university_admins_cannot_touch_accounts_across_universities(tenants):
+    client = client_for(tenants, "university_admin")
+    student = tenants.enrollments["a1"].user
+    UserUniversityRole.objects.create(
+        user=student, university=tenants.university_b, role=Role.STUDENT
+    )
+    page = client.get(reverse("admin:tenancy_user_change", args=[student.pk]))
+    fields = page.context["adminform"].form.fields
+    assert {name for name, field in fields.items() if not field.disabled} == {
+        "full_name",
+        "locale",
+        "time_zone",
+    }
+    assert "password" not in str(page.context["adminform"].fieldsets)
+    roles = page.context["inline_admin_formsets"][0].formset.queryset
+    assert [r.university_id for r in roles] == [tenants.university_a.pk]
+    password = reverse("admin:auth_user_password_change", args=[student.pk])
+    assert client.get(password).status_code == 403
+    admin_page = reverse("admin:tenancy_user_change", args=[tenants.users["platform_admin"].pk])
+    assert client.get(admin_page).status_code == 404
