@@ -75,8 +75,7 @@
     status.textContent = "…";
     const result = await move(id, place);
     if (result.ok) {
-      window.location.hash = `module-${id}`;
-      window.location.reload();
+      window.location.reload();  // the browser keeps the scroll position
     } else {
       status.textContent = result.message;
       status.classList.add("error");
