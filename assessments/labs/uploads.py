@@ -180,7 +180,19 @@ def submission_files(
         files = collector.files
     if not files:
         raise ValidationError(_("The upload has no files in it."))
-    return files
+    return _placed(files, known_paths)
+
+
+def _placed(files: dict[str, bytes], known_paths: Iterable[str]) -> dict[str, bytes]:
+    """A file uploaded on its own arrives without its folder: `analysis.py` goes where the
+    lab has its only `.../analysis.py`."""
+    known = list(known_paths)
+    placed: dict[str, bytes] = {}
+    for path, data in files.items():
+        matches = [k for k in known if k.rsplit("/", 1)[-1] == path]
+        target = matches[0] if "/" not in path and path not in known and len(matches) == 1 else path
+        placed[target if target not in files else path] = data
+    return placed
 
 
 def files_archive(files: dict[str, bytes]) -> bytes:
