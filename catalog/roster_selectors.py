@@ -6,22 +6,24 @@ university's admins, platform admins). Everyone else gets the same 404 for "miss
 yours", so the pages never tell another tenant that an offering exists.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.models import EnrollmentStatus as Status
-from catalog.selectors import Visitor, administers, sees_everything, waitlist_position
+from catalog.selectors import Visitor, administers, sees_everything
 from tenancy.models import Role, University, User, UserUniversityRole
 
 # Roster order: what needs a decision first, then who holds a seat, then the queue in its order.
 STATUS_ORDER = (Status.PENDING, Status.ACTIVE, Status.WAITLISTED, Status.COMPLETED, Status.DROPPED)
 TEACHING_ROLES = (Role.INSTRUCTOR, Role.TA)
+ROSTER_PAGE_SIZE = 100
 
 
 def offering_for_roster(*, user: Visitor, offering_id: int) -> CourseOffering:
@@ -73,8 +75,7 @@ def roster_summary(*, offering: CourseOffering) -> RosterSummary:
 def roster_entries(
     *, offering: CourseOffering, status: str = "", search: str = ""
 ) -> QuerySet[CourseEnrollment]:
-    """The offering's enrollments with their users and `waitlist_position` (1-based, counted
-    over the whole waitlist whatever the filter), grouped by STATUS_ORDER; the waitlist in
+    """The offering's enrollments with their users, grouped by STATUS_ORDER; the waitlist in
     queue order."""
     rows = CourseEnrollment.objects.filter(course_offering=offering)
     if status:
@@ -88,9 +89,47 @@ def roster_entries(
     )
     return (
         rows.select_related("user")
-        .annotate(waitlist_position=waitlist_position(), status_rank=status_rank)
+        .annotate(status_rank=status_rank)
         .order_by("status_rank", "enrolled_at", "pk")
     )
+
+
+def waitlist_places(*, offering: CourseOffering) -> dict[int, int]:
+    """Enrollment id -> 1-based place on the offering's waitlist; one query over the waitlist's
+    ids, where counting the rows ahead of each would grow with the square of its length."""
+    queue = (
+        CourseEnrollment.objects.filter(course_offering=offering, status=Status.WAITLISTED)
+        .order_by("enrolled_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return {pk: place for place, pk in enumerate(queue, 1)}
+
+
+def with_waitlist_places(
+    rows: Iterable[CourseEnrollment], *, offering: CourseOffering
+) -> list[CourseEnrollment]:
+    """`rows` as a list, each with `waitlist_position` set (None unless waitlisted); counted over
+    the whole waitlist, whatever filter picked the rows."""
+    rows = list(rows)
+    places = (
+        waitlist_places(offering=offering)
+        if any(row.status == Status.WAITLISTED for row in rows)
+        else {}
+    )
+    for row in rows:
+        row.waitlist_position = places.get(row.pk)
+    return rows
+
+
+def roster_page(
+    *, offering: CourseOffering, status: str = "", search: str = "", number: str | int | None = 1
+) -> Page:
+    """One page of the roster, its rows with their waitlist places."""
+    page = Paginator(
+        roster_entries(offering=offering, status=status, search=search), ROSTER_PAGE_SIZE
+    ).get_page(number)
+    page.object_list = with_waitlist_places(page.object_list, offering=offering)
+    return page
 
 
 EXPORT_HEADER = (
@@ -111,13 +150,15 @@ def roster_export_rows(*, offering: CourseOffering) -> Iterator[tuple[str, ...]]
     """The header, then one row per enrollment in roster order; times in the university's time
     zone. Reads in chunks so a large roster streams without being held in memory."""
     zone = ZoneInfo(offering.university.time_zone)
+    places = waitlist_places(offering=offering)
     yield EXPORT_HEADER
     for row in roster_entries(offering=offering).iterator(chunk_size=500):
+        place = places.get(row.pk)
         yield (
             row.user.email,
             row.user.full_name,
             row.status,
-            "" if row.waitlist_position is None else str(row.waitlist_position),
+            "" if place is None else str(place),
             _stamp(row.enrolled_at, zone),
             _stamp(row.completed_at, zone),
         )

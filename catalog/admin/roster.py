@@ -19,7 +19,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import (
     Http404,
@@ -46,15 +45,16 @@ from catalog.roster_selectors import (
     offering_staff,
     roster_entries,
     roster_export_rows,
+    roster_page,
     roster_summary,
     staff_candidates,
     university_for_role_admin,
     university_roles,
+    with_waitlist_places,
 )
 from catalog.selectors import waitlist_position
 from tenancy.models import Department, Role, University, User
 
-ROSTER_PAGE_SIZE = 100
 CSV_SALT = "catalog.roster.csv"
 CSV_PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may be confirmed
 
@@ -409,7 +409,9 @@ class RosterAdminMixin:
                 messages.warning(request, _("Select students and an action first."))
                 return HttpResponseRedirect(back)
             if request.POST.get("confirm") != "yes":
-                rows = list(roster_entries(offering=offering).filter(pk__in=ids))
+                rows = with_waitlist_places(
+                    roster_entries(offering=offering).filter(pk__in=ids), offering=offering
+                )
                 hidden = {"decision": decision.name, "ids": ids, "next": back}
                 return _confirmation(request, self, decision, rows, [offering], hidden, back)
             _decide(request, decision, offering, ids)
@@ -419,8 +421,9 @@ class RosterAdminMixin:
         if status not in Status.values:
             status = ""
         search = request.GET.get("q", "")
-        entries = roster_entries(offering=offering, status=status, search=search)
-        page = Paginator(entries, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = roster_page(
+            offering=offering, status=status, search=search, number=request.GET.get("page")
+        )
         summary = roster_summary(offering=offering)
         context = {
             **self._context(
