@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/roster.py [--rows 2000] [--runs 5]
 
-Uses its own database (BENCH_ROSTER_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/lms_bench_roster), creates, migrates and empties it, and for each run
-builds a fresh offering whose CSV has half known users and half new accounts. Prints the median
+Uses its own database (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/lms_bench_roster), creates, migrates and empties it, and for
+each run builds a fresh offering whose CSV has half known users and half new accounts. Prints the median
 of: parsing the file, the preview plan, the all-or-nothing enrollment, then the roster page, a
 filtered roster page and the export through Django's test Client (whole request in-process).
 """
@@ -20,24 +20,11 @@ from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATABASE_URL = os.environ.get(
-    "BENCH_ROSTER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_bench_roster"
-)
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# bench.pages reads BENCH_DATABASE_URL when imported and points Django at it.
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_bench_roster")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 
-
-def ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    *server, name = DATABASE_URL.rsplit("/", 1)
-    with psycopg.connect(f"{server[0]}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+from bench.pages import ensure_database  # noqa: E402
 
 
 def timed(function: Callable[[], object]) -> tuple[float, int, object]:
