@@ -4,9 +4,10 @@
 
 Uses its own database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/lms_bench_roster), creates, migrates and empties it, and for
-each run builds a fresh offering whose CSV has half known users and half new accounts. Prints the median
-of: parsing the file, the preview plan, the all-or-nothing enrollment, then the roster page, a
-filtered roster page and the export through Django's test Client (whole request in-process).
+each run builds a fresh offering whose CSV has half known users and half new accounts. Prints
+the median of: parsing the file, the preview plan, the all-or-nothing enrollment, then the
+roster page, a filtered roster page and the export through Django's test Client (the whole
+request in-process).
 """
 
 import argparse
