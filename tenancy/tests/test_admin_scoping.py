@@ -88,6 +88,18 @@ def _specs(t: Tenants) -> list[Spec]:
             module=modules[label], content_type="text", title="Text", data_json=TEXT_PAYLOAD
         )
     label_of = {"a1": "mine", "a2": "sibling", "b1": "other"}
+
+    def progress(model, field: str, targets: dict) -> dict:
+        return {
+            label: model.objects.create(
+                user=students[key],
+                course_offering=t.enrollments[key].course_offering,
+                progress_percent=50,
+                **{field: targets[label]},
+            )
+            for key, label in label_of.items()
+        }
+
     taxonomy = SubjectFactory(name="Mechanics")
     no_teachers = {"instructor": None, "ta": None}
     return [
@@ -199,28 +211,12 @@ def _specs(t: Tenants) -> list[Spec]:
         ),
         Spec(
             UserModuleProgress,
-            {
-                label_of[k]: UserModuleProgress.objects.create(
-                    user=students[k],
-                    course_offering=t.enrollments[k].course_offering,
-                    module=modules[label_of[k]],
-                    progress_percent=50,
-                )
-                for k in ("a1", "a2", "b1")
-            },
+            progress(UserModuleProgress, "module", modules),
             {"platform_admin": ALL, "university_admin": A} | STAFF,
         ),
         Spec(
             UserContentProgress,
-            {
-                label_of[k]: UserContentProgress.objects.create(
-                    user=students[k],
-                    course_offering=t.enrollments[k].course_offering,
-                    content_item=items[label_of[k]],
-                    progress_percent=50,
-                )
-                for k in ("a1", "a2", "b1")
-            },
+            progress(UserContentProgress, "content_item", items),
             {"platform_admin": ALL, "university_admin": A} | STAFF,
         ),
     ]
