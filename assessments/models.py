@@ -404,21 +404,26 @@ class Question(TimestampedModel):
     def __str__(self) -> str:
         return self.prompt[:80]
 
-    def clean(self) -> None:
-        """The key of the question's own type must be complete and sound (a regex compiles, a
-        tolerance is not negative); the options are checked with the question's form."""
+    def key_errors(self, choices: list[tuple[str, bool]] | None) -> dict[str, str]:
+        """Problems with this question's answer key (see assessments.scoring.key_errors);
+        `choices` are the (text, is_correct) options being saved, None to skip them."""
         from assessments.scoring import key_errors
 
-        super().clean()
-        errors = key_errors(
+        return key_errors(
             question_type=self.question_type,
-            choices=None,
+            choices=choices,
             correct_boolean=self.correct_boolean,
             numeric_answer=self.numeric_answer,
             numeric_tolerance=self.numeric_tolerance,
             text_answer=self.text_answer,
             text_match=self.text_match,
         )
+
+    def clean(self) -> None:
+        """The key of the question's own type must be complete and sound (a regex compiles, a
+        tolerance is not negative); the options are checked with the question's form."""
+        super().clean()
+        errors = self.key_errors(None)
         if errors:
             raise ValidationError(errors)
 

@@ -4,4 +4,5 @@ from assessments.admin import (
     grades,  # noqa: F401
     labs,  # noqa: F401
     progress,  # noqa: F401
+    quizzes,  # noqa: F401
 )
