@@ -1,22 +1,86 @@
+from functools import cache
+from zoneinfo import available_timezones
+
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from tenancy.models import User
+
+
+class LoginForm(AuthenticationForm):
+    """Emails are stored lower-cased, so "Ana@Uni.edu" logs in as "ana@uni.edu"."""
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
 
 
 class SignupForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("full_name", "email")
+        labels = {"full_name": _("Full name"), "email": _("Email")}
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
+            raise forms.ValidationError(_("An account with this email already exists."))
         return email
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ("full_name", "locale", "time_zone")
+# Names in the zone database that stand for no place: the machine's own zone and a placeholder.
+NOT_A_PLACE = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, object]]:
+    """Every zone Python knows, grouped by region ("Europe" → "Berlin"), UTC first."""
+    regions: dict[str, list[tuple[str, str]]] = {}
+    single: list[tuple[str, str]] = []
+    for name in sorted(available_timezones() - NOT_A_PLACE):
+        region, _sep, place = name.partition("/")
+        if place:
+            regions.setdefault(region, []).append((name, place.replace("_", " ")))
+        elif name != "UTC":
+            single.append((name, name))
+    return [
+        ("UTC", "UTC"),
+        *((region, zones) for region, zones in regions.items()),
+        (_("Other"), single),
+    ]
+
+
+def locale_choices(current: str | None = None) -> list[tuple[str, str]]:
+    choices = list(settings.LANGUAGES)
+    if current and current not in dict(choices):
+        choices.append((current, current))
+    return choices
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    locale = forms.ChoiceField(
+        label=_("Language"),
+        error_messages={"invalid_choice": _("Choose a language from the list.")},
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Dates and times on the site are shown in this zone."),
+        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"full_name": user.full_name, "locale": user.locale, "time_zone": user.time_zone},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = locale_choices(user.locale)
+        self.fields["time_zone"].choices = time_zone_choices()
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter your name."))
+        return name

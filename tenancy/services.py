@@ -1,5 +1,7 @@
+from zoneinfo import available_timezones
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tenancy.models import Department, Role, University, User, UserUniversityRole
 
@@ -32,3 +34,26 @@ def role_revoke(*, user: User, university: University, role: str) -> int:
     ).delete()
     user.__dict__.pop("role_rows", None)
     return deleted
+
+
+def user_register(*, email: str, full_name: str, password: str) -> User:
+    """Create a learner account. Two sign-ups racing for one email get one account and one
+    clear error, never a 500."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError as error:
+        raise ValidationError({"email": "An account with this email already exists."}) from error
+
+
+@transaction.atomic
+def profile_update(*, user: User, full_name: str, locale: str, time_zone: str) -> User:
+    if time_zone not in available_timezones():
+        raise ValidationError({"time_zone": f"Unknown time zone {time_zone!r}."})
+    if not full_name.strip():
+        raise ValidationError({"full_name": "A name is required."})
+    user.full_name = full_name
+    user.locale = locale
+    user.time_zone = time_zone
+    user.save(update_fields=["full_name", "locale", "time_zone", "updated_at"])
+    return user

@@ -376,3 +376,10 @@ def test_roles_page_for_university_admins_only(client, offering):
         page, {"grant": "1", "email": "nobody@x.edu", "role": Role.INSTRUCTOR}
     ).content.decode()
     assert "No account uses this email" in missing
+
+
+def test_university_change_form_links_to_its_roles_page(client, offering):
+    client.force_login(staff_member(offering.course.department, Role.UNIVERSITY_ADMIN))
+    page = client.get(reverse("admin:tenancy_university_change", args=[offering.university_id]))
+    assert page.status_code == 200
+    assert url("roles", offering.university_id) in page.content.decode()
