@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.services import offering_instructor_add
 from content.models import Asset
-from demo import activity, labs
+from demo import activity, labs, quizzes
 from demo.catalogue import COURSES, CURRENT, FUTURE, PAST, PREREQUISITES, CourseSpec
 from demo.data import (
     ASSETS,
@@ -127,6 +127,7 @@ def seed_demo(*, now: datetime | None = None) -> bool:
         offerings_seed(demo)
         syllabi_seed(demo)
         labs.lab_files_seed([course.pk for course in demo.courses.values()])
+        quizzes.question_pools_seed(demo)
         activity.enrollments_seed(demo)
         activity.progress_seed(demo)
         activity.assessments_seed(demo)
