@@ -1,6 +1,6 @@
 """Reads of grades: the staff gradebook of an offering (page and CSV) and a learner's report.
 
-Both compute item and category scores with the rollup's own SQL (grading.SCORES_CTES), so what
+Both compute item and category scores with the rollup's own SQL (grading.scores_ctes), so what
 they show is exactly what the rollup counts; the total, letter and pass come from the recorded
 `course_grades` row.
 """
@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.grading import (
     CATEGORIES,
     GRADED_STATUSES,
-    SCORES_CTES,
     policy_for_offering,
     policy_params,
+    scores_ctes,
+    tune_for_scores,
 )
 from assessments.models import Certificate, CourseGrade, GradingPolicy
 from catalog.models import CourseEnrollment
@@ -52,16 +53,15 @@ class GradebookRow:
     graded_at: datetime | None
 
 
-_ITEMS_SQL = f"""
-WITH {SCORES_CTES}
-SELECT id, title, category FROM items ORDER BY position
-"""
+_ITEMS_SQL = "SELECT id, title, category FROM items ORDER BY position"
 
-_ROWS_SQL = f"""
-WITH {SCORES_CTES},
+# Item scores come as two arrays (positions and percents of the scored items), which the caller
+# spreads over the item columns: no row per learner and item that has nothing.
+_ROWS_SQL = """,
 item_rows AS (
-    SELECT user_id, array_agg(round(pct, 2) ORDER BY position) AS item_pcts
-    FROM scored GROUP BY user_id
+    SELECT user_id, array_agg(position ORDER BY position) AS positions,
+           array_agg(round(pct, 2)::text ORDER BY position) AS pcts
+    FROM scores GROUP BY user_id
 ),
 category_rows AS (
     SELECT user_id,
@@ -70,7 +70,7 @@ category_rows AS (
            round(max(pct) FILTER (WHERE category = 'assignments'), 2) AS assignments
     FROM per_category GROUP BY user_id
 )
-SELECT s.user_id, u.full_name, u.email, coalesce(ir.item_pcts, '{{}}'),
+SELECT s.user_id, u.full_name, u.email, ir.positions, ir.pcts,
        cr.quizzes, cr.labs, cr.assignments,
        g.final_score, g.letter_grade, g.passed, g.graded_at
 FROM students s
@@ -91,43 +91,64 @@ LIMIT %(limit)s OFFSET %(offset)s
 """
 
 
-def _params(offering_id: int, user_ids: list[int] | None) -> dict:
-    return {
-        "offering_id": offering_id,
-        "user_ids": user_ids,
-        **policy_params(policy_for_offering(offering_id)),
-    }
+def _params(offering_id: int, user_ids: list[int] | None) -> tuple[str, dict]:
+    """The WITH clause for the offering's policy, and its parameters."""
+    policy = policy_for_offering(offering_id)
+    params = {"offering_id": offering_id, "user_ids": user_ids, **policy_params(policy)}
+    return f"WITH {scores_ctes(policy)}", params
 
 
 def gradebook_items(*, offering_id: int) -> list[GradedItem]:
+    with_clause, params = _params(offering_id, [])
     with connection.cursor() as cursor:
-        cursor.execute(_ITEMS_SQL, _params(offering_id, []))
+        cursor.execute(f"{with_clause} {_ITEMS_SQL}", params)
         return [GradedItem(*row) for row in cursor.fetchall()]
 
 
-def _row(values: tuple) -> GradebookRow:
-    user_id, name, email, items, quizzes, labs, assignments, *grade = values
+def _rows(
+    offering_id: int, user_ids: list[int] | None, *, decimals: bool = True
+) -> list[GradebookRow]:
+    """Item percents come from the database as text (parsing half a million numerics costs
+    more than the query); `decimals` turns them back into Decimals for the page."""
+    with_clause, params = _params(offering_id, user_ids)
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune_for_scores(cursor)
+        cursor.execute(f"{with_clause} SELECT count(*) FROM items", params)
+        n_items = cursor.fetchone()[0]
+        cursor.execute(f"{with_clause.rstrip()}{_ROWS_SQL}", params)
+        return [_row(values, n_items, decimals) for values in cursor.fetchall()]
+
+
+def _row(values: tuple, n_items: int, decimals: bool) -> GradebookRow:
+    user_id, name, email, positions, pcts, quizzes, labs, assignments, *grade = values
+    items: list = [None] * n_items
+    for position, pct in zip(positions or (), pcts or (), strict=True):
+        items[position - 1] = Decimal(pct) if decimals else pct
     return GradebookRow(
         user_id,
         name,
         email,
-        list(items),
+        items,
         {"quizzes": quizzes, "labs": labs, "assignments": assignments},
         *grade,
     )
 
 
 def gradebook_rows(*, offering_id: int, page: int = 1, per_page: int = 50) -> list[GradebookRow]:
-    """One page of the gradebook, learners by name: two queries whatever the page size."""
-    params = _params(offering_id, None)
-    params.update(limit=per_page, offset=(page - 1) * per_page)
+    """One page of the gradebook, learners by name, whatever the page size in a fixed number
+    of queries."""
     with connection.cursor() as cursor:
-        cursor.execute(_PAGE_SQL, params)
-        params["user_ids"] = [row[0] for row in cursor.fetchall()]
-        if not params["user_ids"]:
-            return []
-        cursor.execute(_ROWS_SQL, params)
-        return [_row(values) for values in cursor.fetchall()]
+        cursor.execute(
+            _PAGE_SQL,
+            {
+                "offering_id": offering_id,
+                "enrolled_statuses": list(GRADED_STATUSES),
+                "limit": per_page,
+                "offset": (page - 1) * per_page,
+            },
+        )
+        user_ids = [row[0] for row in cursor.fetchall()]
+    return _rows(offering_id, user_ids) if user_ids else []
 
 
 def gradebook_size(*, offering_id: int) -> int:
@@ -152,8 +173,9 @@ def _cell(value) -> str:
 
 
 def gradebook_csv(*, offering_id: int, chunk_rows: int = 2000) -> Iterator[str]:
-    """The whole gradebook as CSV lines, read through a server-side cursor in chunks, for a
-    streamed response. Empty item cells mean nothing counted yet (the item scores 0)."""
+    """The whole gradebook as CSV text in chunks, for a streamed response: one query reads
+    all the rows (a few MB for 10,000 learners); writing them is what streams. Empty item
+    cells mean nothing counted yet (the item scores 0)."""
     items = gradebook_items(offering_id=offering_id)
     writer = csv.writer(_Echo())
     yield writer.writerow(
@@ -168,28 +190,23 @@ def gradebook_csv(*, offering_id: int, chunk_rows: int = 2000) -> Iterator[str]:
             _("Graded at"),
         ]
     )
-    params = _params(offering_id, None)
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_ROWS_SQL, params)
-        while chunk := cursor.fetchmany(chunk_rows):
-            lines = []
-            for values in chunk:
-                row = _row(values)
-                lines.append(
-                    writer.writerow(
-                        [
-                            _safe(row.full_name),
-                            _safe(row.email),
-                            *[_cell(p) for p in row.item_percents],
-                            *[_cell(row.category_percents[c]) for c in CATEGORIES],
-                            _cell(row.final_score),
-                            _safe(row.letter_grade or ""),
-                            _cell(row.passed),
-                            _cell(row.graded_at),
-                        ]
-                    )
-                )
-            yield "".join(lines)
+    rows = _rows(offering_id, None, decimals=False)
+    for start in range(0, len(rows), chunk_rows):
+        yield "".join(
+            writer.writerow(
+                [
+                    _safe(row.full_name),
+                    _safe(row.email),
+                    *[_cell(p) for p in row.item_percents],
+                    *[_cell(row.category_percents[c]) for c in CATEGORIES],
+                    _cell(row.final_score),
+                    _safe(row.letter_grade or ""),
+                    _cell(row.passed),
+                    _cell(row.graded_at),
+                ]
+            )
+            for row in rows[start : start + chunk_rows]
+        )
 
 
 def _safe(text: str) -> str:
@@ -215,14 +232,20 @@ class LearnerGradeReport:
     certificate: Certificate | None
 
 
-_LEARNER_SQL = f"""
-WITH {SCORES_CTES}
-SELECT c.item_id, i.title, c.category, round(c.pct, 2), c.counts,
+# Every graded item for one learner; a missing item is dropped when it is among the first `d`
+# missing items of its category (missing items score 0 and go first).
+_LEARNER_SQL = """
+SELECT i.id, i.title, i.category, round(c.pct, 2),
+       CASE WHEN c.item_id IS NOT NULL THEN c.counts
+            ELSE row_number() OVER (
+                PARTITION BY i.category, c.item_id IS NULL ORDER BY i.position
+            ) > cs.d END,
        round(pc.pct, 2)
-FROM counted c
-JOIN items i ON i.id = c.item_id
-JOIN per_category pc ON pc.user_id = c.user_id AND pc.category = c.category
-ORDER BY c.position
+FROM items i
+JOIN category_sizes cs ON cs.category = i.category
+JOIN per_category pc ON pc.category = i.category
+LEFT JOIN counted c ON c.item_id = i.id
+ORDER BY i.position
 """
 
 
@@ -231,8 +254,9 @@ def learner_grade_report(*, offering_id: int, user_id: int) -> LearnerGradeRepor
     drop-lowest), each category, the recorded grade and the certificate."""
     policy = policy_for_offering(offering_id)
     params = {"offering_id": offering_id, "user_ids": [user_id], **policy_params(policy)}
+    with_clause = f"WITH {scores_ctes(policy, dropping=True)}".rstrip()
     with connection.cursor() as cursor:
-        cursor.execute(_LEARNER_SQL, params)
+        cursor.execute(f"{with_clause} {_LEARNER_SQL}", params)
         rows = cursor.fetchall()
     weights = {
         "quizzes": (policy.weight_quizzes, policy.drop_lowest_quizzes),

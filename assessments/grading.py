@@ -99,7 +99,6 @@ def policy_params(policy: GradingPolicy) -> dict[str, Any]:
         "d_quizzes": policy.drop_lowest_quizzes,
         "d_labs": policy.drop_lowest_labs,
         "d_assignments": policy.drop_lowest_assignments,
-        "best_attempt": policy.quiz_attempt_rule == AttemptRule.BEST,
         "pass_threshold": policy.pass_threshold,
         "letters": Jsonb(policy.letter_scheme),
         "graded_statuses": list(GRADED_SUBMISSION_STATUSES),
@@ -107,9 +106,12 @@ def policy_params(policy: GradingPolicy) -> dict[str, Any]:
     }
 
 
-# The per-item and per-category scores of the offering's learners, `%(user_ids)s` (an array)
-# narrowing it to some of them when not null. Shared by the rollup and the gradebook.
-SCORES_CTES = """
+# The scores of the offering's learners, `%(user_ids)s` (an array) narrowing it to some of them
+# when not null. Shared by the rollup and the gradebook. `scores` has a row per learner and item
+# with something counted (a missing item scores 0); `per_category` a row per learner and
+# category with items. The statement is built per policy: the best-attempt rule aggregates
+# instead of sorting, and the ranking that drop-lowest needs is only there when a policy drops.
+_BASE_CTES = """
 offering AS (
     SELECT id, course_id FROM course_offerings WHERE id = %(offering_id)s
 ),
@@ -145,70 +147,106 @@ items AS MATERIALIZED (
           WHERE h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
       )
 ),
-quiz_scores AS (
-    SELECT DISTINCT ON (qa.user_id, qa.content_item_id)
-           qa.user_id, qa.content_item_id AS item_id,
-           least(greatest(qa.score_obtained / qa.max_score, 0), 1) * 100 AS pct
-    FROM quiz_attempts qa
+weights (category, weight, drop_n) AS (
+    VALUES ('quizzes', %(w_quizzes)s::numeric, %(d_quizzes)s::int),
+           ('labs', %(w_labs)s::numeric, %(d_labs)s::int),
+           ('assignments', %(w_assignments)s::numeric, %(d_assignments)s::int)
+),
+category_sizes AS (
+    -- n items; d of them dropped (one always counts)
+    SELECT i.category, count(*) AS n, least(w.drop_n, count(*) - 1) AS d
+    FROM items i JOIN weights w ON w.category = i.category
+    GROUP BY i.category, w.drop_n
+),
+"""
+
+_PCT = "least(greatest({score} / nullif({maximum}, 0), 0), 1) * 100"
+_ATTEMPT_FILTER = """
     WHERE qa.course_offering_id = %(offering_id)s
       AND qa.submitted_at IS NOT NULL
       AND qa.score_obtained IS NOT NULL
       AND qa.max_score > 0
       AND (%(user_ids)s::bigint[] IS NULL OR qa.user_id = ANY(%(user_ids)s::bigint[]))
-    ORDER BY qa.user_id, qa.content_item_id,
-             CASE WHEN %(best_attempt)s THEN qa.score_obtained / qa.max_score END DESC,
-             qa.submitted_at DESC, qa.id DESC
+"""
+_BEST_ATTEMPTS = f"""
+quiz_scores AS (
+    SELECT qa.user_id, qa.content_item_id AS item_id,
+           max({_PCT.format(score="qa.score_obtained", maximum="qa.max_score")}) AS pct
+    FROM quiz_attempts qa
+    {_ATTEMPT_FILTER}
+    GROUP BY qa.user_id, qa.content_item_id
 ),
+"""
+_LATEST_ATTEMPTS = f"""
+quiz_scores AS (
+    SELECT DISTINCT ON (qa.user_id, qa.content_item_id)
+           qa.user_id, qa.content_item_id AS item_id,
+           {_PCT.format(score="qa.score_obtained", maximum="qa.max_score")} AS pct
+    FROM quiz_attempts qa
+    {_ATTEMPT_FILTER}
+    ORDER BY qa.user_id, qa.content_item_id, qa.submitted_at DESC, qa.id DESC
+),
+"""
+_SUBMISSIONS = f"""
 submission_scores AS (
     SELECT DISTINCT ON (ls.user_id, ls.content_item_id)
            ls.user_id, ls.content_item_id AS item_id,
-           least(greatest(
-               ls.score_obtained / nullif(coalesce(ls.max_score, i.default_max), 0), 0), 1
-           ) * 100 AS pct
+           {_PCT.format(score="ls.score_obtained", maximum="coalesce(ls.max_score, i.default_max)")}
+           AS pct
     FROM lab_submissions ls
-    JOIN items i ON i.id = ls.content_item_id
+    JOIN items i ON i.id = ls.content_item_id AND i.content_type <> 'quiz'
     WHERE ls.course_offering_id = %(offering_id)s
       AND ls.status = ANY(%(graded_statuses)s)
       AND ls.score_obtained IS NOT NULL
       AND (%(user_ids)s::bigint[] IS NULL OR ls.user_id = ANY(%(user_ids)s::bigint[]))
     ORDER BY ls.user_id, ls.content_item_id, ls.submitted_at DESC, ls.id DESC
 ),
-weights (category, weight, drop_n) AS (
-    VALUES ('quizzes', %(w_quizzes)s::numeric, %(d_quizzes)s::int),
-           ('labs', %(w_labs)s::numeric, %(d_labs)s::int),
-           ('assignments', %(w_assignments)s::numeric, %(d_assignments)s::int)
+scores AS (
+    SELECT q.user_id, i.id AS item_id, i.category, i.position, q.pct
+    FROM quiz_scores q JOIN items i ON i.id = q.item_id AND i.content_type = 'quiz'
+    UNION ALL
+    SELECT sub.user_id, i.id, i.category, i.position, sub.pct
+    FROM submission_scores sub JOIN items i ON i.id = sub.item_id
 ),
-scored AS (
-    SELECT s.user_id, i.id AS item_id, i.category, i.position,
-           coalesce(q.pct, sub.pct) AS pct,
+"""
+# Without drops every scored item counts.
+_SUMS_ALL = """
+sums AS (
+    SELECT user_id, category, sum(pct) AS total FROM scores GROUP BY user_id, category
+),
+"""
+# Drop-lowest: the m missing items (0) go first, then the lowest scored ones, `d` in all; a
+# scored item counts when its rank among the learner's scored items passes d - m.
+_SUMS_DROPPING = """
+ranked AS (
+    SELECT s.*,
            row_number() OVER w AS rank_low,
-           count(*) OVER (PARTITION BY s.user_id, i.category) AS n_items
-    FROM students s
-    CROSS JOIN items i
-    LEFT JOIN quiz_scores q
-      ON i.content_type = 'quiz' AND q.user_id = s.user_id AND q.item_id = i.id
-    LEFT JOIN submission_scores sub
-      ON i.content_type <> 'quiz' AND sub.user_id = s.user_id AND sub.item_id = i.id
-    WINDOW w AS (
-        PARTITION BY s.user_id, i.category
-        ORDER BY coalesce(q.pct, sub.pct, 0), i.position
-    )
+           count(*) OVER (PARTITION BY s.user_id, s.category) AS n_scored
+    FROM scores s
+    WINDOW w AS (PARTITION BY s.user_id, s.category ORDER BY s.pct, s.position)
 ),
 counted AS (
-    SELECT sc.*, sc.rank_low > least(p.drop_n, sc.n_items - 1) AS counts
-    FROM scored sc JOIN weights p ON p.category = sc.category
+    SELECT r.*, r.rank_low > greatest(cs.d - (cs.n - r.n_scored), 0) AS counts
+    FROM ranked r JOIN category_sizes cs ON cs.category = r.category
 ),
+sums AS (
+    SELECT user_id, category, sum(pct) FILTER (WHERE counts) AS total
+    FROM counted GROUP BY user_id, category
+),
+"""
+_TOTALS = """
 per_category AS (
-    SELECT user_id, category, avg(coalesce(pct, 0)) FILTER (WHERE counts) AS pct
-    FROM counted
-    GROUP BY user_id, category
+    SELECT s.user_id, cs.category, coalesce(sums.total, 0) / (cs.n - cs.d) AS pct
+    FROM students s
+    CROSS JOIN category_sizes cs
+    LEFT JOIN sums ON sums.user_id = s.user_id AND sums.category = cs.category
 ),
 totals AS (
     SELECT s.user_id,
-           round(sum(p.weight * pc.pct) / nullif(sum(p.weight), 0), 2) AS total
+           round(sum(w.weight * pc.pct) / nullif(sum(w.weight), 0), 2) AS total
     FROM students s
     LEFT JOIN per_category pc ON pc.user_id = s.user_id
-    LEFT JOIN weights p ON p.category = pc.category
+    LEFT JOIN weights w ON w.category = pc.category
     GROUP BY s.user_id
 ),
 letters AS (
@@ -224,8 +262,27 @@ graded AS (
 )
 """
 
-_ROLLUP_SQL = f"""
-WITH {SCORES_CTES}
+
+def scores_ctes(policy: GradingPolicy, *, dropping: bool | None = None) -> str:
+    """The WITH list (without WITH) computing the scores under `policy`; `dropping` forces the
+    ranking of scored items (the learner's report shows which were dropped)."""
+    if dropping is None:
+        dropping = any(
+            (policy.drop_lowest_quizzes, policy.drop_lowest_labs, policy.drop_lowest_assignments)
+        )
+    best = policy.quiz_attempt_rule == AttemptRule.BEST
+    return "".join(
+        [
+            _BASE_CTES,
+            _BEST_ATTEMPTS if best else _LATEST_ATTEMPTS,
+            _SUBMISSIONS,
+            _SUMS_DROPPING if dropping else _SUMS_ALL,
+            _TOTALS,
+        ]
+    )
+
+
+_ROLLUP_SQL = """
 INSERT INTO course_grades AS g (
     user_id, course_offering_id, final_score, letter_grade, passed, graded_at
 )
@@ -243,6 +300,14 @@ WHERE (g.final_score, g.letter_grade, g.passed)
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('course_grades', %s))"
 
 
+def tune_for_scores(cursor) -> None:
+    """For the statements over a whole offering (inside a transaction): JIT compilation costs
+    seconds and gains nothing on these plans, and the sorts of a 10,000-learner offering fit
+    in memory with a larger work_mem."""
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '128MB'")
+
+
 @dataclass(frozen=True)
 class RollupResult:
     changed: int  # grade rows written or changed
@@ -252,15 +317,17 @@ class RollupResult:
 
 def grades_rollup(*, offering_id: int, user_ids: list[int] | None = None) -> RollupResult:
     """Recompute the course grades of the offering (of `user_ids` only, when given)."""
+    policy = policy_for_offering(offering_id)
     params = {
         "offering_id": offering_id,
         "user_ids": list(user_ids) if user_ids is not None else None,
-        **policy_params(policy_for_offering(offering_id)),
+        **policy_params(policy),
     }
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(_LOCK_SQL, [offering_id])
-            cursor.execute(_ROLLUP_SQL, params)
+            tune_for_scores(cursor)
+            cursor.execute(f"WITH {scores_ctes(policy)} {_ROLLUP_SQL}", params)
             changed = cursor.rowcount
         passing = CourseGrade.objects.filter(course_offering_id=offering_id, passed=True)
         if user_ids is not None:
