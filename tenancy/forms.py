@@ -12,6 +12,13 @@ from tenancy.models import User
 class LoginForm(AuthenticationForm):
     """Emails are stored lower-cased, so "Ana@Uni.edu" logs in as "ana@uni.edu"."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct email and password. Note that the password is case-sensitive."
+        ),
+    }
+
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
 
@@ -35,13 +42,14 @@ NOT_A_PLACE = frozenset({"localtime", "Factory", "posixrules"})
 
 @cache
 def time_zone_choices() -> list[tuple[str, object]]:
-    """Every zone Python knows, grouped by region ("Europe" → "Berlin"), UTC first."""
+    """Every zone Python knows, grouped by region, UTC first. Labels keep the region, since a
+    closed select shows only the label: "America/Argentina/Buenos Aires"."""
     regions: dict[str, list[tuple[str, str]]] = {}
     single: list[tuple[str, str]] = []
     for name in sorted(available_timezones() - NOT_A_PLACE):
         region, _sep, place = name.partition("/")
         if place:
-            regions.setdefault(region, []).append((name, place.replace("_", " ")))
+            regions.setdefault(region, []).append((name, name.replace("_", " ")))
         elif name != "UTC":
             single.append((name, name))
     return [

@@ -20,7 +20,7 @@ from tenancy.services import profile_update, user_register
 def signup_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, label_suffix="")
     if request.method == "POST" and form.is_valid():
         try:
             user = user_register(
@@ -40,7 +40,7 @@ def signup_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, user=request.user)
+    form = ProfileForm(request.POST or None, user=request.user, label_suffix="")
     if request.method == "POST" and form.is_valid():
         try:
             profile_update(user=request.user, **form.cleaned_data)
@@ -52,7 +52,14 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form})
 
 
-class LoginView(auth_views.LoginView):
+class PlainLabels:
+    """Labels without Django's trailing colon, like every other form on the site."""
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "label_suffix": ""}
+
+
+class LoginView(PlainLabels, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -65,13 +72,13 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+class PasswordChangeView(PlainLabels, SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
     success_message = gettext_lazy("Your password is changed.")
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(PlainLabels, auth_views.PasswordResetView):
     """Answers the same for known and unknown addresses, so it cannot be used to find out who
     has an account."""
 
@@ -85,7 +92,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PlainLabels, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 

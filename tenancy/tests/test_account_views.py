@@ -224,7 +224,7 @@ def test_profile_shows_the_current_values(client):
     assert 'value="Ada Lovelace"' in page
     assert '<option value="de" selected>Deutsch</option>' in page
     assert '<optgroup label="Europe">' in page
-    assert '<option value="Europe/Berlin" selected>Berlin</option>' in page
+    assert '<option value="Europe/Berlin" selected>Europe/Berlin</option>' in page
     assert f'href="{reverse("accounts:password-change")}"' in page
 
 
