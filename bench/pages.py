@@ -1,9 +1,11 @@
-"""Server time and query counts of the learner's pages on a 5,000-module course.
+"""Server time and query counts of the learner's pages on a 5,000-module course and on the
+demo data.
 
     .venv/bin/python bench/pages.py [--runs 30] [--rebuild]
 
 Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lms_bench),
-creates and migrates it, builds the data once (bench/data.py; --rebuild starts over), warms up,
+creates and migrates it, builds the data once (bench/data.py, then seed_demo beside it; --rebuild
+starts over), warms up,
 then times each page through Django's test Client (the whole request in-process: middleware,
 views, queries, templates; no network) and prints the median and the query count.
 
@@ -18,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +46,8 @@ def ensure_database() -> None:
 class Page:
     name: str
     url: Callable[["object"], str | None]
-    as_user: str = "student"  # a user of bench.data.BenchData: student, demo_student, instructor
+    # A user of bench.data.BenchData (student, demo_student, instructor) or an email.
+    as_user: str = "student"
     before_each: Callable[[], None] | None = None  # runs before every request, untimed
 
 
@@ -117,6 +121,80 @@ PAGES: list[Page] = [
 ]
 
 
+# The same pages on the demo data (seed_demo, loaded into the bench database once), as its
+# student sees them.
+DEMO_STUDENT = "student@demo.lms"
+
+
+@cache
+def demo_objects() -> dict[str, int]:
+    """Ids on the demo data: a subject with narrower subjects, a course, and a text and a video
+    item of a course the demo student is taking."""
+    from catalog.models import CourseEnrollment, EnrollmentStatus, Subject
+    from content.models import ContentItem
+
+    enrollment = (
+        CourseEnrollment.objects.filter(user__email=DEMO_STUDENT, status=EnrollmentStatus.ACTIVE)
+        .order_by("course_offering__course__code")
+        .select_related("course_offering")
+        .first()
+    )
+    items = ContentItem.objects.non_polymorphic().filter(
+        module__course_id=enrollment.course_offering.course_id,
+        module__is_published=True,
+        is_active=True,
+    )
+    return {
+        "subject_id": Subject.objects.filter(depth=0, children__isnull=False).first().pk,
+        "course_id": enrollment.course_offering.course_id,
+        "offering_id": enrollment.course_offering_id,
+        "text_item_id": items.filter(content_type="text").order_by("pk").first().pk,
+        "video_item_id": items.filter(content_type="video").order_by("pk").first().pk,
+    }
+
+
+def _demo_catalog(query: str) -> Callable[[object], str | None]:
+    def url(_data) -> str | None:
+        base = _reverse("portal:catalog")
+        return base and (f"{base}?{query.format(**demo_objects())}" if query else base)
+
+    return url
+
+
+def _demo_item(kind: str) -> Callable[[object], str | None]:
+    def url(_data) -> str | None:
+        ids = demo_objects()
+        return _reverse(
+            "portal:item", offering_id=ids["offering_id"], item_id=ids[f"{kind}_item_id"]
+        )
+
+    return url
+
+
+PAGES += [
+    Page("demo: catalog", _demo_catalog(""), as_user=DEMO_STUDENT),
+    Page(
+        "demo: catalog filtered",
+        _demo_catalog("subject={subject_id}&level=undergraduate&open_now=on"),
+        as_user=DEMO_STUDENT,
+    ),
+    Page("demo: catalog searched", _demo_catalog("q=integration"), as_user=DEMO_STUDENT),
+    Page(
+        "demo: catalog searched, misspelt",
+        _demo_catalog("q=thermodinamics"),
+        as_user=DEMO_STUDENT,
+    ),
+    Page(
+        "demo: course page",
+        lambda d: _reverse("portal:course-detail", course_id=demo_objects()["course_id"]),
+        as_user=DEMO_STUDENT,
+    ),
+    Page("demo: text item", _demo_item("text"), as_user=DEMO_STUDENT),
+    Page("demo: video item", _demo_item("video"), as_user=DEMO_STUDENT),
+    Page("demo: dashboard", lambda d: _reverse("portal:dashboard"), as_user=DEMO_STUDENT),
+]
+
+
 def add_page(page: Page) -> None:
     PAGES.append(page)
 
@@ -136,8 +214,26 @@ def load_or_build(rebuild: bool):
             f"built {built.module_count} modules and {built.item_count} items "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        return built
-    return data.load()
+    else:
+        built = data.load()
+    demo_load()
+    return built
+
+
+def demo_load() -> None:
+    from demo.seed import seed_demo
+
+    started = time.perf_counter()
+    if seed_demo():
+        print(f"seeded the demo data in {time.perf_counter() - started:.1f} s")
+
+
+def user_for(bench, who: str):
+    from tenancy.models import User
+
+    if "@" in who:
+        return User.objects.get(email=who)
+    return getattr(bench, who)
 
 
 def measure(client, page: Page, url: str, runs: int) -> tuple[float, float, int, int]:
@@ -182,7 +278,7 @@ def main() -> None:
     clients = {}
     for role in {page.as_user for page in PAGES}:
         clients[role] = Client()
-        clients[role].force_login(getattr(bench, role))
+        clients[role].force_login(user_for(bench, role))
 
     print(f"database {DATABASE_URL}; median of {args.runs} runs after 5 warm-up requests")
     print(f"{'page':<44} {'median ms':>10} {'min ms':>8} {'queries':>8} {'status':>7}")
