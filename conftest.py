@@ -1,4 +1,5 @@
-"""Browser fixtures: Playwright driving the system's Chromium against Django's live server."""
+"""Fixtures shared by every app's tests: Playwright driving the system's Chromium against
+Django's live server (tests marked `browser`)."""
 
 import os
 import shutil
@@ -19,7 +20,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +55,10 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where screenshots go; created on first use."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

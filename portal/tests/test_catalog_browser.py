@@ -126,22 +126,19 @@ def test_student_finds_a_course_and_enrolls(page, live_server, screenshot, catal
     assert (enrollment.course_offering, enrollment.status) == (current, EnrollmentStatus.ACTIVE)
 
 
-def test_catalog_and_course_page_fit_a_phone(browser, live_server, catalog):
-    from portal.tests.conftest import ARTIFACTS
-
+def test_catalog_and_course_page_fit_a_phone(browser, artifacts_dir, live_server, catalog):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}, device_scale_factor=2
     )
     page = context.new_page()
     try:
         log_in(page, live_server, catalog["student"])
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for name, url in (
             ("catalog-mobile", "/?q=thermo"),
             ("course-page-mobile", f"/courses/{catalog['course'].pk}/"),
         ):
             page.goto(url)
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
         assert page.get_by_role("button", name="Enroll", exact=True).is_visible()
     finally:

@@ -175,9 +175,7 @@ def test_student_works_through_the_course(page, live_server, screenshot, course)
     screenshot("dashboard")
 
 
-def test_pages_fit_a_phone_screen(browser, live_server, course):
-    from portal.tests.conftest import ARTIFACTS
-
+def test_pages_fit_a_phone_screen(browser, artifacts_dir, live_server, course):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}, device_scale_factor=2
     )
@@ -195,12 +193,11 @@ def test_pages_fit_a_phone_screen(browser, live_server, course):
             ),
             "dashboard-mobile": reverse("portal:dashboard"),
         }
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for name, url in pages.items():
             page.goto(url)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (name, width)
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
         page.goto(pages["video-item-mobile"])
         video_box = page.locator("video").bounding_box()
         transcript_box = page.locator(".transcript").bounding_box()

@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 
 from content.models import ContentItem
-from portal.tests.conftest import browser, page, screenshot  # noqa: F401
 from syllabus.models import Module
 from syllabus.tests.test_admin_tree import build_tree
 from syllabus.tests.test_services import assert_tree_consistent, titles
@@ -16,7 +15,7 @@ from tenancy.tests.tenants import build_tenants
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user):  # noqa: F811
+def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -25,14 +24,14 @@ def log_in(page, live_server, user):  # noqa: F811
     )
 
 
-def child_titles(page, module_id):  # noqa: F811
+def child_titles(page, module_id):
     return page.locator(f"#module-{module_id} > .module-tree > li > .node-row .node-title")
 
 
 def test_instructor_drags_modules_and_writes_a_text_with_math(
-    page,  # noqa: F811
+    page,
     live_server,
-    screenshot,  # noqa: F811
+    screenshot,
     settings,
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
