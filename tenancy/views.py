@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -86,6 +87,12 @@ class PasswordResetView(PlainLabels, auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        # Links in emails point at SITE_URL, as every other email of the site does, not at
+        # whatever host the request came through.
+        return {"site_url": settings.SITE_URL.rstrip("/")}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -1,7 +1,10 @@
 """Repeated failed logins are throttled per email and client address (django-axes)."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
@@ -87,7 +90,7 @@ def test_password_reset_unlocks(client, ada):
     for _ in range(3):
         attempt(client, "wrong")
     client.post(reverse("accounts:password-reset"), {"email": "ada@example.edu"})
-    link = mail.outbox[0].body.split("http://testserver", 1)[1].split()[0]
+    link = re.search(rf"{settings.SITE_URL}(/\S+/)", mail.outbox[0].body.splitlines()[4])[1]
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     new = "violet-lantern-harbour-42"
     client.post(set_url, {"new_password1": new, "new_password2": new})
