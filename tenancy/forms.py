@@ -29,6 +29,12 @@ class SignupForm(BaseUserCreationForm):
         fields = ("full_name", "email")
         labels = {"full_name": _("Full name"), "email": _("Email")}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The cursor starts in the first field, not in the email that Django focuses.
+        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self.fields["full_name"].widget.attrs["autofocus"] = True
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():

@@ -190,3 +190,29 @@ def test_forgotten_password_and_lockout(page, live_server, screenshot, settings)
     page.wait_for_url("**/my/")
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_account_pages_fit_a_phone(browser, artifacts_dir, live_server):
+    user = User.objects.create_user(email=EMAIL, password=PASSWORD, full_name="Noor Haddad")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, device_scale_factor=2
+    )
+    page = context.new_page()
+    try:
+        for name, url in (
+            ("signup-mobile", reverse("accounts:signup")),
+            ("login-mobile", reverse("accounts:login")),
+        ):
+            page.goto(url)
+            page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/my/")
+        page.goto(reverse("accounts:profile"))
+        page.screenshot(path=str(artifacts_dir / "profile-mobile.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.get_by_label("Time zone").is_visible()
+    finally:
+        context.close()
