@@ -1,11 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "LMS administration"
 admin.site.site_title = "LMS administration"
 
 urlpatterns = [
+    # The admin's login page links here ("Forgotten your login credentials?"): the site's reset.
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="accounts:password-reset"),
+        name="admin_password_reset",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("tenancy.urls")),
     path("", include("portal.urls")),

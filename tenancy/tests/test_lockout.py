@@ -108,3 +108,11 @@ def test_admin_login_is_throttled_too(client):
     assert LOCKED in response.content.decode()
     assert attempt(client, PASSWORD, username=staff.email, url=url).status_code == 429
     assert SESSION_KEY not in client.session
+
+
+def test_admin_login_links_to_the_password_reset(client):
+    page = client.get(reverse("admin:login")).content.decode()
+    assert f'<a href="{reverse("admin_password_reset")}">' in page
+    response = client.get(reverse("admin_password_reset"))
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password-reset")
