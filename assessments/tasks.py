@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError, transaction
 
-from assessments import certificates, grading
+from assessments import certificates, grading, quiz_services
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +52,11 @@ def grades_rollup_nightly_task() -> int:
 def certificate_issue_task(offering_id: int, user_id: int) -> int | None:
     certificate = certificates.certificate_issue(offering_id=offering_id, user_id=user_id)
     return certificate.pk if certificate else None
+
+
+@shared_task(**RETRY, soft_time_limit=50, time_limit=60)
+def quiz_attempts_expire_task() -> int:
+    """Beat runs this every minute: attempts whose time ran out while the learner was away are
+    submitted with what was saved, as of their deadline, so their scores count without the
+    learner coming back. A batch per run; a run that finds none changes nothing."""
+    return quiz_services.expired_attempts_submit()

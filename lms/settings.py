@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.grades_rollup_nightly_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Open quiz attempts past their deadline are submitted within a minute.
+    "quiz-attempts-expire": {
+        "task": "assessments.tasks.quiz_attempts_expire_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Grades: a burst of scores for one learner triggers one rollup this many seconds later.
