@@ -277,4 +277,10 @@ def learner_grade_report(*, offering_id: int, user_id: int) -> LearnerGradeRepor
         course_offering_id=offering_id, user_id=user_id
     ).first()
     ordered = [categories[c] for c in CATEGORIES if c in categories]
+    # A category without items gives its weight to the others (see grading), so the learner
+    # is shown the share each category really has of the total.
+    present = sum(Decimal(report.weight) for report in ordered)
+    if present:
+        for report in ordered:
+            report.weight = (Decimal(report.weight) * 100 / present).quantize(Decimal("0.01"))
     return LearnerGradeReport(policy, ordered, grade, certificate)

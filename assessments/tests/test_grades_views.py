@@ -257,3 +257,21 @@ def test_revoke_action_needs_a_reason_then_revokes(client, course, learner):
     certificate = Certificate.objects.get()
     assert certificate.revoked_by == staff
     assert certificate.revocation_reason == "Grade appeal upheld"
+
+
+def test_a_category_without_items_gives_its_weight_to_the_others_on_the_page(client, course):
+    """The rollup spreads the weight of an empty category over the others; the page says so."""
+    course.assignment.delete()
+    GradingPolicy.objects.create(
+        course_offering=course.offering, weight_quizzes=30, weight_labs=30, weight_assignments=40
+    )
+    learner = EnrollmentFactory(course_offering=course.offering).user
+    client.force_login(learner)
+
+    response = client.get(grades_url(course.offering))
+
+    assert [(c.category, c.weight) for c in response.context["report"].categories] == [
+        ("quizzes", Decimal("50.00")),
+        ("labs", Decimal("50.00")),
+    ]
+    assert "50% of the total" in response.content.decode()
