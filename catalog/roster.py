@@ -25,11 +25,13 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower
+from django.db.models import CharField
+from django.db.models.functions import Cast, Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,8 +39,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from guardian.models import UserObjectPermission
 
-from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.models import Course, CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.models import EnrollmentStatus as Status
 from catalog.roster_selectors import TEACHING_ROLES, manages_roles
 from catalog.selectors import administers
@@ -55,6 +58,7 @@ from catalog.services import (
     offering_instructor_remove,
 )
 from tenancy.models import Department, Role, University, User, UserUniversityRole
+from tenancy.scoping import forget_tenant_scope
 from tenancy.services import role_grant, role_revoke
 
 # Roster decisions ------------------------------------------------------------------------
@@ -644,14 +648,22 @@ def university_role_grant(
     return role_grant(user=user, university=university, role=role, department=department)
 
 
-@transaction.atomic
-def university_role_revoke(*, actor: User, university: University, user: User, role: str) -> int:
-    """Take a role away. Someone left with no teaching role at the university also leaves the
-    staff of its offerings, losing the object permissions on them. A university admin cannot
-    revoke their own admin role, so a university is never left without the admin who acts."""
+def university_role_revoke_check(
+    *, actor: User, university: University, user: User, role: str
+) -> None:
+    """Raise when `actor` may not take `role` at `university` away from `user`: only its
+    admins may, and a university admin cannot revoke their own admin role, so a university is
+    never left without the admin who acts."""
     _check_role_manager(actor, university, role)
     if user.pk == actor.pk and role == Role.UNIVERSITY_ADMIN and not actor.is_platform_admin:
         raise StaffRefused(_("You cannot revoke your own university admin role."))
+
+
+@transaction.atomic
+def university_role_revoke(*, actor: User, university: University, user: User, role: str) -> int:
+    """Take a role away. Someone left with no teaching role at the university also leaves the
+    staff of its offerings and loses every object permission on its courses and offerings."""
+    university_role_revoke_check(actor=actor, university=university, user=user, role=role)
     deleted = role_revoke(user=user, university=university, role=role)
     teaches = UserUniversityRole.objects.filter(
         user=user, university=university, role__in=TEACHING_ROLES
@@ -659,7 +671,21 @@ def university_role_revoke(*, actor: User, university: University, user: User, r
     if role in TEACHING_ROLES and not teaches:
         for offering in CourseOffering.objects.filter(university=university, instructors=user):
             offering_instructor_remove(offering=offering, user=user)
+        _teaching_permissions_remove(user=user, university=university)
+        forget_tenant_scope(user)
     return deleted
+
+
+def _teaching_permissions_remove(*, user: User, university: University) -> None:
+    """Object permissions on the university's courses and offerings that no staff link
+    explains (granted by hand, say) go with the last teaching role too."""
+    for model in (Course, CourseOffering):
+        ids = model.objects.filter(university=university).annotate(key=Cast("pk", CharField()))
+        UserObjectPermission.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(model),
+            object_pk__in=ids.values("key"),
+        ).delete()
 
 
 # Invitations --------------------------------------------------------------------------------

@@ -4,6 +4,11 @@ A university admin manages the people of their university: they create accounts 
 least one role at their university), change names and roles, but not emails, passwords or the
 active flag, which belong to the person's whole account across universities. Platform admins
 and superusers are never listed for anyone else.
+
+Roles, in the role admin and on a user's page alike, are granted and revoked through
+`RoleWrites`: here tenancy.services, and once catalog.admin has replaced the role admin, the
+roster's services, which also take a person who loses their teaching role off the
+university's offerings (tenancy sits below catalog and cannot call them itself).
 """
 
 from django import forms
@@ -11,6 +16,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -18,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenancy.models import Country, Department, Role, University, User, UserUniversityRole
 from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline, tenant_scope
+from tenancy.services import role_check, role_grant, role_revoke
 
 UNIVERSITY_PATHS = {
     "university": "pk",
@@ -75,19 +82,104 @@ class DepartmentAdmin(TenantScopedAdmin):
     list_select_related = ("university",)
 
 
+class RoleWrites:
+    """How the admin grants and revokes roles. `check_revoke` raises (PermissionDenied or
+    ValidationError) when `actor` may not take `row` away, so forms can refuse before saving."""
+
+    def check_revoke(self, *, actor: User, row: UserUniversityRole) -> None:
+        return None
+
+    def grant(
+        self,
+        *,
+        actor: User,
+        user: User,
+        university: University,
+        role: str,
+        department: Department | None,
+    ) -> UserUniversityRole:
+        return role_grant(user=user, university=university, role=role, department=department)
+
+    def revoke(self, *, actor: User, row: UserUniversityRole) -> int:
+        return role_revoke(user=row.user, university=row.university, role=row.role)
+
+
+def role_writes(admin_site) -> RoleWrites:
+    """The writes of the role admin registered on `admin_site`."""
+    return admin_site.get_model_admin(UserUniversityRole).role_writes
+
+
+def _identity(row: UserUniversityRole) -> tuple:
+    return (row.user_id, row.university_id, row.role)
+
+
+def role_row_save(writes: RoleWrites, actor: User, row: UserUniversityRole) -> UserUniversityRole:
+    """Save a role row from a form through `writes`: a new row is a grant; a row whose person,
+    university or role changed is a grant of the new one and then a revoke of the old (in that
+    order, so someone who goes from instructor to TA never stops teaching)."""
+    original = UserUniversityRole.objects.filter(pk=row.pk).select_related("user", "university")
+    original = original.first() if row.pk else None
+    saved = writes.grant(
+        actor=actor,
+        user=row.user,
+        university=row.university,
+        role=row.role,
+        department=row.department,
+    )
+    if original is not None and _identity(original) != _identity(saved):
+        writes.revoke(actor=actor, row=original)
+    return saved
+
+
 class RoleForm(forms.ModelForm):
+    """A role row; the rules are tenancy.services.role_check, and taking the old role away
+    must be allowed (`writes` and `actor` are set by the admin)."""
+
+    writes: RoleWrites = RoleWrites()
+    actor: User | None = None
+
     class Meta:
         model = UserUniversityRole
         fields = ("user", "university", "role", "department")
 
     def clean(self):
         data = super().clean()
-        university, department = data.get("university"), data.get("department")
-        if department and university and department.university_id != university.pk:
-            self.add_error("department", _("The department belongs to another university."))
-        if data.get("role") == Role.DEPARTMENT_ADMIN and department is None:
-            self.add_error("department", _("A department admin needs a department."))
+        try:
+            role_check(
+                university=data.get("university"),
+                role=data.get("role"),
+                department=data.get("department"),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        original = self.instance
+        if original.pk and self.actor is not None and self.has_changed():
+            stored = UserUniversityRole.objects.select_related("user", "university").get(
+                pk=original.pk
+            )
+            changed = (
+                data.get("user", stored.user),
+                data.get("university"),
+                data.get("role"),
+            )
+            if changed != (stored.user, stored.university, stored.role):
+                refusal = revoke_refusal(self.writes, self.actor, stored)
+                if refusal:
+                    self.add_error(None, refusal)
         return data
+
+
+def revoke_refusal(writes: RoleWrites, actor: User, row: UserUniversityRole) -> str:
+    """Why `actor` may not take `row` away; empty when they may."""
+    try:
+        writes.check_revoke(actor=actor, row=row)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    except PermissionDenied as error:
+        return str(error) or _("You may not change this role.")
+    return ""
 
 
 class RoleChoicesMixin:
@@ -100,13 +192,24 @@ class RoleChoicesMixin:
 
 
 class NewUserRolesFormSet(BaseInlineFormSet):
-    """A new account made by a university admin needs a role there, or they would lose it."""
+    """A new account made by a university admin needs a role there, or they would lose it; a
+    role removed here must be one the user may take away."""
 
     require_role = False
+    writes: RoleWrites = RoleWrites()
+    actor: User | None = None
 
     def clean(self):
         super().clean()
-        if not self.require_role or any(self.errors):
+        if any(self.errors):
+            return
+        if self.actor is not None:
+            for form in self.deleted_forms:
+                if form.instance.pk:
+                    refusal = revoke_refusal(self.writes, self.actor, form.instance)
+                    if refusal:
+                        raise ValidationError(refusal)
+        if not self.require_role:
             return
         kept = [
             form
@@ -130,7 +233,13 @@ class RoleInline(RoleChoicesMixin, TenantScopedTabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        writes = role_writes(self.admin_site)
         formset.require_role = obj is None and not _sees_everything(request)
+        formset.writes = writes
+        formset.actor = request.user
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"writes": writes, "actor": request.user}
+        )
         return formset
 
     def get_queryset(self, request):
@@ -204,6 +313,29 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
             fields += ["email", "is_active"]
         return fields
 
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not UserUniversityRole:
+            super().save_formset(request, form, formset, change)
+            return
+        writes = role_writes(self.admin_site)
+        # What the change message and the history record read after a save.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                writes.revoke(actor=request.user, row=deleted.instance)
+                formset.deleted_objects.append(deleted.instance)
+        for row_form in formset.forms:
+            if row_form in formset.deleted_forms or not row_form.has_changed():
+                continue
+            row = row_form.save(commit=False)
+            row.user = form.instance
+            is_new = row.pk is None
+            saved = role_row_save(writes, request.user, row)
+            if is_new:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, row_form.changed_data))
+
     def user_change_password(self, request: HttpRequest, id, form_url=""):
         if not _sees_everything(request):
             raise PermissionDenied
@@ -221,8 +353,40 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
 class UserUniversityRoleAdmin(RoleChoicesMixin, TenantScopedAdmin):
     tenant_paths = ROLE_PATHS
     form = RoleForm
+    role_writes: RoleWrites = RoleWrites()
     list_display = ("user", "university", "role", "department", "created_at")
     list_filter = ("role", "university")
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "university", "department")
     autocomplete_fields = ("user",)
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"writes": self.role_writes, "actor": request.user})
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """The delete pages list the rows the user may not take away (their own university
+        admin role, say) with the reason, and refuse to go on."""
+        deleted, counts, refused, protected = super().get_deleted_objects(objs, request)
+        for row in objs:
+            refusal = revoke_refusal(self.role_writes, request.user, row)
+            if refusal:
+                refused.add(f"{row}: {refusal}")
+        return deleted, counts, refused, protected
+
+    def save_model(self, request: HttpRequest, obj: UserUniversityRole, form, change) -> None:
+        saved = role_row_save(self.role_writes, request.user, obj)
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def delete_model(self, request: HttpRequest, obj: UserUniversityRole) -> None:
+        self.role_writes.revoke(actor=request.user, row=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        rows = list(queryset.select_related("user", "university"))
+        refusals = [revoke_refusal(self.role_writes, request.user, row) for row in rows]
+        refused = [text for text in refusals if text]
+        if refused:
+            raise PermissionDenied(refused[0])
+        for row in rows:
+            self.role_writes.revoke(actor=request.user, row=row)

@@ -4,26 +4,40 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tenancy.models import Department, Role, University, User, UserUniversityRole
+from tenancy.scoping import forget_tenant_scope
+
+
+def role_check(*, university: University | None, role: str | None, department: Department | None):
+    """The rules every role row obeys, raised per field; forms call it too, so the admin's
+    messages and the service's refusals are the same."""
+    errors = {}
+    if role is not None and role not in Role.values:
+        errors["role"] = f"Unknown role {role!r}."
+    elsewhere = university is not None and department is not None
+    if elsewhere and department.university_id != university.pk:
+        errors["department"] = "The department belongs to another university."
+    elif role == Role.DEPARTMENT_ADMIN and department is None:
+        errors["department"] = "A department admin needs a department."
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def role_grant(
     *, user: User, university: University, role: str, department: Department | None = None
 ) -> UserUniversityRole:
-    """Give `user` a role at `university`; granting a role they already hold is a no-op."""
-    if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
-    if department is not None and department.university_id != university.pk:
-        raise ValidationError({"department": "The department belongs to another university."})
-    if role == Role.DEPARTMENT_ADMIN and department is None:
-        raise ValidationError({"department": "A department admin needs a department."})
+    """Give `user` a role at `university`; granting a role they already hold is a no-op.
+
+    What was loaded about the user's roles (their scope and permissions) is forgotten, so the
+    same user object sees the change at once."""
+    role_check(university=university, role=role, department=department)
     row, created = UserUniversityRole.objects.get_or_create(
         user=user, university=university, role=role, defaults={"department": department}
     )
     if not created and department is not None and row.department_id != department.pk:
         row.department = department
         row.save(update_fields=["department"])
-    user.__dict__.pop("role_rows", None)
+    forget_tenant_scope(user)
     return row
 
 
@@ -32,7 +46,7 @@ def role_revoke(*, user: User, university: University, role: str) -> int:
     deleted, _ = UserUniversityRole.objects.filter(
         user=user, university=university, role=role
     ).delete()
-    user.__dict__.pop("role_rows", None)
+    forget_tenant_scope(user)
     return deleted
 
 
