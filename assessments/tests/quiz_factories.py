@@ -93,3 +93,20 @@ def quiz_setup(
     item = trees.item(lesson, "Statics quiz", "quiz", data=quiz_payload(bank.pk, **payload))
     student = EnrollmentFactory(course_offering=offering).user
     return offering, item, bank, questions, student
+
+
+def correct_answers(questions) -> dict[int, object]:
+    """Form input answering each question right."""
+    answers: dict[int, object] = {}
+    for q in questions:
+        if q.question_type == "single":
+            answers[q.pk] = str(q.choices.get(is_correct=True).pk)
+        elif q.question_type == "multiple":
+            answers[q.pk] = [str(c.pk) for c in q.choices.filter(is_correct=True)]
+        elif q.question_type == "true_false":
+            answers[q.pk] = "true" if q.correct_boolean else "false"
+        elif q.question_type == "numeric":
+            answers[q.pk] = str(q.numeric_answer)
+        else:
+            answers[q.pk] = q.text_answer
+    return answers

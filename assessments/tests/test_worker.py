@@ -2,24 +2,44 @@
 reading the test database, so it sees what the test commits."""
 
 import os
+import re
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
-from assessments.models import Certificate, CourseGrade
+from assessments import receivers
+from assessments.models import (
+    Certificate,
+    CourseGrade,
+    LabSubmission,
+    Question,
+    QuizAttempt,
+)
 from assessments.tasks import certificate_issue_task, grade_rollup_task
 from assessments.tests.grading_data import graded_course, worked_example
+from assessments.tests.quiz_factories import correct_answers
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory
+from content.models import ContentItem
+from demo.activity import KNOWN_STUDENT
+from demo.labs import SOLUTION
+from demo.seed import seed_demo
 from lms.celery import app as celery_app
+from tenancy.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
+# The worker and the test roll a learner's grade up this soon after a score (5 s by default).
+COALESCE_SECONDS = 1
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
@@ -52,6 +72,7 @@ def worker(tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DATABASE_CONN_MAX_AGE": "0",
+        "GRADE_ROLLUP_COALESCE_SECONDS": str(COALESCE_SECONDS),
     }
     if database.get("PASSWORD"):
         env["PGPASSWORD"] = database["PASSWORD"]
@@ -124,3 +145,93 @@ def test_a_real_worker_rolls_up_and_issues_the_certificate(worker):
     assert result.get(timeout=20) == certificate.pk
     assert Certificate.objects.count() == 1
     assert Certificate.objects.get().emailed_at == certificate.emailed_at
+
+
+def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, settings):
+    """The issue's "done when": on the demo, the student takes a quiz and submits a lab that the
+    worker autogrades; the worker rolls the grade up to a pass and issues the certificate,
+    whose public page says it is valid."""
+    media, log = worker
+    settings.MEDIA_ROOT = str(media)
+    settings.GRADE_ROLLUP_COALESCE_SECONDS = COALESCE_SECONDS
+    assert seed_demo()
+    student = User.objects.get(email=KNOWN_STUDENT)
+    enrollment = CourseEnrollment.objects.get(
+        user=student, course_offering__course__code="ME201", status=EnrollmentStatus.ACTIVE
+    )
+    offering = enrollment.course_offering
+    items = ContentItem.objects.non_polymorphic().filter(course_id=offering.course_id)
+    # The quiz and the lab the student has not done yet (the demo scored the others).
+    quiz = (
+        items.filter(content_type="quiz")
+        .exclude(pk__in=QuizAttempt.objects.filter(user=student).values("content_item_id"))
+        .order_by("pk")
+        .first()
+    )
+    lab = (
+        items.filter(content_type="engineering_lab")
+        .exclude(pk__in=LabSubmission.objects.filter(user=student).values("content_item_id"))
+        .order_by("pk")
+        .first()
+    )
+    assert not CourseGrade.objects.filter(user=student, course_offering=offering).exists()
+    receivers._redis().delete(receivers.coalesce_key(offering_id=offering.pk, user_id=student.pk))
+    client = Client()
+    client.force_login(student)
+
+    # The quiz, through its pages, every answer right.
+    started = client.post(reverse("portal:quiz-start", args=[offering.pk, quiz.pk]))
+    attempt = QuizAttempt.objects.get(user=student, content_item=quiz, submitted_at=None)
+    assert started.url == reverse("portal:quiz-attempt", args=[offering.pk, quiz.pk, attempt.pk])
+    questions = Question.objects.filter(pk__in=attempt.raw_response_json["question_ids"])
+    form: dict[str, object] = {"action": "submit"}
+    for question, answer in correct_answers(questions).items():
+        form[f"q{question}"] = answer
+    for question in questions.filter(text_match="regex"):
+        assert re.fullmatch(question.text_answer, "Hertz")  # "Give the unit of frequency"
+        form[f"q{question.pk}"] = "Hertz"
+    client.post(started.url, form)
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None
+    assert attempt.score_obtained == attempt.max_score > 0
+
+    # The lab: the reference solution uploaded as the starter file it replaces.
+    uploaded = client.post(
+        reverse("portal:lab", args=[offering.pk, lab.pk]),
+        {"files": SimpleUploadedFile("analysis.py", SOLUTION.encode())},
+    )
+    assert uploaded.status_code == 302
+    submission = LabSubmission.objects.get(user=student, content_item=lab)
+    wait_for(
+        lambda: LabSubmission.objects.filter(pk=submission.pk, status="graded").exists(),
+        20,
+        "the lab to be graded",
+        log,
+    )
+    submission.refresh_from_db()
+    assert (submission.score_obtained, submission.max_score) == (Decimal(100), Decimal(100))
+    assert (submission.auto_grade_json["passed"], submission.auto_grade_json["failed"]) == (6, 0)
+
+    certificate = wait_for(
+        lambda: Certificate.objects.filter(
+            user=student, course_offering=offering, emailed_at__isnull=False
+        ).first(),
+        20,
+        "the certificate",
+        log,
+    )
+    # Quizzes 40 % (87.5 from the demo and 100 now), labs 40 % (100 and 100), assignments 20 %
+    # (two unscored): 0.4 * 93.75 + 0.4 * 100 + 0.2 * 0.
+    grade = CourseGrade.objects.get(user=student, course_offering=offering)
+    assert (grade.final_score, grade.letter_grade, grade.passed) == (Decimal("77.50"), "C", True)
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+    assert (media / certificate.pdf_path).read_bytes().startswith(b"%PDF-")
+
+    page = client.get(reverse("portal:grades", args=[offering.pk]))
+    verify_url = reverse("portal:certificate-verify", args=[certificate.certificate_code])
+    assert verify_url in page.content.decode()
+    public = Client().get(verify_url)
+    assert public.status_code == 200
+    assert public.context["verification"].status == "valid"
+    assert student.full_name in public.content.decode()

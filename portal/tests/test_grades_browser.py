@@ -78,6 +78,9 @@ def test_student_passes_the_course_with_a_quiz_and_opens_the_certificate(
     assert "100.00%" in summary.inner_text() and "Passed" in summary.inner_text()
     assert "Letter A" in summary.inner_text()
     screenshot("grades-passed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("grades-passed-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     certificate = Certificate.objects.get(user=student, course_offering=offering)
     assert certificate.pdf_path and certificate.emailed_at is not None
