@@ -8,6 +8,7 @@ extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot impor
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -27,6 +28,7 @@ from content.selectors import assets_for_university, course_outline, item_page, 
 from content.services import (
     asset_upload,
     content_item_create,
+    content_item_move,
     content_item_update,
     module_from_template,
     syllabus_copy,
@@ -37,6 +39,7 @@ from syllabus.admin import (
     COURSE_PATHS_OF_COURSE,
     ModuleAdmin,
     as_module_tree_choices,
+    tree_reply,
 )
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from tenancy.models import Role
@@ -157,6 +160,23 @@ class TypedItemAdmin(TenantScopedAdmin):
         obj.pk = created.pk
         obj.sequence_index = created.sequence_index
 
+    def _back_to_tree(self, request: HttpRequest, obj: ContentItem, response: HttpResponse):
+        """Plain “Save” goes back to the item on its course's tree, where it was added from,
+        rather than to a list of one content type."""
+        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew")):
+            return response
+        if IS_POPUP_VAR in request.POST or response.status_code != 302:
+            return response
+        tree = reverse("admin:syllabus_module_tree", args=[obj.course_id])
+        return HttpResponseRedirect(f"{tree}#item-{obj.pk}")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._back_to_tree(request, obj, response)
+
+    def response_change(self, request, obj):
+        return self._back_to_tree(request, obj, super().response_change(request, obj))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["math_preview_url"] = reverse("admin:content_contentitem_math_preview")
         if obj is not None:
@@ -228,8 +248,45 @@ class ContentItemAdmin(TenantScopedAdmin):
                 wrap(self.math_preview_view),
                 name="content_contentitem_math_preview",
             ),
+            path("<int:item_id>/move/", wrap(self.move_view), name="content_contentitem_move"),
             *super().get_urls(),
         ]
+
+    def move_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        """Move an item: POST `module` (a module of the same course) and `position` (1-based
+        among that module's items; empty for last)."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        item = get_object_or_404(self.get_queryset(request), pk=item_id)
+
+        def reply(ok: bool, message: str, status: int = 200, moved: ContentItem = item):
+            return tree_reply(
+                self,
+                request,
+                course_id=item.course_id,
+                anchor=f"item-{item.pk}",
+                ok=ok,
+                message=message,
+                status=status,
+                data={"module": moved.module_id, "sequence_index": moved.sequence_index},
+            )
+
+        if not self.has_change_permission(request, item):
+            return reply(False, _("You may not reorder this course."), 403)
+        try:
+            module_id = int(request.POST.get("module", ""))
+            position_raw = request.POST.get("position", "")
+            position = int(position_raw) if position_raw else None
+        except ValueError:
+            return reply(False, _("Say where the item goes."), 400)
+        module = Module.objects.filter(pk=module_id, course_id=item.course_id).first()
+        if module is None:
+            return reply(False, _("An item can only move within its course."), 400)
+        try:
+            moved = content_item_move(item=item, module=module, position=position)
+        except ValidationError as error:
+            return reply(False, " ".join(error.messages), 400)
+        return reply(True, _("Moved “%(title)s”.") % {"title": moved.title}, moved=moved)
 
     def math_preview_view(self, request: HttpRequest) -> JsonResponse:
         """MathML for the LaTeX being typed in a text editor, through the same sanitising
@@ -521,18 +578,25 @@ class AuthoringModuleAdmin(ModuleAdmin):
     actions = [*ModuleAdmin.actions, "save_as_template"]
 
     def tree_extra(self, request, course):
+        """Each module's items, with what moving them needs when the user may reorder."""
         items = outline_items(course_id=course.pk, include_inactive=True)
+        may_move = self.admin_site.get_model_admin(ContentItem).has_change_permission(request)
+        move_url = reverse("admin:content_contentitem_move", args=[0]).replace("/0/", "/{id}/")
         return {
             module_id: [
-                (
-                    f"{item.title} · {ContentType(item.content_type).label}",
-                    reverse(
+                {
+                    "id": item.id,
+                    "label": f"{item.title} · {ContentType(item.content_type).label}",
+                    "url": reverse(
                         f"admin:content_{ITEM_CLASSES[item.content_type]._meta.model_name}_change",
                         args=[item.id],
                     ),
-                    "" if item.is_active else "inactive",
-                )
-                for item in module_items
+                    "css": "" if item.is_active else "inactive",
+                    "position": position,
+                    "count": len(module_items),
+                    "move_url": move_url.replace("{id}", str(item.id)) if may_move else "",
+                }
+                for position, item in enumerate(module_items, start=1)
             ]
             for module_id, module_items in items.items()
         }
@@ -540,7 +604,6 @@ class AuthoringModuleAdmin(ModuleAdmin):
     def node_links(self, request, node):
         links = super().node_links(request, node)
         links += [
-            (_("Add item"), reverse("admin:content_textitem_add") + f"?module={node['id']}"),
             (
                 _("Add from template"),
                 reverse("admin:syllabus_module_from_template", args=[node["id"]]),
@@ -548,6 +611,19 @@ class AuthoringModuleAdmin(ModuleAdmin):
             (_("Preview"), reverse("admin:syllabus_module_preview", args=[node["id"]])),
         ]
         return links
+
+    def node_menus(self, request, node):
+        """“Add item”: one entry per content type the user may add, opening its editor with
+        the module filled in."""
+        entries = [
+            (
+                str(cls._meta.verbose_name).capitalize(),
+                reverse(f"admin:content_{cls._meta.model_name}_add") + f"?module={node['id']}",
+            )
+            for cls in ITEM_CLASSES.values()
+            if self.admin_site.get_model_admin(cls).has_add_permission(request)
+        ]
+        return [(_("Add item"), entries)] if entries else []
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.text import get_valid_filename
 from PIL import Image, UnidentifiedImageError
@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from catalog.models import Course
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from syllabus.services import module_create, modules_copy
+from syllabus.services import course_lock, module_create, modules_copy
 
 
 @transaction.atomic
@@ -37,7 +37,8 @@ def content_item_create(
     cls = ITEM_CLASSES.get(content_type)
     if cls is None:
         raise ValidationError({"content_type": f"Unknown content type {content_type!r}."})
-    module = Module.objects.select_for_update().get(pk=module.pk)
+    course_lock(course_id=module.course_id)
+    module = Module.objects.get(pk=module.pk)
     last = module.content_items.aggregate(m=Max("sequence_index"))["m"] or 0
     item = cls(
         module=module,
@@ -65,6 +66,66 @@ def content_item_update(*, item: ContentItem, **fields) -> ContentItem:
     item.full_clean()
     item.save()
     return item
+
+
+# Parks a moving item outside 1..n and outside the values renumbering uses (-2 and below).
+_PARKED = -1
+
+
+def _renumber_items(*, module_id: int, ordered_ids: list[int]) -> None:
+    """Give the items of `module_id` sequence 1..n in the order of `ordered_ids`, in two
+    set-based statements that never collide with the (non-deferrable) unique index on
+    (module_id, sequence_index): changed rows go to -(n + 1) first, then flip."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE content_items ci SET sequence_index = -(o.rn + 1)
+            FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(id, rn)
+            WHERE ci.id = o.id AND ci.module_id = %s AND ci.sequence_index <> o.rn
+            """,
+            [ordered_ids, module_id],
+        )
+        cursor.execute(
+            """
+            UPDATE content_items SET sequence_index = -sequence_index - 1
+            WHERE module_id = %s AND sequence_index < -1
+            """,
+            [module_id],
+        )
+
+
+@transaction.atomic
+def content_item_move(
+    *, item: ContentItem, module: Module, position: int | None = None
+) -> ContentItem:
+    """Move `item` to 1-based `position` among the items of `module` (last when None), within
+    its course.
+
+    Locks the course first, like every syllabus change, so two staff reordering at once take
+    turns; the items of the modules it touches are renumbered 1..n, closing any gaps.
+    """
+    course_lock(course_id=item.course_id)
+    item = ContentItem.objects.non_polymorphic().get(pk=item.pk)
+    target = Module.objects.filter(pk=module.pk).first()
+    if target is None or target.course_id != item.course_id:
+        raise ValidationError({"module": "An item can only move to a module of its own course."})
+    if position is not None and position < 1:
+        raise ValidationError({"position": "Positions start at 1."})
+    source_id = item.module_id
+    ContentItem.objects.filter(pk=item.pk).update(module_id=target.pk, sequence_index=_PARKED)
+    siblings = list(
+        ContentItem.objects.filter(module_id=target.pk)
+        .exclude(pk=item.pk)
+        .order_by("sequence_index", "pk")
+        .values_list("pk", flat=True)
+    )
+    index = len(siblings) if position is None else min(position - 1, len(siblings))
+    siblings.insert(index, item.pk)
+    _renumber_items(module_id=target.pk, ordered_ids=siblings)
+    if source_id != target.pk:
+        left = ContentItem.objects.filter(module_id=source_id).order_by("sequence_index", "pk")
+        _renumber_items(module_id=source_id, ordered_ids=list(left.values_list("pk", flat=True)))
+    return ContentItem.objects.get(pk=item.pk)
 
 
 def _template_layout_errors(layout: Any, path: str = "default_data") -> list[str]:

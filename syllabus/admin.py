@@ -74,6 +74,31 @@ def nest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return roots
 
 
+def tree_reply(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    course_id: int,
+    anchor: str,
+    ok: bool,
+    message: str,
+    status: int = 200,
+    data: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The answer to a change made on the tree page: JSON for its script (with `data` when it
+    worked), else a message and a redirect back to the row (`next` when it is safe)."""
+    if "application/json" in request.headers.get("Accept", ""):
+        payload = {"ok": ok, "message": message}
+        if ok:
+            payload.update(data or {})
+        return JsonResponse(payload, status=status)
+    model_admin.message_user(request, message, messages.SUCCESS if ok else messages.ERROR)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("admin:syllabus_module_tree", args=[course_id])
+    return HttpResponseRedirect(f"{target}#{anchor}")
+
+
 def as_module_tree_choices(field) -> None:
     """Show a module choice field as indented trees, course by course, in one query."""
     field.queryset = field.queryset.select_related("course").order_by("course_id", "tree_id", "lft")
@@ -268,8 +293,10 @@ class ModuleAdmin(TenantScopedAdmin):
     def scoped_module(self, request: HttpRequest, module_id: int) -> Module:
         return get_object_or_404(self.get_queryset(request), pk=module_id)
 
-    def tree_extra(self, request: HttpRequest, course: Course) -> dict[int, list]:
-        """Per module id, what to list under it in the tree (content.admin adds items)."""
+    def tree_extra(self, request: HttpRequest, course: Course) -> dict[int, list[dict[str, Any]]]:
+        """Per module id, the rows to list under it in the tree (content.admin adds items):
+        dicts with `id`, `label`, `url`, `css`, and for rows that can move, `position`,
+        `count` and `move_url` (which takes `module` and `position`)."""
         return {}
 
     def node_links(self, request: HttpRequest, node: dict[str, Any]) -> list[tuple[str, str]]:
@@ -282,6 +309,12 @@ class ModuleAdmin(TenantScopedAdmin):
                 + f"?course={node['course_id']}&parent={node['id']}",
             ),
         ]
+
+    def node_menus(
+        self, request: HttpRequest, node: dict[str, Any]
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(label, [(label, url), ...]) menus shown on each node of the tree."""
+        return []
 
     def tree_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
         course = self.scoped_course(request, course_id)
@@ -296,6 +329,8 @@ class ModuleAdmin(TenantScopedAdmin):
             row["course_id"] = course.pk
             row["extra"] = extra.get(row["id"], [])
             row["links"] = self.node_links(request, row)
+            row["menus"] = self.node_menus(request, row)
+            row["type_label"] = ModuleType(row["module_type"]).label
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -314,20 +349,17 @@ class ModuleAdmin(TenantScopedAdmin):
     def _reply(
         self, request: HttpRequest, module: Module, *, ok: bool, message: str, status: int = 200
     ) -> HttpResponse:
-        if "application/json" in request.headers.get("Accept", ""):
-            payload = {"ok": ok, "message": message}
-            if ok:
-                payload.update(
-                    parent=module.parent_id,
-                    sequence_index=module.sequence_index,
-                    depth=module.depth,
-                )
-            return JsonResponse(payload, status=status)
-        self.message_user(request, message, messages.SUCCESS if ok else messages.ERROR)
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-            target = reverse("admin:syllabus_module_tree", args=[module.course_id])
-        return HttpResponseRedirect(f"{target}#module-{module.pk}")
+        place = {"parent": module.parent_id, "sequence_index": module.sequence_index}
+        return tree_reply(
+            self,
+            request,
+            course_id=module.course_id,
+            anchor=f"module-{module.pk}",
+            ok=ok,
+            message=message,
+            status=status,
+            data={**place, "depth": module.depth},
+        )
 
     def move_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
         """Move a module: POST `parent` (a module id of the same course) and `position`

@@ -18,8 +18,14 @@ _PARKED = -1
 _NEW_TREE_LOCK = 7_211_001
 
 
-def _lock_course(course_id: int) -> None:
+def course_lock(*, course_id: int) -> None:
+    """Lock the course row for the rest of the transaction: every write to a course's syllabus
+    and content order takes this lock first, so they run one after the other."""
     Course.objects.select_for_update().filter(pk=course_id).values_list("pk").get()
+
+
+def _lock_course(course_id: int) -> None:
+    course_lock(course_id=course_id)
 
 
 def _lock_new_tree() -> None:

@@ -300,35 +300,45 @@ def test_two_staff_reordering_at_once_keep_the_tree_consistent(settings):
         user = UserFactory()
         RoleFactory(user=user, university=course.university, role="university_admin")
         users.append(user)
-    barrier = threading.Barrier(2)
+
+    def reorder(client, rng):
+        node, target = rng.choice(ids), rng.choice(targets)
+        return client.post(
+            reverse("admin:syllabus_module_move", args=[node]),
+            {"parent": target, "position": rng.choice(["", "1", "2", "3"])},
+            **JSON,
+        )
+
+    statuses = race(users, reorder, rounds=15)
+    assert len(statuses) == 30 and set(statuses) <= {200, 400}
+    assert statuses.count(200) > 0
+    assert_tree_consistent(course.pk)
+
+
+def race(users, request, *, rounds: int) -> list[int]:
+    """Each user, in their own thread and database connection, starting together, sends
+    `rounds` requests made by `request(client, rng)`; the status codes, in arrival order."""
+    barrier = threading.Barrier(len(users))
     statuses: list[int] = []
     errors: list[BaseException] = []
 
-    def reorder(user, seed):
+    def run(user, seed):
         rng = random.Random(seed)
         client = Client()
         client.force_login(user)
         try:
             barrier.wait()
-            for _ in range(15):
-                node, target = rng.choice(ids), rng.choice(targets)
-                response = client.post(
-                    reverse("admin:syllabus_module_move", args=[node]),
-                    {"parent": target, "position": rng.choice(["", "1", "2", "3"])},
-                    **JSON,
-                )
-                statuses.append(response.status_code)
+            for _ in range(rounds):
+                statuses.append(request(client, rng).status_code)
         except BaseException as error:  # reported below, from the main thread
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=reorder, args=(u, n)) for n, u in enumerate(users)]
+    threads = [threading.Thread(target=run, args=(u, n)) for n, u in enumerate(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(statuses) == 30 and set(statuses) <= {200, 400}
-    assert statuses.count(200) > 0
-    assert_tree_consistent(course.pk)
+    return statuses

@@ -68,7 +68,9 @@ def test_instructor_drags_modules_and_writes_a_text_with_math(
     assert_tree_consistent(tenants.course_a1.pk)
 
     # A text item with math, added from the tree.
-    page.locator(f"#module-{m['A1'].pk} > .node-row").get_by_role("link", name="Add item").click()
+    row = page.locator(f"#module-{m['A1'].pk} > .node-row")
+    row.get_by_text("Add item").click()
+    row.get_by_role("link", name="Text", exact=True).click()
     page.get_by_label("Title:").fill("Derivatives")
     page.select_option("select[name=blocks-0-type]", "math")
     page.fill("textarea[name=blocks-0-latex]", r"\frac{d}{dx} x^2 = 2x")
@@ -81,8 +83,9 @@ def test_instructor_drags_modules_and_writes_a_text_with_math(
     page.locator(".row-form").nth(1).get_by_role("button", name="Move up").click()
     screenshot("authoring-text-editor")
     page.locator("input[name=_save]").click()
-    page.wait_for_url("**/content/textitem/")
+    page.wait_for_url(f"**/syllabus/module/course/{tenants.course_a1.pk}/tree/#item-*")
     item = ContentItem.objects.get(title="Derivatives")
+    assert page.url.endswith(f"#item-{item.pk}")
     assert item.module_id == m["A1"].pk
     assert item.data_json == {
         "layout": "rich_text_v1",

@@ -1,6 +1,7 @@
-// Drag-and-drop reordering of a course's module tree. Each drop posts the new parent and
-// 1-based position to the move endpoint (syllabus.services.module_move); the page then shows
-// the tree as the server has it, so what you see is always what is stored.
+// Drag-and-drop reordering of a course's module tree and of the content items in it. Each drop
+// posts the new place to a move endpoint (syllabus.services.module_move for a module's parent
+// and position, content.services.content_item_move for an item's module and position); the
+// page then shows the tree as the server has it, so what you see is always what is stored.
 "use strict";
 (function () {
   const tree = document.querySelector(".authoring-tree > .module-tree");
@@ -31,9 +32,9 @@
     return { parent: parentId, position: String(where === "before" ? index : index + 1) };
   }
 
-  async function move(id, place) {
-    const body = new URLSearchParams({ parent: place.parent, position: place.position });
-    const response = await fetch(tree.dataset.moveUrl.replace("{id}", id), {
+  async function post(url, fields) {
+    const body = new URLSearchParams(fields);
+    const response = await fetch(url, {
       method: "POST",
       headers: { "X-CSRFToken": csrf, Accept: "application/json" },
       body,
@@ -43,6 +44,71 @@
     try { reply = await response.json(); } catch (error) { reply = { message: response.statusText }; }
     return { ok: response.ok && reply.ok, message: reply.message || "" };
   }
+
+  function move(id, place) {
+    return post(tree.dataset.moveUrl.replace("{id}", id), place);
+  }
+
+  async function settle(request) {
+    status.textContent = "…";
+    const result = await request;
+    if (result.ok) {
+      window.location.reload();  // the browser keeps the scroll position
+    } else {
+      status.textContent = result.message;
+      status.classList.add("error");
+    }
+  }
+
+  // Items: dropped on another item, before or after it; dropped on a module's row, last in it.
+  let draggedItem = null;
+
+  function itemTarget(event) {
+    const over = event.target.closest(".item-row, .node-row");
+    if (!over || over === draggedItem) return null;
+    if (over.classList.contains("node-row")) {
+      return { row: over, mark: "inside", place: { module: over.parentElement.dataset.id, position: "" } };
+    }
+    const box = over.getBoundingClientRect();
+    const before = event.clientY - box.top < box.height / 2;
+    const siblings = Array.from(over.parentElement.children).filter((li) => li !== draggedItem);
+    const index = siblings.indexOf(over) + 1;
+    return {
+      row: over,
+      mark: before ? "before" : "after",
+      place: { module: over.dataset.module, position: String(before ? index : index + 1) },
+    };
+  }
+
+  tree.addEventListener("dragstart", (event) => {
+    const item = event.target.closest(".item-row");
+    if (!item || !item.dataset.moveUrl) return;
+    draggedItem = item;
+    item.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.dataset.id);
+  });
+  tree.addEventListener("dragend", () => {
+    if (draggedItem) draggedItem.classList.remove("dragging");
+    draggedItem = null;
+    clearMarks();
+  });
+  tree.addEventListener("dragover", (event) => {
+    if (!draggedItem) return;
+    const target = itemTarget(event);
+    clearMarks();
+    if (!target) return;
+    event.preventDefault();
+    target.row.classList.add(`drop-${target.mark}`);
+  });
+  tree.addEventListener("drop", (event) => {
+    if (!draggedItem) return;
+    const target = itemTarget(event);
+    clearMarks();
+    if (!target) return;
+    event.preventDefault();
+    settle(post(draggedItem.dataset.moveUrl, target.place));
+  });
 
   tree.addEventListener("dragstart", (event) => {
     const row = event.target.closest(".node-row");
@@ -64,7 +130,7 @@
     clearMarks();
     row.classList.add(`drop-${zone(row, event)}`);
   });
-  tree.addEventListener("drop", async (event) => {
+  tree.addEventListener("drop", (event) => {
     const row = event.target.closest(".node-row");
     if (!row || !dragged || dragged.contains(row)) return;
     event.preventDefault();
@@ -72,13 +138,6 @@
     const id = dragged.dataset.id;
     clearMarks();
     if (!place) return;
-    status.textContent = "…";
-    const result = await move(id, place);
-    if (result.ok) {
-      window.location.reload();  // the browser keeps the scroll position
-    } else {
-      status.textContent = result.message;
-      status.classList.add("error");
-    }
+    settle(move(id, place));
   });
 })();
