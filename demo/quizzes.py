@@ -123,6 +123,29 @@ def pool_questions(pool_no: int) -> list[dict]:
     return questions
 
 
+def pool_questions_create(pool_ids: list[int]) -> int:
+    """The questions and choices of saved, empty pools, the `n`-th pool's from
+    pool_questions(n); returns the number of questions."""
+    specs: list[tuple[Question, list[tuple[str, bool]]]] = []
+    for pool_no, pool_id in enumerate(pool_ids):
+        for position, spec in enumerate(pool_questions(pool_no), start=1):
+            spec = dict(spec)
+            choices = spec.pop("choices", [])
+            specs.append((Question(pool_id=pool_id, position=position, **spec), choices))
+    questions = Question.objects.bulk_create(
+        [question for question, _choices in specs], batch_size=2000
+    )
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, text=text, is_correct=ok, position=n)
+            for question, (_unused, choices) in zip(questions, specs, strict=True)
+            for n, (text, ok) in enumerate(choices, start=1)
+        ],
+        batch_size=5000,
+    )
+    return len(questions)
+
+
 def question_pools_seed(demo: "Demo") -> int:
     """A pool for every quiz item of the demo courses; returns the number of pools."""
     items = list(
@@ -141,20 +164,7 @@ def question_pools_seed(demo: "Demo") -> int:
             for item in items
         ]
     )
-    specs: list[tuple[Question, list[tuple[str, bool]]]] = []
-    for pool_no, pool in enumerate(pools):
-        for position, spec in enumerate(pool_questions(pool_no), start=1):
-            spec = dict(spec)
-            choices = spec.pop("choices", [])
-            specs.append((Question(pool=pool, position=position, **spec), choices))
-    questions = Question.objects.bulk_create([question for question, _choices in specs])
-    Choice.objects.bulk_create(
-        [
-            Choice(question=question, text=text, is_correct=ok, position=n)
-            for question, (_unused, choices) in zip(questions, specs, strict=True)
-            for n, (text, ok) in enumerate(choices, start=1)
-        ]
-    )
+    pool_questions_create([pool.pk for pool in pools])
     for item, pool in zip(items, pools, strict=True):
         item.data_json = {**item.data_json, "question_pool_id": pool.pk}
     ContentItem.objects.non_polymorphic().bulk_update(items, ["data_json"])

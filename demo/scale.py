@@ -6,6 +6,10 @@ with COPY: module trees have their MPTT columns (tree_id, lft, rght, depth) and 
 numbers computed here, content items get their polymorphic content type, course and
 university, and every distinct payload is validated once with content.payloads. The trees are
 checked against the nested-set invariants before the transaction commits.
+
+Quizzes and labs work as on the demo: each course gets a question pool (the demo's questions,
+demo/quizzes.py) that all its quizzes draw from, and each lab its files (demo/labs.py, built
+once per payload variant and copied in for every lab).
 """
 
 import json
@@ -29,8 +33,10 @@ from content.payloads import payload_errors
 from demo import payloads
 from demo.bulk import copy_rows, reserve_ids
 from demo.data import ASSETS, FAMILY_NAMES, GIVEN_NAMES, PASSWORD, asset_url
+from demo.labs import lab_file_contents
 from demo.phrases import term_name
 from demo.progress import CourseShape, LearnerRun, ProgressRows
+from demo.quizzes import pool_questions_create
 from demo.seed import countries_seed
 from syllabus.models import ModuleType
 
@@ -91,6 +97,9 @@ class ScaleReport:
     courses: int = 0
     modules: int = 0
     content_items: int = 0
+    question_pools: int = 0
+    questions: int = 0
+    lab_files: int = 0
     students: int = 0
     enrollments: int = 0
     content_progress: int = 0
@@ -192,6 +201,7 @@ class Payloads:
                 language="en", lesson=t, pdf_url=pdf_url, links=links
             ),
         }
+        self.data: dict[str, list[dict]] = {}
         self.variants: dict[str, list[str]] = {}
         for content_type, build in builders.items():
             variants = []
@@ -200,10 +210,16 @@ class Payloads:
                 errors = payload_errors(content_type, data)
                 if errors:
                     raise ValueError(f"{content_type} payload variant {n}: {errors}")
-                variants.append(json.dumps(data))
-            self.variants[content_type] = variants
+                variants.append(data)
+            self.data[content_type] = variants
+            self.variants[content_type] = [json.dumps(data) for data in variants]
+        self.lab_files = [lab_file_contents(data) for data in self.data["engineering_lab"]]
 
-    def pick(self, content_type: str, n: int) -> str:
+    def pick(self, content_type: str, n: int, *, pool_id: int | None = None) -> str:
+        """The n-th variant, serialised; a quiz's pointed at `pool_id`."""
+        if content_type == "quiz" and pool_id is not None:
+            data = self.data["quiz"][n % VARIANTS]
+            return json.dumps({**data, "question_pool_id": pool_id})
         variants = self.variants[content_type]
         return variants[n % len(variants)]
 
@@ -216,6 +232,7 @@ class ScaleRun:
     progress_bar: bool
     rng: random.Random = field(default_factory=lambda: random.Random(5000))
     report: ScaleReport = field(default_factory=lambda: ScaleReport(""))
+    labs: list[tuple[int, int]] = field(default_factory=list)  # (lab item id, payload variant)
 
     def bar(self, total: int, desc: str, unit: str) -> tqdm:
         return tqdm(total=total, desc=desc, unit=unit, disable=not self.progress_bar, leave=True)
@@ -306,9 +323,15 @@ def _offerings(
 
 
 def _course_tree(
-    course: Course, tree_id: int, run: ScaleRun, ctypes: dict[str, int], bodies: Payloads
+    course: Course,
+    tree_id: int,
+    run: ScaleRun,
+    ctypes: dict[str, int],
+    bodies: Payloads,
+    pool_id: int,
 ) -> CourseShape:
-    """COPY one course's modules and items; return the shape its learners' progress needs."""
+    """COPY one course's modules and items, its quizzes drawing from `pool_id`; return the
+    shape its learners' progress needs."""
     nodes = tree_shape(run.modules_per_course, course.title)
     for node, module_id in zip(nodes, reserve_ids("modules", len(nodes)), strict=True):
         node.id = module_id
@@ -345,6 +368,8 @@ def _course_tree(
     rows = []
     for n, (item_id, (module_id, kind, title)) in enumerate(zip(item_ids, items, strict=True)):
         sequence[module_id] = sequence.get(module_id, 0) + 1
+        if kind == "engineering_lab":
+            run.labs.append((item_id, n % VARIANTS))
         rows.append(
             (
                 item_id,
@@ -356,7 +381,7 @@ def _course_tree(
                 title,
                 sequence[module_id],
                 DURATIONS[kind],
-                bodies.pick(kind, n),
+                bodies.pick(kind, n, pool_id=pool_id),
                 n % 53 != 52,
             )
         )
@@ -403,6 +428,35 @@ def _check_trees(university: University, modules_per_course: int) -> None:
             f"scale trees are inconsistent: {broken_links} parent links, {broken_trees} trees, "
             f"{broken_sequences} sibling sequences"
         )
+
+
+def _question_pools(run: ScaleRun, courses: list[Course]) -> list[int]:
+    """A pool of the demo's questions for each course; their ids, in the courses' order."""
+    pool_ids = reserve_ids("question_pools", len(courses))
+    copy_rows(
+        "question_pools",
+        ("id", "course_id", "university_id", "title", "description"),
+        (
+            (pool_id, course.pk, course.university_id, f"{course.title} questions", "")
+            for pool_id, course in zip(pool_ids, courses, strict=True)
+        ),
+    )
+    run.report.question_pools = len(pool_ids)
+    run.report.questions = pool_questions_create(pool_ids)
+    return pool_ids
+
+
+def _lab_files(run: ScaleRun, bodies: Payloads) -> None:
+    """COPY the files of every lab: each payload variant's contents, built once."""
+    run.report.lab_files = copy_rows(
+        "lab_files",
+        ("content_item_id", "path", "content"),
+        (
+            (item_id, path, content)
+            for item_id, variant in run.labs
+            for path, content in bodies.lab_files[variant].items()
+        ),
+    )
 
 
 def _students(run: ScaleRun, university: University, password_hash: str) -> list[User]:
@@ -513,13 +567,15 @@ def scale_seed(
         with connection.cursor() as cursor:
             cursor.execute("SELECT coalesce(max(tree_id), 0) FROM modules")
             last_tree = cursor.fetchone()[0]
+        pool_ids = _question_pools(run, course_rows)
         shapes = []
         bar = run.bar(len(course_rows), "course trees", "course")
         for i, course in enumerate(course_rows):
-            shapes.append(_course_tree(course, last_tree + 1 + i, run, ctypes, bodies))
+            shapes.append(_course_tree(course, last_tree + 1 + i, run, ctypes, bodies, pool_ids[i]))
             bar.update()
         bar.close()
         _check_trees(university, modules_per_course)
+        _lab_files(run, bodies)
 
         users = _students(run, university, password_hash)
         run.report.students = len(users)
@@ -528,6 +584,8 @@ def scale_seed(
             for table in (
                 "modules",
                 "content_items",
+                "questions",
+                "lab_files",
                 "course_enrollments",
                 "user_content_progress",
             ):

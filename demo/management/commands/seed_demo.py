@@ -63,7 +63,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{report.short_code}: {report.courses} courses, {report.modules} modules, "
-                    f"{report.content_items} content items, {report.students} students, "
+                    f"{report.content_items} content items, {report.question_pools} question "
+                    f"pools of {report.questions} questions, {report.lab_files} lab files, "
+                    f"{report.students} students, "
                     f"{report.enrollments} enrollments, {report.content_progress} content and "
                     f"{report.module_progress} module progress rows in {report.seconds:.1f} s."
                 )
