@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Course
 from content.editors import EDITOR_FORMS, ItemEditorForm
+from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
 from content.rendering import RenderContext, asset_ids, latex_to_mathml, render_item, render_outline
 from content.selectors import assets_for_university, course_outline, item_page, outline_items
@@ -31,6 +32,7 @@ from content.services import (
     content_item_move,
     content_item_update,
     module_from_template,
+    module_template_save,
     syllabus_copy,
     template_from_subtree,
 )
@@ -38,6 +40,7 @@ from syllabus.admin import (
     COURSE_PATHS,
     COURSE_PATHS_OF_COURSE,
     ModuleAdmin,
+    ModuleTemplateAdmin,
     as_module_tree_choices,
     tree_reply,
 )
@@ -540,6 +543,82 @@ class AssetAdmin(admin.ModelAdmin):
 
 class _UploadRefused(Exception):
     pass
+
+
+# Module templates ------------------------------------------------------------------------------
+
+LAYOUT_HELP = gettext_lazy(
+    "One line per module or item; indent (two spaces) what belongs to a module. "
+    "“module <type>: Title” adds a module (types: %(modules)s), "
+    "“item <type>: Title” an item (types: %(items)s). "
+    "Items without content yet are created as inactive drafts to fill in."
+)
+
+
+class ModuleTemplateForm(forms.ModelForm):
+    """A template with its layout as indented text (content.layouts), never JSON."""
+
+    layout = forms.CharField(
+        label=gettext_lazy("Layout"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 14, "class": "layout-text", "spellcheck": "false", "wrap": "off"}
+        ),
+    )
+
+    class Meta:
+        model = ModuleTemplate
+        fields = ("title", "template_type", "description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "layout" in self.fields:
+            self.fields["layout"].help_text = LAYOUT_HELP % {
+                "modules": ", ".join(MODULE_TYPES),
+                "items": ", ".join(ContentType.values),
+            }
+            self.fields["layout"].widget.attrs["placeholder"] = (
+                "module lesson: Getting started\n  item text: Welcome\n  item quiz: Check yourself"
+            )
+            self.initial.setdefault("layout", layout_to_text(self.instance.default_data))
+        if "template_type" in self.fields:
+            field = self.fields["template_type"]
+            field.choices = [c for c in field.choices if c[0] != ModuleType.COURSE_ROOT]
+
+    def clean_layout(self) -> str:
+        text = self.cleaned_data["layout"]
+        try:
+            self.layout_data = layout_from_text(text, previous=self.instance.default_data)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return text
+
+
+class AuthoringModuleTemplateAdmin(ModuleTemplateAdmin):
+    form = ModuleTemplateForm
+    fields = ("title", "template_type", "description", "layout")
+    readonly_fields = ()
+
+    @admin.display(description=gettext_lazy("Layout"))
+    def layout(self, template: ModuleTemplate) -> str:
+        """Shown to those who may only look (templates are shared by every university)."""
+        return format_html("<pre>{}</pre>", layout_to_text(template.default_data) or _("(empty)"))
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        saved = module_template_save(
+            template=obj if change else None,
+            title=data["title"],
+            template_type=data["template_type"],
+            description=data.get("description"),
+            layout=form.layout_data,
+        )
+        obj.pk, obj.default_data = saved.pk, saved.default_data
+
+
+admin.site.unregister(ModuleTemplate)
+admin.site.register(ModuleTemplate, AuthoringModuleTemplateAdmin)
 
 
 # Modules, with what involves content -------------------------------------------------------

@@ -237,6 +237,27 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "resource": RESOURCE,
 }
 
+# What an item made from a template stub without a payload starts with: valid for its type,
+# plainly unfinished, and created inactive so no student sees it before staff fill it in. A
+# draft quiz points at no pool of the course, so it refuses to start until one is chosen.
+DRAFT_PAYLOADS: dict[str, dict[str, Any]] = {
+    "video": {"provider": "youtube", "video_id": None},
+    "quiz": {"question_pool_id": 1, "quiz_mode": "practice", "num_questions_per_attempt": 1},
+    "engineering_lab": {
+        "lab_type": "code",
+        "runtime": "python-datascience",
+        "container_image": "python:3.12",
+        "timeout_seconds": 600,
+        "files": [],
+        "grading": {"type": "manual", "max_points": 100},
+    },
+    "text": {"layout": "rich_text_v1", "blocks": [{"type": "paragraph", "text": "To be written."}]},
+    "assignment": {"instructions": "To be written."},
+    "resource": {
+        "resources": [{"label": "To be chosen", "url": "https://example.org/", "kind": "article"}]
+    },
+}
+
 _FORMATS = FormatChecker(formats=())
 
 

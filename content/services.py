@@ -14,6 +14,7 @@ from PIL import Image, UnidentifiedImageError
 
 from catalog.models import Course
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
+from content.payloads import DRAFT_PAYLOADS
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create, modules_copy
 
@@ -151,7 +152,8 @@ def module_from_template(
     *, template: ModuleTemplate, parent: Module, title: str | None = None
 ) -> Module:
     """Instantiate `template` as the last child of `parent`, with the child modules and content
-    stubs its `default_data` describes:
+    stubs its `default_data` describes (a stub without `data_json` becomes an inactive draft
+    with its type's DRAFT_PAYLOADS entry):
 
         {"children": [{"module_type": "lesson", "title": "...", "children": [...],
                        "content": [{"content_type": "text", "title": "...", "data_json": {...}}]}],
@@ -177,13 +179,15 @@ def module_from_template(
 
 def _build_layout(course, module: Module, layout: dict) -> None:
     for stub in layout.get("content", []):
+        draft = stub.get("data_json") is None
         content_item_create(
             module=module,
             content_type=stub["content_type"],
             title=stub.get("title") or module.title,
-            data_json=stub.get("data_json"),
+            data_json=DRAFT_PAYLOADS[stub["content_type"]] if draft else stub["data_json"],
             description=stub.get("description"),
             estimated_duration_seconds=stub.get("estimated_duration_seconds"),
+            is_active=not draft,
         )
     for child in layout.get("children", []):
         node = module_create(
@@ -281,6 +285,33 @@ def template_from_subtree(
         description=description if description is not None else module.description,
         default_data=subtree_layout(module=module),
     )
+    template.full_clean()
+    template.save()
+    return template
+
+
+@transaction.atomic
+def module_template_save(
+    *,
+    template: ModuleTemplate | None,
+    title: str,
+    template_type: str,
+    description: str | None,
+    layout: dict[str, Any] | None,
+) -> ModuleTemplate:
+    """Create (`template` None) or change a module template with its layout; an invalid
+    layout or field raises ValidationError and writes nothing."""
+    problems = _template_layout_errors(layout)
+    if problems:
+        raise ValidationError({"default_data": problems})
+    if template is None:
+        template = ModuleTemplate()
+    else:
+        template = ModuleTemplate.objects.select_for_update().get(pk=template.pk)
+    template.title = title
+    template.template_type = template_type
+    template.description = description or None
+    template.default_data = layout
     template.full_clean()
     template.save()
     return template

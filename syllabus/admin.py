@@ -110,28 +110,13 @@ class ModuleTemplateAdmin(admin.ModelAdmin):
     list_display = ("title", "template_type", "layout_summary", "created_at")
     list_filter = ("template_type",)
     search_fields = ("title", "description")
-    fields = ("title", "template_type", "description", "layout_outline")
-    readonly_fields = ("layout_outline",)
+    # content.admin adds the layout, edited as text (its stubs name content types).
+    fields = ("title", "template_type", "description")
 
     @admin.display(description=gettext_lazy("Layout"))
     def layout_summary(self, template: ModuleTemplate) -> str:
         modules, items = _layout_counts(template.default_data or {})
         return _("%(m)s modules, %(i)s items") % {"m": modules, "i": items}
-
-    @admin.display(description=gettext_lazy("Layout"))
-    def layout_outline(self, template: ModuleTemplate) -> str:
-        """The layout as an indented outline, read-only: layouts are made by saving a subtree."""
-        lines: list[str] = []
-
-        def walk(layout: dict[str, Any], depth: int) -> None:
-            for stub in layout.get("content") or []:
-                lines.append(f"{'  ' * depth}· {stub.get('title')} ({stub.get('content_type')})")
-            for child in layout.get("children") or []:
-                lines.append(f"{'  ' * depth}▸ {child.get('title')} ({child.get('module_type')})")
-                walk(child, depth + 1)
-
-        walk(template.default_data or {}, 0)
-        return format_html("<pre>{}</pre>", "\n".join(lines) or _("(empty)"))
 
 
 def _layout_counts(layout: dict[str, Any]) -> tuple[int, int]:
