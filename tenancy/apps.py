@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenancyConfig(AppConfig):
     name = "tenancy"
+    verbose_name = _("Universities and people")
     default_auto_field = "django.db.models.BigAutoField"

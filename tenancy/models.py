@@ -164,6 +164,8 @@ class UserUniversityRole(models.Model):
     class Meta:
         db_table = "user_university_roles"
         ordering = ["university__name", "user__email", "role"]
+        verbose_name = _("role at a university")
+        verbose_name_plural = _("roles at universities")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "university", "role"], name="ux_user_university_role"
