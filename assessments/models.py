@@ -318,8 +318,8 @@ class QuestionPool(TimestampedModel):
 
     def save(self, *args, **kwargs) -> None:
         if self.course_id is not None:
-            self.university_id = (
-                Course.objects.values_list("university_id", flat=True).get(pk=self.course_id)
+            self.university_id = Course.objects.values_list("university_id", flat=True).get(
+                pk=self.course_id
             )
         super().save(*args, **kwargs)
 
@@ -354,13 +354,9 @@ class Question(TimestampedModel):
     is_active = models.BooleanField(default=True, db_default=True)
     correct_boolean = models.BooleanField(null=True, blank=True)
     numeric_answer = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
-    numeric_tolerance = models.DecimalField(
-        max_digits=18, decimal_places=6, null=True, blank=True
-    )
+    numeric_tolerance = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     text_answer = models.CharField(max_length=500, null=True, blank=True)
-    text_match = models.CharField(
-        max_length=16, choices=TextMatch.choices, null=True, blank=True
-    )
+    text_match = models.CharField(max_length=16, choices=TextMatch.choices, null=True, blank=True)
 
     class Meta:
         db_table = "questions"
