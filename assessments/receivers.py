@@ -1,4 +1,5 @@
-"""Roll a learner's grade up soon after a score changes, once per burst.
+"""Roll a learner's grade up soon after a score changes, once per burst; recompute module
+progress when an item moves to another module (content.signals.item_moved).
 
 A learner who answers and submits, or a lab that is regraded several times, fires many
 `attempt_scored` / `submission_graded` signals within seconds. The first one claims a Redis key
@@ -16,8 +17,10 @@ import redis
 from django.conf import settings
 from django.dispatch import receiver
 
+from assessments.services import module_progress_after_item_move
 from assessments.signals import attempt_scored, submission_graded
 from assessments.tasks import grade_rollup_task
+from content.signals import item_moved
 from lms.celery import app
 
 logger = logging.getLogger(__name__)
@@ -57,3 +60,12 @@ def grade_rollup_soon(*, offering_id: int, user_id: int) -> bool:
 @receiver(submission_graded, dispatch_uid="grade-rollup-on-submission-graded")
 def _score_changed(sender, *, user_id: int, offering_id: int, **kwargs) -> None:
     grade_rollup_soon(offering_id=offering_id, user_id=user_id)
+
+
+@receiver(item_moved, dispatch_uid="module-progress-on-item-moved")
+def _item_moved(
+    sender, *, item_id: int, source_module_id: int, target_module_id: int, **kwargs
+) -> None:
+    module_progress_after_item_move(
+        item_id=item_id, module_ids=[source_module_id, target_module_id]
+    )

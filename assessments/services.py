@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from catalog.models import CourseEnrollment, CourseOffering
+from catalog.models import CourseOffering
 from syllabus.selectors import LEARNING_STATUSES
 from tenancy.models import User
 
@@ -56,12 +56,22 @@ class ProgressState:
 
 
 def _lock_enrollment(user: User, offering: CourseOffering) -> None:
-    locked = (
-        CourseEnrollment.objects.select_for_update()
-        .filter(user_id=user.pk, course_offering_id=offering.pk, status__in=LEARNING_STATUSES)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    """Lock the learner's enrollment, and the course against syllabus changes: a key-share
+    lock waits for a change holding the course lock (syllabus.services.course_lock) and never
+    for another learner, so a rollup never reads a tree that is being rearranged."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT e.id FROM course_enrollments e
+            JOIN course_offerings o ON o.id = e.course_offering_id
+            JOIN courses c ON c.id = o.course_id
+            WHERE e.user_id = %s AND e.course_offering_id = %s AND e.status = ANY(%s)
+            LIMIT 1
+            FOR UPDATE OF e FOR KEY SHARE OF c
+            """,
+            [user.pk, offering.pk, sorted(str(status) for status in LEARNING_STATUSES)],
+        )
+        locked = cursor.fetchone()
     if locked is None:
         raise PermissionDenied("Only enrolled learners record progress.")
 
@@ -102,11 +112,23 @@ RETURNING completed_at, progress_percent, attempts_count, first_started_at,
           AND NOT EXISTS (SELECT 1 FROM before WHERE completed_at IS NOT NULL) AS completed_now
 """
 
+# A module row keeps its first start and completion; a recorded completion keeps its 100 %.
+_MODULE_ROW_KEEPS_FIRST_VALUES = """
+ON CONFLICT (user_id, course_offering_id, module_id) DO UPDATE SET
+    started_at = coalesce(ump.started_at, EXCLUDED.started_at),
+    completed_at = coalesce(ump.completed_at, EXCLUDED.completed_at),
+    progress_percent = CASE
+        WHEN ump.completed_at IS NOT NULL THEN 100
+        ELSE EXCLUDED.progress_percent END
+"""
+
+
 # Recompute the rows of the item's module and its ancestors. Visible items of a module's
 # subtree: active items of its descendants (itself included) that have no unpublished module
 # on their path. The unpublished subtrees of the course are few; excluding their lft/rght
 # ranges is one anti-join.
-_ROLLUP_SQL = """
+_ROLLUP_SQL = (
+    """
 WITH target AS (
     SELECT m.id, m.course_id, m.tree_id, m.lft, m.rght
     FROM content_items ci JOIN modules m ON m.id = ci.module_id
@@ -149,13 +171,9 @@ SELECT %(user_id)s, %(offering_id)s, s.module_id, statement_timestamp(),
        round(100.0 * s.done / s.total, 2)
 FROM stats s
 WHERE s.total > 0
-ON CONFLICT (user_id, course_offering_id, module_id) DO UPDATE SET
-    started_at = coalesce(ump.started_at, EXCLUDED.started_at),
-    completed_at = coalesce(ump.completed_at, EXCLUDED.completed_at),
-    progress_percent = CASE
-        WHEN ump.completed_at IS NOT NULL THEN 100
-        ELSE EXCLUDED.progress_percent END
 """
+    + _MODULE_ROW_KEEPS_FIRST_VALUES
+)
 
 
 def _write(
@@ -220,3 +238,85 @@ def content_progress_report(
         complete=percent >= VIDEO_COMPLETION_PERCENT,
         percent=percent,
     )
+
+
+# Recompute every learner's rows for the modules on the paths of `module_ids` (each module and
+# its ancestors), for all learners at once. A learner is affected when they have a row for one
+# of those modules or completed the moved item; a row is created only where the learner has
+# completed something in that module's subtree (opening a module is what starts it). Visible
+# items follow the rule of _ROLLUP_SQL; a module left without visible items is at 0 % unless
+# its completion was recorded, which, as everywhere, keeps its date and its 100 %.
+_ITEM_MOVED_SQL = (
+    """
+WITH path AS (
+    SELECT DISTINCT a.id, a.tree_id, a.lft, a.rght, a.course_id
+    FROM modules t
+    JOIN modules a ON a.tree_id = t.tree_id AND a.lft <= t.lft AND a.rght >= t.rght
+    WHERE t.id = ANY(%(module_ids)s)
+),
+hidden AS MATERIALIZED (
+    SELECT h.tree_id, h.lft, h.rght
+    FROM modules h
+    WHERE h.course_id IN (SELECT course_id FROM path) AND NOT h.is_published
+),
+visible AS (
+    SELECT path.id AS module_id, ci.id AS item_id
+    FROM path
+    JOIN modules d ON d.tree_id = path.tree_id AND d.lft BETWEEN path.lft AND path.rght
+    JOIN content_items ci ON ci.module_id = d.id AND ci.is_active
+    WHERE NOT EXISTS (
+        SELECT 1 FROM hidden h WHERE h.tree_id = d.tree_id AND d.lft BETWEEN h.lft AND h.rght
+    )
+),
+totals AS (
+    SELECT path.id AS module_id, count(v.item_id) AS total
+    FROM path LEFT JOIN visible v ON v.module_id = path.id
+    GROUP BY path.id
+),
+learners AS (
+    SELECT user_id, course_offering_id FROM user_module_progress
+    WHERE module_id IN (SELECT id FROM path)
+    UNION
+    SELECT user_id, course_offering_id FROM user_content_progress
+    WHERE content_item_id = %(item_id)s AND completed_at IS NOT NULL
+),
+done AS (
+    SELECT l.user_id, l.course_offering_id, v.module_id, count(*) AS done
+    FROM learners l
+    JOIN user_content_progress p
+      ON p.user_id = l.user_id AND p.course_offering_id = l.course_offering_id
+     AND p.completed_at IS NOT NULL
+    JOIN visible v ON v.item_id = p.content_item_id
+    GROUP BY l.user_id, l.course_offering_id, v.module_id
+)
+INSERT INTO user_module_progress AS ump (
+    user_id, course_offering_id, module_id, started_at, completed_at, progress_percent
+)
+SELECT l.user_id, l.course_offering_id, t.module_id, statement_timestamp(),
+       CASE WHEN t.total > 0 AND coalesce(d.done, 0) = t.total THEN statement_timestamp() END,
+       CASE WHEN t.total > 0 THEN round(100.0 * coalesce(d.done, 0) / t.total, 2) ELSE 0 END
+FROM learners l
+CROSS JOIN totals t
+LEFT JOIN done d
+  ON d.user_id = l.user_id AND d.course_offering_id = l.course_offering_id
+ AND d.module_id = t.module_id
+WHERE d.done > 0 OR EXISTS (
+    SELECT 1 FROM user_module_progress u
+    WHERE u.user_id = l.user_id AND u.course_offering_id = l.course_offering_id
+      AND u.module_id = t.module_id
+)
+"""
+    + _MODULE_ROW_KEEPS_FIRST_VALUES
+)
+
+
+def module_progress_after_item_move(*, item_id: int, module_ids: list[int]) -> None:
+    """Bring learners' module progress in line after an item moved between `module_ids` (its
+    old and new module): one statement for every learner of every offering of the course.
+
+    Runs inside the move's transaction, which holds the course lock; progress writes take a
+    key-share lock on the course (see _lock_enrollment), so none of them can roll up against
+    the old tree while this reads the new one.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_ITEM_MOVED_SQL, {"item_id": item_id, "module_ids": list(module_ids)})

@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from catalog.models import Course
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from content.payloads import DRAFT_PAYLOADS
+from content.signals import item_moved
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create, modules_copy
 
@@ -103,7 +104,9 @@ def content_item_move(
     its course.
 
     Locks the course first, like every syllabus change, so two staff reordering at once take
-    turns; the items of the modules it touches are renumbered 1..n, closing any gaps.
+    turns; the items of the modules it touches are renumbered 1..n, closing any gaps. A move to
+    another module sends `item_moved` inside the transaction, so what higher apps derive from
+    the tree (learners' module progress) changes with the move or not at all.
     """
     course_lock(course_id=item.course_id)
     item = ContentItem.objects.non_polymorphic().get(pk=item.pk)
@@ -126,6 +129,13 @@ def content_item_move(
     if source_id != target.pk:
         left = ContentItem.objects.filter(module_id=source_id).order_by("sequence_index", "pk")
         _renumber_items(module_id=source_id, ordered_ids=list(left.values_list("pk", flat=True)))
+        item_moved.send(
+            sender=ContentItem,
+            item_id=item.pk,
+            course_id=item.course_id,
+            source_module_id=source_id,
+            target_module_id=target.pk,
+        )
     return ContentItem.objects.get(pk=item.pk)
 
 

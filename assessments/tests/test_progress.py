@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import UserContentProgress, UserModuleProgress
 from assessments.selectors import (
@@ -25,6 +26,7 @@ from assessments.tests import trees
 from catalog.models import EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from content.selectors import outline_items
+from content.services import content_item_move
 from syllabus.selectors import outline_rows
 from syllabus.services import module_set_published
 
@@ -279,3 +281,124 @@ def test_concurrent_completions_in_one_module_roll_up_to_complete():
         UserModuleProgress.objects.filter(user=student).values_list("module_id", "progress_percent")
     ) == {(root.pk, Decimal("100.00")), (lesson.pk, Decimal("100.00"))}
     assert not UserModuleProgress.objects.filter(user=student, completed_at__isnull=True).exists()
+
+
+def test_moving_an_item_recomputes_every_affected_learners_module_progress(tree):
+    offering, student, modules, items = tree
+    for key in ("a", "c", "g"):
+        content_complete(user=student, offering=offering, item_id=items[key].pk)
+    opener = EnrollmentFactory(course_offering=offering).user
+    content_open(user=opener, offering=offering, item_id=items["a"].pk)
+    # A learner of another run of the same course, who did only the item that moves.
+    rerun = OfferingFactory(course=offering.course, term_name="Next term")
+    mover = EnrollmentFactory(course_offering=rerun).user
+    content_complete(user=mover, offering=rerun, item_id=items["b"].pk)
+    untouched = EnrollmentFactory(course_offering=offering).user
+
+    content_item_move(item=items["b"], module=modules["L3"])
+
+    assert recorded(student) == {
+        "L1": (Decimal("100.00"), True),  # a of a
+        "L2": (Decimal("100.00"), True),
+        "U1": (Decimal("100.00"), True),  # a, c of a, c
+        "L3": (Decimal("25.00"), False),  # g of g, h, i, b
+        "U2": (Decimal("20.00"), False),  # g of f, g, h, i, b
+        "root": (Decimal("42.86"), False),  # a, c, g of 7
+    }
+    # Only the rows the learner had: opening L1 did not start L3 or U2.
+    assert recorded(opener) == {
+        "root": (Decimal("0.00"), False),
+        "U1": (Decimal("0.00"), False),
+        "L1": (Decimal("0.00"), False),
+    }
+    assert recorded(mover) == {
+        "L1": (Decimal("0.00"), False),  # b left it
+        "U1": (Decimal("0.00"), False),  # none of a, c
+        "L3": (Decimal("25.00"), False),  # b of g, h, i, b: now started
+        "U2": (Decimal("20.00"), False),
+        "root": (Decimal("14.29"), False),  # b of 7
+    }
+    assert recorded(untouched) == {}
+
+
+def test_moving_an_item_into_a_finished_module_keeps_its_completion(tree):
+    offering, student, modules, items = tree
+    content_complete(user=student, offering=offering, item_id=items["c"].pk)
+    finished = UserModuleProgress.objects.get(user=student, module=modules["L2"]).completed_at
+    content_item_move(item=items["a"], module=modules["L2"])
+    l2 = UserModuleProgress.objects.get(user=student, module=modules["L2"])
+    assert (l2.completed_at, l2.progress_percent) == (finished, Decimal("100.00"))
+    assert recorded(student)["U1"] == (Decimal("33.33"), False)  # c of a, b, c
+
+
+def test_a_move_within_a_module_or_a_refused_move_leaves_progress_alone(tree):
+    offering, student, modules, items = tree
+    content_complete(user=student, offering=offering, item_id=items["g"].pk)
+    before = recorded(student)
+    content_item_move(item=items["i"], module=modules["L3"], position=1)
+    with pytest.raises(ValidationError):
+        content_item_move(item=items["a"], module=modules["L3"], position=0)
+    assert items["a"].__class__.objects.get(pk=items["a"].pk).module_id == modules["L1"].pk
+    assert recorded(student) == before
+
+
+def test_a_move_updates_all_learners_in_a_constant_number_of_queries(tree):
+    offering, _student, modules, items = tree
+
+    def moved_queries(item, module) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            content_item_move(item=item, module=module)
+        return len(captured)
+
+    learners = [EnrollmentFactory(course_offering=offering).user]
+    content_complete(user=learners[0], offering=offering, item_id=items["a"].pk)
+    few = moved_queries(items["a"], modules["L3"])
+    for _ in range(4):
+        learner = EnrollmentFactory(course_offering=offering).user
+        for key in ("b", "g", "h"):
+            content_complete(user=learner, offering=offering, item_id=items[key].pk)
+        learners.append(learner)
+    many = moved_queries(items["b"], modules["U2"])
+    assert few == many
+    for learner in learners[1:]:
+        rows = recorded(learner)
+        assert rows["U2"] == (Decimal("50.00"), False)  # b, g, h of f, g, h, i, a, b
+        assert rows["L3"] == (Decimal("50.00"), False)  # g, h of g, h, i, a
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_progress_write_waits_for_a_syllabus_change_in_progress():
+    """While staff hold the course lock (a move in flight), a learner's completion waits and
+    then rolls up against the moved tree, never the old one."""
+    offering = OfferingFactory()
+    root = trees.root(offering.course)
+    first = trees.module(root, "First", module_type="lesson")
+    second = trees.module(root, "Second", module_type="lesson")
+    item, other = trees.item(first, "item"), trees.item(second, "other")
+    student = EnrollmentFactory(course_offering=offering).user
+    moving, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def learner() -> None:
+        try:
+            moving.wait(5)
+            content_complete(user=student, offering=offering, item_id=item.pk)
+            done.set()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=learner)
+    thread.start()
+    with transaction.atomic():
+        content_item_move(item=item, module=second)
+        moving.set()
+        assert not done.wait(0.5)  # blocked on the course lock
+    thread.join(5)
+    assert errors == [] and done.is_set()
+    rows = dict(
+        UserModuleProgress.objects.filter(user=student).values_list("module_id", "progress_percent")
+    )
+    assert rows == {root.pk: Decimal("50.00"), second.pk: Decimal("50.00")}  # item of item, other
+    assert other.module_id == second.pk

@@ -1,0 +1,13 @@
+"""Signals for apps above `content` that keep facts derived from where items sit.
+
+Imports flow upwards only (content never imports assessments), so a change to the tree that
+invalidates a learner's module progress is announced here and the progress app recomputes it.
+Sent synchronously inside the writing transaction: a listener's writes commit or roll back
+with the change itself.
+
+`item_moved` sends `item_id`, `course_id`, `source_module_id` and `target_module_id`.
+"""
+
+from django.dispatch import Signal
+
+item_moved = Signal()
