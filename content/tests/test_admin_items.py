@@ -4,9 +4,10 @@ student, templates, copies and the asset library; other tenants get a 404."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.models import UserContentProgress
-from content.models import Asset, ContentItem
+from content.models import ITEM_CLASSES, Asset, ContentItem
 from content.services import content_item_create, syllabus_copy
 from content.tests.factories import AssetFactory
 from content.tests.test_admin_services import media, png_bytes, tree_shape  # noqa: F401
@@ -343,3 +344,83 @@ def test_asset_library_upload_search_and_scoping(client, tenants, media):  # noq
     )
     assert response.status_code == 200
     assert Asset.objects.count() == 2
+
+
+def formset_rows(prefix: str, rows: list[dict]) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "1",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+        data[f"{prefix}-{i}-ORDER"] = str(i + 1)
+    return data
+
+
+# One wrong submission per content type through its admin editor: (fields, the field or the
+# formset row that must carry the message, the message).
+ADMIN_BAD_INPUT = {
+    "video": (
+        {"provider": "youtube", "url": "javascript:alert(1)"},
+        "url",
+        "Give an address starting with https:// or http://, or a path starting with /.",
+    ),
+    "quiz": (
+        {"question_pool_id": "0", "quiz_mode": "exam", "num_questions_per_attempt": "5"},
+        "question_pool_id",
+        "Ensure this value is greater than or equal to 1.",
+    ),
+    "engineering_lab": (
+        {
+            "runtime": "python",
+            "container_image": "Not An Image!",
+            "timeout_seconds": "60",
+            "grading_type": "manual",
+            "grading_max_points": "10",
+            **formset_rows("files", [{"path": "main.py", "role": "student_visible"}]),
+        },
+        "container_image",
+        "Like registry.example.edu/labs/python:3.12.",
+    ),
+    "text": (
+        formset_rows("blocks", [{"type": "paragraph", "text": ""}]),
+        ("blocks", "text"),
+        "This block needs this.",
+    ),
+    "assignment": (
+        {"instructions": "", "max_points": "10"},
+        "instructions",
+        "This field is required.",
+    ),
+    "resource": (
+        formset_rows(
+            "resources", [{"label": "Notes", "url": "javascript:alert(1)", "kind": "pdf"}]
+        ),
+        ("resources", "url"),
+        "Give an address starting with https:// or http://, or a path starting with /.",
+    ),
+}
+
+
+@pytest.mark.parametrize("content_type", sorted(ADMIN_BAD_INPUT))
+def test_every_admin_editor_refuses_a_wrong_payload_on_its_field(
+    client, tenants, tree, content_type
+):
+    _root, m = tree
+    fields, where, message = ADMIN_BAD_INPUT[content_type]
+    login(client, tenants, "instructor")
+    model_name = ITEM_CLASSES[content_type]._meta.model_name
+    data = {"module": m["A1"].pk, "title": "Wrong", "is_active": "on", **fields}
+    response = client.post(reverse(f"admin:content_{model_name}_add"), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    if isinstance(where, tuple):
+        formset, field = where
+        errors = form.formsets[formset].forms[0].errors[field]
+    else:
+        errors = form.errors[where]
+    assert any(message in error for error in errors), form.errors
+    assert escape(message) in response.content.decode()
+    assert ContentItem.objects.count() == 0
