@@ -418,3 +418,15 @@ def test_second_scale_run_adds_another_university(seeded):
     assert codes == {"SCALE-1", "SCALE-2"}
     for course in Course.objects.filter(university__short_code__startswith="SCALE-"):
         assert tree_depth(course.pk) == 4
+
+
+def test_scale_run_shows_a_progress_bar_for_each_stage(seeded, capsys):
+    out = StringIO()
+    call_command("seed_demo", scale=2, modules_per_course=5, students=3, stdout=out)
+    bars = capsys.readouterr().err
+    assert "course trees: 100%" in bars and "2/2" in bars
+    assert "students: 100%" in bars and "3/3" in bars
+    assert "enrollments: 100%" in bars
+    quiet = StringIO()
+    call_command("seed_demo", scale=1, modules_per_course=5, students=1, verbosity=0, stdout=quiet)
+    assert "100%" not in capsys.readouterr().err
