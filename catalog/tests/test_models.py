@@ -4,23 +4,41 @@ ON DELETE action of every foreign key (exercised with plain SQL, outside the ORM
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from catalog.models import Course, CourseEnrollment, CourseOffering, Subject
+from assessments.models import UserContentProgress
+from catalog.models import (
+    Course,
+    CourseEnrollment,
+    CourseOffering,
+    CourseOfferingInstructor,
+    CoursePrerequisite,
+    CourseSubject,
+    Subject,
+)
 from catalog.services import subject_delete
 from catalog.tests.factories import (
     CourseFactory,
+    CourseSubjectFactory,
     DomainFactory,
     EnrollmentFactory,
     OfferingFactory,
     PrerequisiteFactory,
     SubjectFactory,
 )
-from community.models import DiscussionThread
+from community.models import CourseReview, DiscussionPost, DiscussionThread
+from community.tests.factories import PostFactory, ReviewFactory, ThreadFactory
 from content.models import Asset, ContentItem
-from content.tests.factories import AssetFactory, TextItemFactory
-from syllabus.models import Module
+from content.services import content_item_create
+from content.tests.factories import TEXT_PAYLOAD, AssetFactory, TextItemFactory
+from syllabus.models import Module, ModuleTemplate
 from syllabus.services import course_root, module_create
+from syllabus.tests.factories import ModuleTemplateFactory
 from tenancy.models import UserUniversityRole
-from tenancy.tests.factories import DepartmentFactory, RoleFactory, UniversityFactory
+from tenancy.tests.factories import (
+    DepartmentFactory,
+    RoleFactory,
+    UniversityFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +214,82 @@ def test_content_item_must_stay_in_its_module_course():
     assert "content_items_module_course_fk" in rejects(
         "UPDATE content_items SET course_id = %s WHERE id = %s", [other_course.pk, item.pk]
     )
+
+
+def test_deleting_a_user_cascades_to_their_roles_enrollments_teaching_and_writing():
+    item = TextItemFactory()
+    offering = OfferingFactory(course=item.course)
+    enrollment = EnrollmentFactory(course_offering=offering)
+    user = enrollment.user
+    RoleFactory(user=user, university=offering.university)
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=user)
+    UserContentProgress.objects.create(user=user, course_offering=offering, content_item=item)
+    thread = ThreadFactory(course_offering=offering, created_by_user=user)
+    other_thread = ThreadFactory(course_offering=offering)
+    own_post = PostFactory(thread=other_thread, user=user)
+    PostFactory(thread=thread)
+    kept = PostFactory(thread=other_thread)
+    ReviewFactory(course_offering=offering, user=user)
+    sql("DELETE FROM users WHERE id = %s", [user.pk])
+    for model in (
+        UserUniversityRole,
+        CourseEnrollment,
+        CourseOfferingInstructor,
+        UserContentProgress,
+        CourseReview,
+    ):
+        assert not model.objects.filter(user_id=user.pk).exists(), model
+    assert list(DiscussionThread.objects.values_list("pk", flat=True)) == [other_thread.pk]
+    assert list(DiscussionPost.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not DiscussionPost.objects.filter(pk=own_post.pk).exists()
+    assert CourseOffering.objects.filter(pk=offering.pk).exists()
+
+
+def test_deleting_a_course_takes_its_subject_links_prerequisites_and_teaching():
+    course = CourseFactory()
+    link = CourseSubjectFactory(course=course)
+    requires = PrerequisiteFactory(course=course)
+    required_by = PrerequisiteFactory(
+        prerequisite_course=course, course__university=course.university
+    )
+    offering = OfferingFactory(course=course)
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=UserFactory())
+    sql("DELETE FROM courses WHERE id = %s", [course.pk])
+    assert not CourseSubject.objects.exists()
+    assert not CoursePrerequisite.objects.exists()
+    assert not CourseOfferingInstructor.objects.exists()
+    assert Subject.objects.filter(pk=link.subject_id).exists()
+    assert (
+        Course.objects.filter(
+            pk__in=[requires.prerequisite_course_id, required_by.course_id]
+        ).count()
+        == 2
+    )
+
+
+def test_deleting_a_module_takes_its_subtree_and_items_and_their_progress():
+    course = CourseFactory()
+    root = course_root(course=course)
+    unit = module_create(course=course, parent=root, module_type="unit", title="Unit")
+    lesson = module_create(course=course, parent=unit, module_type="lesson", title="Lesson")
+    item = content_item_create(
+        module=lesson, content_type="text", title="Notes", data_json=TEXT_PAYLOAD
+    )
+    offering = OfferingFactory(course=course)
+    progress = UserContentProgress.objects.create(
+        user=EnrollmentFactory(course_offering=offering).user,
+        course_offering=offering,
+        content_item=item,
+    )
+    sql("DELETE FROM modules WHERE id = %s", [unit.pk])
+    assert list(Module.objects.filter(course=course).values_list("pk", flat=True)) == [root.pk]
+    assert not ContentItem.objects.exists()
+    assert not UserContentProgress.objects.filter(pk=progress.pk).exists()
+
+
+def test_a_module_template_in_use_cannot_be_deleted():
+    item = TextItemFactory()
+    template = ModuleTemplateFactory()
+    Module.objects.filter(pk=item.module_id).update(module_template=template)
+    assert "module_template" in rejects("DELETE FROM module_templates WHERE id = %s", [template.pk])
+    assert ModuleTemplate.objects.filter(pk=template.pk).exists()
