@@ -146,21 +146,19 @@ def test_editing_a_quiz_keeps_the_payload_valid(client, tenants, tree):
     assert item.title == "Quiz 1"
 
 
-@pytest.mark.parametrize("role", ["instructor_b", "university_admin_b"])
-def test_other_universities_get_404_on_items_previews_and_endpoints(client, tenants, tree, role):
-    _root, m = tree
+def assert_authoring_refused(client, course, m) -> None:
+    """Every authoring page and endpoint of the course's items is a 404 and changes nothing."""
     item = content_item_create(
         module=m["A1"], content_type="text", title="T", data_json=VALID["text"]
     )
-    login(client, tenants, role)
-    before = tree_shape(tenants.course_a1.pk)
+    before = tree_shape(course.pk)
     for url in (
         reverse("admin:content_textitem_change", args=[item.pk]),
         reverse("admin:content_contentitem_change", args=[item.pk]),
         reverse("admin:content_contentitem_preview", args=[item.pk]),
         reverse("admin:syllabus_module_preview", args=[m["A"].pk]),
         reverse("admin:syllabus_module_from_template", args=[m["A"].pk]),
-        reverse("admin:syllabus_module_copy", args=[tenants.course_a1.pk]),
+        reverse("admin:syllabus_module_copy", args=[course.pk]),
     ):
         assert client.get(url).status_code == 404, url
     template = ModuleTemplate.objects.create(template_type="unit", title="T", default_data={})
@@ -170,7 +168,23 @@ def test_other_universities_get_404_on_items_previews_and_endpoints(client, tena
         reverse("admin:content_textitem_change", args=[item.pk]), {"title": "Hacked"}
     )
     assert response.status_code == 404
-    assert tree_shape(tenants.course_a1.pk) == before
+    assert tree_shape(course.pk) == before
+
+
+@pytest.mark.parametrize("role", ["instructor_b", "university_admin_b"])
+def test_other_universities_get_404_on_items_previews_and_endpoints(client, tenants, tree, role):
+    _root, m = tree
+    login(client, tenants, role)
+    assert_authoring_refused(client, tenants.course_a1, m)
+
+
+@pytest.mark.parametrize("role", ["department_admin", "instructor", "ta"])
+def test_staff_of_another_department_or_course_get_404_on_its_authoring(client, tenants, role):
+    """Staff of department A1 (and the teachers of course a1) cannot author course a2 of
+    department A2 of the same university."""
+    _root, m = build_tree(tenants.course_a2)
+    login(client, tenants, role)
+    assert_authoring_refused(client, tenants.course_a2, m)
 
 
 def test_the_item_list_is_scoped_and_opens_the_typed_editor(client, tenants, tree):
