@@ -37,10 +37,20 @@ def build(learners: int):
 
     from assessments.tests import trees
     from catalog.tests.factories import CourseFactory, OfferingFactory
-    from tenancy.models import Role
-    from tenancy.tests.factories import RoleFactory
+    from tenancy.models import Department, Role
+    from tenancy.tests.factories import DepartmentFactory, RoleFactory
 
-    course = CourseFactory(code=COURSE_CODE, title="Bench: grades")
+    # The tenant is kept across rebuilds and found by its code: the factories number
+    # universities from zero in every process, so a second one would clash with the first.
+    department = Department.objects.filter(university__short_code=COURSE_CODE).first()
+    if department is None:
+        department = DepartmentFactory(university__short_code=COURSE_CODE)
+    course = CourseFactory(
+        code=COURSE_CODE,
+        title="Bench: grades",
+        university=department.university,
+        department=department,
+    )
     offering = OfferingFactory(course=course)
     unit = trees.module(trees.root(course), "Everything graded")
     for content_type, count in ITEMS.items():
