@@ -111,6 +111,17 @@ def test_a_new_visitor_signs_up_studies_and_logs_out(page, live_server, screensh
     assert page.locator(".completion-done").inner_text() == (
         f"✓ Completed on {date_format(berlin, 'DATETIME_FORMAT')}"
     )
+    # On this wide page the message spans the content, and both neighbours' titles show whole.
+    message = page.locator(".messages").bounding_box()
+    content = page.locator("article.item").bounding_box()
+    assert (message["x"], message["width"]) == (content["x"], content["width"])
+    titles = page.locator(".pager-title")
+    assert titles.all_inner_texts() == [
+        "Worked examples: Integration by parts",
+        "Problem set: Integration by parts",
+    ]
+    for title in titles.all():
+        assert title.evaluate("e => e.scrollWidth <= e.clientWidth")
     screenshot("journey-video")
 
     page.locator("a[rel=prev]").click()
