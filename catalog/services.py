@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -107,9 +107,18 @@ def _lock_enrollment(enrollment_id: int) -> CourseEnrollment:
     return CourseEnrollment.objects.select_for_update().get(pk=enrollment_id)
 
 
-def _local(value: datetime, offering: CourseOffering) -> str:
-    zone = ZoneInfo(offering.university.time_zone)
-    return date_format(value.astimezone(zone), "DATETIME_FORMAT")
+def _zone(name: str | None) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _local(value: datetime, offering: CourseOffering, user: User) -> str:
+    """`value` in the student's time zone (their profile's, as every page shows dates), or the
+    university's when theirs is unset or unknown, with the zone named."""
+    zone = _zone(user.time_zone) or _zone(offering.university.time_zone) or ZoneInfo("UTC")
+    return f"{date_format(value.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
 
 
 def _titles(links: list[CoursePrerequisite]) -> str:
@@ -159,16 +168,16 @@ def _waitlist_position(enrollment: CourseEnrollment) -> int | None:
     ).count()
 
 
-def _check_window(offering: CourseOffering, now: datetime) -> None:
+def _check_window(offering: CourseOffering, now: datetime, user: User) -> None:
     if offering.enrollment_start is not None and now < offering.enrollment_start:
         raise EnrollmentRefused(
             _("Enrollment for this offering opens on %(date)s.")
-            % {"date": _local(offering.enrollment_start, offering)}
+            % {"date": _local(offering.enrollment_start, offering, user)}
         )
     if offering.enrollment_end is not None and now > offering.enrollment_end:
         raise EnrollmentRefused(
             _("Enrollment for this offering closed on %(date)s.")
-            % {"date": _local(offering.enrollment_end, offering)}
+            % {"date": _local(offering.enrollment_end, offering, user)}
         )
 
 
@@ -281,7 +290,7 @@ def enrollment_create(
             % {"term": elsewhere.course_offering.term_name or _("another offering")}
         )
     now = now or timezone.now()
-    _check_window(offering, now)
+    _check_window(offering, now, user)
     warnings = _check_prerequisites(offering, user)
 
     if offering.requires_approval:

@@ -2,7 +2,7 @@
 enrolling again, and 50 students racing for 10 seats."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,6 +91,22 @@ def test_refused_outside_the_window():
     # The window is inclusive at both ends.
     assert enrollment_create(offering=later, user=UserFactory(), now=later.enrollment_start)
     assert enrollment_create(offering=over, user=UserFactory(), now=over.enrollment_end)
+
+
+def test_window_dates_in_a_refusal_are_in_the_students_time_zone():
+    # 23:30 UTC on 1 March is 08:30 on 2 March in Tokyo and 00:30 on 2 March in Berlin.
+    start = datetime(2030, 3, 1, 23, 30, tzinfo=UTC)
+    offering = OfferingFactory(enrollment_start=start, enrollment_end=start + 5 * DAY)
+    early = start - DAY
+    message = refused(
+        "opens on", offering=offering, user=UserFactory(time_zone="Asia/Tokyo"), now=early
+    )
+    assert message == "Enrollment for this offering opens on March 2, 2030, 8:30 a.m. (Asia/Tokyo)."
+    # A zone that no longer exists gives the university's (the factory's is Europe/Berlin).
+    message = refused("opens on", offering=offering, user=UserFactory(time_zone="Gone"), now=early)
+    assert message == (
+        "Enrollment for this offering opens on March 2, 2030, 12:30 a.m. (Europe/Berlin)."
+    )
 
 
 def test_refused_for_an_unpublished_course():

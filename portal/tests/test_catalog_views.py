@@ -2,7 +2,7 @@
 number of queries each page runs."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -448,6 +448,37 @@ def test_course_page_for_enrolled_waitlisted_and_pending_students(client, course
     page = client.get(course_url(course)).content.decode()
     assert "Pending approval" in page
     assert "Withdraw the request" in page
+
+
+def test_dates_are_in_the_visitors_zone_or_else_the_universitys(client):
+    # 23:30 UTC on 1 March: 2 March in Tokyo and in Berlin (the factory university's zone),
+    # still 1 March in New York.
+    start = datetime(2030, 3, 1, 23, 30, tzinfo=UTC)
+    offering = OfferingFactory(
+        starts_at=start,
+        ends_at=start + timedelta(days=90),
+        enrollment_start=start - timedelta(days=30),
+        enrollment_end=start,
+    )
+    assert offering.university.time_zone == "Europe/Berlin"
+    url = course_url(offering.course)
+
+    page = client.get(url).content.decode()
+    assert "Dates and times in Europe/Berlin." in page
+    assert "\u2013 2 Mar 2030, 00:30" in page
+    assert "Runs from 2 Mar 2030" in client.get(CATALOG).content.decode()
+
+    client.force_login(UserFactory(time_zone="Asia/Tokyo"))
+    page = client.get(url).content.decode()
+    assert "Dates and times in Asia/Tokyo." in page
+    assert "\u2013 2 Mar 2030, 08:30" in page
+
+    client.force_login(UserFactory(time_zone="America/New_York"))
+    page = client.get(url).content.decode()
+    assert "Dates and times in America/New_York." in page
+    assert "\u2013 1 Mar 2030, 18:30" in page
+    assert "1 Mar 2030 \u2013 30 May 2030" in page
+    assert "Runs from 1 Mar 2030" in client.get(CATALOG).content.decode()
 
 
 def test_enrollment_not_open_yet(client):

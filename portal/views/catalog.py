@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from catalog.forms import CatalogFilterForm
@@ -86,6 +87,8 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
         "catalog": results,
         "filters": filters,
         "page_query": params.urlencode(),
+        # As on the course page: the visitor's zone when signed in, else each university's.
+        "dates_zone": timezone.get_current_timezone_name() if request.user.is_authenticated else "",
     }
     return render(request, "portal/catalog.html", context)
 
@@ -105,6 +108,11 @@ def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
     context = {
         "page": page,
         "course": page.course,
+        # Signed-in visitors read every date in their own zone (their profile's, which the
+        # middleware made current); anonymous ones in the university's, which beats UTC.
+        "dates_zone": timezone.get_current_timezone_name()
+        if request.user.is_authenticated
+        else page.course.university.time_zone,
         "language": language_name(page.course.language_code),
         "outline": outline,
         "outline_open": listed <= OUTLINE_OPEN_UP_TO,
