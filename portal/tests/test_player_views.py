@@ -253,6 +253,8 @@ def test_hidden_and_foreign_items_are_404_for_students(client, offering, items, 
         for name in ("portal:item", "portal:item-captions"):
             assert client.get(item_url(offering, item, name)).status_code == 404, item.title
         assert client.post(item_url(offering, item, "portal:item-complete")).status_code == 404
+        progress = item_url(offering, item, "portal:item-progress")
+        assert client.post(progress, {"percent": "95"}).status_code == 404
     missing = reverse("portal:item", kwargs={"offering_id": offering.pk, "item_id": 10**9})
     assert client.get(missing).status_code == 404
     assert UserContentProgress.objects.count() == 0
@@ -549,15 +551,25 @@ def test_captions_are_webvtt_from_the_transcript(client, offering, items, studen
 
 
 @pytest.fixture
-def wide_course():
-    """4 levels (root + 3 levels of 3 children), 39 modules under the root, 78 items."""
+def wide_course(request):
+    """By default 4 levels (root + 3 levels of 3 children), 39 modules under the root, 78
+    items; parametrized indirectly with (fanout, levels) for other shapes."""
+    fanout, levels = getattr(request, "param", (3, 3))
     offering = OfferingFactory()
-    _root, tree_items = trees.wide_tree(offering.course, fanout=3, levels=3)
+    _root, tree_items = trees.wide_tree(offering.course, fanout=fanout, levels=levels)
     return offering, tree_items
 
 
+@pytest.mark.parametrize(
+    "wide_course",
+    # 39 modules on 4 levels; 62 modules on 6 levels: the same queries.
+    [(3, 3), (2, 5)],
+    indirect=True,
+    ids=["4-levels-39-modules", "6-levels-62-modules"],
+)
 def test_outline_runs_a_constant_number_of_queries(client, wide_course, django_assert_num_queries):
     offering, tree_items = wide_course
+    modules = len(tree_items) // 2
     student = EnrollmentFactory(course_offering=offering).user
     client.force_login(student)
     for item in tree_items[::5]:
@@ -568,8 +580,8 @@ def test_outline_runs_a_constant_number_of_queries(client, wide_course, django_a
     with django_assert_num_queries(8):
         response = client.get(outline_url(offering))
     assert response.status_code == 200
-    assert html(response).count('class="i ') == 78
-    assert html(response).count('<li class="m') == 39
+    assert html(response).count('class="i ') == len(tree_items)
+    assert html(response).count('<li class="m') == modules
     # Warm: the outline comes from the cache once its version is checked.
     with django_assert_num_queries(6):
         client.get(outline_url(offering))
