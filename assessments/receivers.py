@@ -1,5 +1,6 @@
 """Roll a learner's grade up soon after a score changes, once per burst; recompute module
-progress when an item moves to another module (content.signals.item_moved).
+progress when the syllabus changes what a module shows (content.signals.item_moved and
+item_visibility_changed, syllabus.signals.modules_changed).
 
 A learner who answers and submits, or a lab that is regraded several times, fires many
 `attempt_scored` / `submission_graded` signals within seconds. The first one claims a Redis key
@@ -17,11 +18,12 @@ import redis
 from django.conf import settings
 from django.dispatch import receiver
 
-from assessments.services import module_progress_after_item_move
+from assessments.services import module_progress_recompute
 from assessments.signals import attempt_scored, submission_graded
 from assessments.tasks import grade_rollup_task
-from content.signals import item_moved
+from content.signals import item_moved, item_visibility_changed
 from lms.celery import app
+from syllabus.signals import modules_changed
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,14 @@ def _score_changed(sender, *, user_id: int, offering_id: int, **kwargs) -> None:
 def _item_moved(
     sender, *, item_id: int, source_module_id: int, target_module_id: int, **kwargs
 ) -> None:
-    module_progress_after_item_move(
-        item_id=item_id, module_ids=[source_module_id, target_module_id]
-    )
+    module_progress_recompute(module_ids=[source_module_id, target_module_id], item_ids=[item_id])
+
+
+@receiver(item_visibility_changed, dispatch_uid="module-progress-on-item-visibility-changed")
+def _item_visibility_changed(sender, *, item_id: int, module_id: int, **kwargs) -> None:
+    module_progress_recompute(module_ids=[module_id], item_ids=[item_id])
+
+
+@receiver(modules_changed, dispatch_uid="module-progress-on-modules-changed")
+def _modules_changed(sender, *, module_ids: list[int], subtree_ids: list[int], **kwargs) -> None:
+    module_progress_recompute(module_ids=module_ids, subtree_ids=subtree_ids)

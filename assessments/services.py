@@ -26,6 +26,7 @@ rows that do not exist yet, so the first visit of a module records its `started_
 100 %.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -240,19 +241,24 @@ def content_progress_report(
     )
 
 
-# Recompute every learner's rows for the modules on the paths of `module_ids` (each module and
-# its ancestors), for all learners at once. A learner is affected when they have a row for one
-# of those modules or completed the moved item; a row is created only where the learner has
-# completed something in that module's subtree (opening a module is what starts it). Visible
-# items follow the rule of _ROLLUP_SQL; a module left without visible items is at 0 % unless
-# its completion was recorded, which, as everywhere, keeps its date and its 100 %.
-_ITEM_MOVED_SQL = (
+# Recompute every learner's rows for the modules whose visible content may have changed: each
+# module of `module_ids` with its ancestors, and each module of `subtree_ids` with its ancestors
+# and its descendants (publishing or moving a subtree changes what is visible inside it). All
+# learners at once: a learner is affected when they have a row for one of those modules or
+# completed one of `item_ids`; a row is created only where the learner has completed something
+# in that module's subtree (opening a module is what starts it). Visible items follow the rule
+# of _ROLLUP_SQL; a module left without visible items is at 0 % unless its completion was
+# recorded, which, as everywhere, keeps its date and its 100 %.
+_RECOMPUTE_SQL = (
     """
 WITH path AS (
     SELECT DISTINCT a.id, a.tree_id, a.lft, a.rght, a.course_id
     FROM modules t
-    JOIN modules a ON a.tree_id = t.tree_id AND a.lft <= t.lft AND a.rght >= t.rght
-    WHERE t.id = ANY(%(module_ids)s)
+    JOIN modules a ON a.tree_id = t.tree_id AND (
+        (a.lft <= t.lft AND a.rght >= t.rght)
+        OR (t.id = ANY(%(subtree_ids)s) AND a.lft BETWEEN t.lft AND t.rght)
+    )
+    WHERE t.id = ANY(%(module_ids)s) OR t.id = ANY(%(subtree_ids)s)
 ),
 hidden AS MATERIALIZED (
     SELECT h.tree_id, h.lft, h.rght
@@ -278,7 +284,7 @@ learners AS (
     WHERE module_id IN (SELECT id FROM path)
     UNION
     SELECT user_id, course_offering_id FROM user_content_progress
-    WHERE content_item_id = %(item_id)s AND completed_at IS NOT NULL
+    WHERE content_item_id = ANY(%(item_ids)s) AND completed_at IS NOT NULL
 ),
 done AS (
     SELECT l.user_id, l.course_offering_id, v.module_id, count(*) AS done
@@ -310,13 +316,31 @@ WHERE d.done > 0 OR EXISTS (
 )
 
 
-def module_progress_after_item_move(*, item_id: int, module_ids: list[int]) -> None:
-    """Bring learners' module progress in line after an item moved between `module_ids` (its
-    old and new module): one statement for every learner of every offering of the course.
+def module_progress_recompute(
+    *,
+    module_ids: Iterable[int] = (),
+    subtree_ids: Iterable[int] = (),
+    item_ids: Iterable[int] = (),
+) -> None:
+    """Bring learners' module progress in line after the syllabus changed: one statement for
+    every learner of every offering of the course, whatever their number.
 
-    Runs inside the move's transaction, which holds the course lock; progress writes take a
+    Called with the tree as it is after the change: `module_ids` are modules whose subtree
+    gained or lost visible items (an item's old and new module, a moved or deleted module's old
+    parent), `subtree_ids` modules whose whole subtree may have changed visibility (published,
+    unpublished or moved), `item_ids` items whose learners count as affected even without a row
+    on those paths yet (an item that moved in).
+
+    Runs inside the change's transaction, which holds the course lock; progress writes take a
     key-share lock on the course (see _lock_enrollment), so none of them can roll up against
     the old tree while this reads the new one.
     """
+    params = {
+        "module_ids": sorted(set(module_ids)),
+        "subtree_ids": sorted(set(subtree_ids)),
+        "item_ids": sorted(set(item_ids)),
+    }
+    if not params["module_ids"] and not params["subtree_ids"]:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(_ITEM_MOVED_SQL, {"item_id": item_id, "module_ids": list(module_ids)})
+        cursor.execute(_RECOMPUTE_SQL, params)

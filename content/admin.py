@@ -29,6 +29,7 @@ from content.selectors import assets_for_university, course_outline, item_page, 
 from content.services import (
     asset_upload,
     content_item_create,
+    content_item_delete,
     content_item_move,
     content_item_update,
     module_from_template,
@@ -103,7 +104,20 @@ def assets_for_staff(user) -> QuerySet[Asset]:
     return assets.filter(Q(university_id__in=universities) | Q(university__isnull=True))
 
 
-class TypedItemAdmin(TenantScopedAdmin):
+class _ItemDeletion:
+    """Deleting items goes through content_item_delete, which locks the course, closes the gap
+    in the module's numbering and lets learners' module progress follow."""
+
+    def delete_model(self, request: HttpRequest, obj: ContentItem) -> None:
+        content_item_delete(item=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ContentItem]) -> None:
+        with transaction.atomic():
+            for item in queryset.non_polymorphic().order_by("pk"):
+                content_item_delete(item=item)
+
+
+class TypedItemAdmin(_ItemDeletion, TenantScopedAdmin):
     """The admin of one content type: its editor form, saved through content.services."""
 
     tenant_paths = COURSE_PATHS
@@ -195,7 +209,7 @@ for _content_type, _form in EDITOR_FORMS.items():
 
 
 @admin.register(ContentItem)
-class ContentItemAdmin(TenantScopedAdmin):
+class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
     """All content items of the user's courses; each opens in the editor of its type."""
 
     tenant_paths = COURSE_PATHS

@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from catalog.models import Course
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from content.payloads import DRAFT_PAYLOADS
-from content.signals import item_moved
+from content.signals import item_moved, item_visibility_changed
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create, modules_copy
 
@@ -53,20 +53,37 @@ def content_item_create(
     )
     item.full_clean()
     item.save()
+    if item.is_active:
+        _announce_visibility(item_id=item.pk, course_id=item.course_id, module_id=item.module_id)
     return item
+
+
+def _announce_visibility(*, item_id: int, course_id: int, module_id: int) -> None:
+    """Tell higher apps that an item started or stopped counting in its module (see
+    content.signals); sent inside the writing transaction."""
+    item_visibility_changed.send(
+        sender=ContentItem, item_id=item_id, course_id=course_id, module_id=module_id
+    )
 
 
 @transaction.atomic
 def content_item_update(*, item: ContentItem, **fields) -> ContentItem:
+    """Change an item's own fields; activating or deactivating it takes the course lock, like
+    every change of what learners see, and announces it."""
     allowed = {"title", "description", "data_json", "estimated_duration_seconds", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if "is_active" in fields:
+        course_lock(course_id=item.course_id)
     item = type(item).objects.select_for_update().get(pk=item.pk)
+    was_active = item.is_active
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
+    if item.is_active != was_active:
+        _announce_visibility(item_id=item.pk, course_id=item.course_id, module_id=item.module_id)
     return item
 
 
@@ -137,6 +154,20 @@ def content_item_move(
             target_module_id=target.pk,
         )
     return ContentItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def content_item_delete(*, item: ContentItem) -> None:
+    """Delete `item` with what learners recorded about it, closing the gap among the items of
+    its module; deleting an active item announces it."""
+    course_lock(course_id=item.course_id)
+    item = ContentItem.objects.non_polymorphic().get(pk=item.pk)
+    item_id, course_id, module_id = item.pk, item.course_id, item.module_id
+    item.delete()
+    left = ContentItem.objects.filter(module_id=module_id).order_by("sequence_index", "pk")
+    _renumber_items(module_id=module_id, ordered_ids=list(left.values_list("pk", flat=True)))
+    if item.is_active:
+        _announce_visibility(item_id=item_id, course_id=course_id, module_id=module_id)
 
 
 def _template_layout_errors(layout: Any, path: str = "default_data") -> list[str]:

@@ -6,8 +6,12 @@ Sent synchronously inside the writing transaction: a listener's writes commit or
 with the change itself.
 
 `item_moved` sends `item_id`, `course_id`, `source_module_id` and `target_module_id`.
+`item_visibility_changed` sends `item_id`, `course_id` and `module_id` when an item starts or
+stops counting in its module: an active item created, an item activated or deactivated, an
+active item deleted (then `item_id` names a row that is gone).
 """
 
 from django.dispatch import Signal
 
 item_moved = Signal()
+item_visibility_changed = Signal()

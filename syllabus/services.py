@@ -1,5 +1,9 @@
 """Writes to the syllabus tree.
 
+A change that can change which items a module's subtree shows (a move to another parent,
+publishing, deleting) sends `syllabus.signals.modules_changed` inside its transaction, so what
+higher apps derive from the tree (learners' module progress) changes with it or not at all.
+
 Every change locks the course row first, so two staff editing one course take turns and the
 MPTT fields, `depth` and `sequence_index` never interleave. `sequence_index` is renumbered
 1..n among the siblings of every parent a change touched, in two set-based statements that
@@ -11,6 +15,7 @@ from django.db import connection, models, transaction
 
 from catalog.models import Course
 from syllabus.models import Module, ModuleTemplate, ModuleType
+from syllabus.signals import modules_changed
 
 # Parks a moving node outside 1..n and outside the values renumbering uses (-2 and below).
 _PARKED = -1
@@ -155,8 +160,19 @@ def module_move(*, module: Module, parent: Module | None, position: int | None =
     renumber_children(course_id=module.course_id, parent_id=old_parent_id)
     if new_parent_id != old_parent_id:
         renumber_children(course_id=module.course_id, parent_id=new_parent_id)
+        _announce(
+            course_id=module.course_id,
+            module_ids=[old_parent_id] if old_parent_id else [],
+            subtree_ids=[module.pk],
+        )
     module.refresh_from_db()
     return module
+
+
+def _announce(*, course_id: int, module_ids: list[int], subtree_ids: list[int]) -> None:
+    modules_changed.send(
+        sender=Module, course_id=course_id, module_ids=module_ids, subtree_ids=subtree_ids
+    )
 
 
 @transaction.atomic
@@ -167,19 +183,28 @@ def module_delete(*, module: Module) -> None:
     course_id, parent_id = module.course_id, module.parent_id
     module.delete()
     renumber_children(course_id=course_id, parent_id=parent_id)
+    if parent_id is not None:
+        _announce(course_id=course_id, module_ids=[parent_id], subtree_ids=[])
 
 
 @transaction.atomic
 def module_update(*, module: Module, **fields) -> Module:
-    """Change a module's own fields (not its place in the tree)."""
+    """Change a module's own fields (not its place in the tree); a change of `is_published`
+    takes the course lock, like every change of what learners see."""
     allowed = {"title", "description", "module_type", "is_published", "module_template"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    was_published = None
+    if "is_published" in fields:
+        _lock_course(module.course_id)
+        was_published = Module.objects.values_list("is_published", flat=True).get(pk=module.pk)
     for name, value in fields.items():
         setattr(module, name, value)
     module.full_clean(exclude=["parent", "course"])
     module.save(update_fields=[*fields, "updated_at"])
+    if was_published is not None and was_published != module.is_published:
+        _announce(course_id=module.course_id, module_ids=[], subtree_ids=[module.pk])
     return module
 
 
@@ -188,7 +213,9 @@ def module_set_published(*, module: Module, is_published: bool) -> int:
     """Publish or unpublish a module together with its whole subtree."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
-    return module.get_descendants(include_self=True).update(is_published=is_published)
+    count = module.get_descendants(include_self=True).update(is_published=is_published)
+    _announce(course_id=module.course_id, module_ids=[], subtree_ids=[module.pk])
+    return count
 
 
 def course_root(*, course: Course) -> Module:
