@@ -438,3 +438,23 @@ def test_every_admin_editor_refuses_a_wrong_payload_on_its_field(
     assert any(message in error for error in errors), form.errors
     assert escape(message) in response.content.decode()
     assert ContentItem.objects.count() == 0
+
+
+def test_deleting_items_in_the_admin_closes_the_gap_in_their_module(client, tenants, tree):
+    _root, m = tree
+    a, b, c, d = (
+        content_item_create(
+            module=m["A1"], content_type="video", title=title, data_json=VALID["video"]
+        )
+        for title in "abcd"
+    )
+    login(client, tenants, "instructor")
+    delete = reverse("admin:content_videoitem_delete", args=[b.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    response = client.post(
+        reverse("admin:content_contentitem_changelist"),
+        {"action": "delete_selected", "_selected_action": [a.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    left = ContentItem.objects.filter(module=m["A1"]).order_by("sequence_index")
+    assert list(left.values_list("title", "sequence_index")) == [("c", 1), ("d", 2)]
