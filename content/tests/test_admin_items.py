@@ -442,7 +442,7 @@ def test_every_admin_editor_refuses_a_wrong_payload_on_its_field(
 
 def test_deleting_items_in_the_admin_closes_the_gap_in_their_module(client, tenants, tree):
     _root, m = tree
-    a, b, c, d = (
+    a, b, _c, _d = (
         content_item_create(
             module=m["A1"], content_type="video", title=title, data_json=VALID["video"]
         )
