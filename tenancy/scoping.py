@@ -355,8 +355,25 @@ class TenantScopedAdmin(_TenantScopedBase, admin.ModelAdmin):
             raise Http404(_("No %(name)s with that id.") % {"name": self.opts.verbose_name})
         return obj
 
+    def _university_columns(self, request: HttpRequest) -> frozenset[str]:
+        """Names of the university column and filter, when the user works in one university
+        only: the column would repeat one name on every row and the filter offer one choice."""
+        user = request.user
+        if tenant_scope(user).everything or len({row[0] for row in user.role_rows}) != 1:
+            return frozenset()
+        return frozenset({"university", *_as_tuple(self.tenant_paths.get("university", ()))})
+
+    def get_list_display(self, request: HttpRequest):
+        hidden = self._university_columns(request)
+        return [item for item in super().get_list_display(request) if item not in hidden]
+
     def get_list_filter(self, request: HttpRequest):
-        return [self._scoped_filter(item) for item in super().get_list_filter(request)]
+        hidden = self._university_columns(request)
+        return [
+            self._scoped_filter(item)
+            for item in super().get_list_filter(request)
+            if item not in hidden
+        ]
 
     def _scoped_filter(self, item):
         if not isinstance(item, str):

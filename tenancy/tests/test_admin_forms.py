@@ -186,3 +186,20 @@ def test_university_admins_cannot_touch_accounts_across_universities(tenants):
     assert client.get(password).status_code == 403
     admin_page = reverse("admin:tenancy_user_change", args=[tenants.users["platform_admin"].pk])
     assert client.get(admin_page).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("platform_admin", True), ("university_admin", False), ("department_admin", False)],
+)
+def test_the_university_column_and_filter_show_only_to_those_who_see_several(
+    tenants, role, shown
+):
+    client = client_for(tenants, role)
+    for url in (
+        reverse("admin:catalog_course_changelist"),
+        reverse("admin:catalog_courseenrollment_changelist"),
+    ):
+        page = client.get(url).content.decode()
+        assert ("column-university" in page) is (shown and "courseenrollment" not in url)
+        assert ("university__id__exact" in page) is shown, url
