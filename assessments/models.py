@@ -168,6 +168,20 @@ class LabSubmission(models.Model):
         return f"lab submission {self.pk} by {self.user_id} ({self.status})"
 
 
+class AssignmentSubmission(LabSubmission):
+    """The rows of `lab_submissions` whose item is an assignment, for grading them apart from
+    labs in the admin (assessments.assignment_services)."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-submitted_at"]
+        verbose_name = _("assignment submission")
+        verbose_name_plural = _("assignment submissions")
+
+    def __str__(self) -> str:
+        return f"assignment submission {self.pk} by {self.user_id} ({self.status})"
+
+
 class CourseGrade(models.Model):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, db_index=False)
     course_offering = models.ForeignKey(CourseOffering, on_delete=models.CASCADE)

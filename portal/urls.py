@@ -1,6 +1,7 @@
 """Each page module declares its own `routes`; this joins them under the `portal` namespace."""
 
 from portal.views import (
+    assignment,
     catalog,
     certificates,
     community,
@@ -20,6 +21,7 @@ urlpatterns = [
     *learning.routes,
     *player.routes,
     *lab.routes,
+    *assignment.routes,
     *quiz.routes,
     *community.routes,
     *grades.routes,

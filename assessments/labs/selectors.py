@@ -68,6 +68,10 @@ class SubmissionView:
     reason: str = ""
     error: str = ""
     output: str = ""
+    # What an assignment submission holds besides files.
+    text: str = ""
+    url: str = ""
+    late: bool = False
 
     @property
     def pending(self) -> bool:
@@ -107,6 +111,9 @@ def submission_view(submission: LabSubmission) -> SubmissionView:
         reason=str(data.get("reason") or ""),
         error=str(data.get("error") or ""),
         output=output,
+        text=str(data.get("text") or ""),
+        url=str(data.get("url") or ""),
+        late=data.get("late") is True,
     )
 
 

@@ -56,8 +56,10 @@ def autograded(payload: dict[str, Any]) -> bool:
     return (payload.get("grading") or {}).get("type") == "unit_tests"
 
 
-def _max_points(payload: dict[str, Any]) -> Decimal:
-    return Decimal(str((payload.get("grading") or {}).get("max_points") or 0)).quantize(CENT)
+def item_max_points(payload: dict[str, Any]) -> Decimal:
+    """The points of a lab (`grading.max_points`) or of an assignment (`max_points`)."""
+    points = (payload.get("grading") or {}).get("max_points") or payload.get("max_points")
+    return Decimal(str(points or 0)).quantize(CENT)
 
 
 def _enqueue(submission_id: int) -> None:
@@ -90,6 +92,46 @@ def storage_name(*, offering: CourseOffering, item_id: int, user_id: int) -> str
 # Submitting -----------------------------------------------------------------------------------
 
 
+def learner_lock(*, user: User, offering: CourseOffering) -> None:
+    """Inside a transaction: lock the learner's enrollment (a drop waits for the submission),
+    PermissionDenied for someone not learning in the offering."""
+    enrolled = (
+        CourseEnrollment.objects.select_for_update()
+        .filter(user_id=user.pk, course_offering_id=offering.pk, status__in=LEARNING_STATUSES)
+        .exists()
+    )
+    if not enrolled:
+        raise PermissionDenied("Only enrolled learners submit work.")
+
+
+def submission_store(
+    *, user: User, offering: CourseOffering, item_id: int, archive: bytes | None, **fields: Any
+) -> LabSubmission:
+    """Inside the caller's transaction: store the archive of the submitted files (when there
+    is one) and record the submission as `submitted`; a stored file whose row cannot be
+    written is removed again."""
+    name = None
+    if archive is not None:
+        name = default_storage.save(
+            storage_name(offering=offering, item_id=item_id, user_id=user.pk),
+            ContentFile(archive),
+        )
+    try:
+        with transaction.atomic():
+            return LabSubmission.objects.create(
+                user_id=user.pk,
+                course_offering_id=offering.pk,
+                content_item_id=item_id,
+                status=LabStatus.SUBMITTED,
+                artifacts_url=name,
+                **fields,
+            )
+    except Exception:
+        if name is not None:
+            default_storage.delete(name)
+        raise
+
+
 def lab_submission_create(
     *, user: User, offering: CourseOffering, item_id: int, files: list[UploadedFile]
 ) -> LabSubmission:
@@ -113,13 +155,7 @@ def lab_submission_create(
     submitted = uploads.submission_files(files, known_paths=known)
     archive = uploads.files_archive(submitted)
     with transaction.atomic():
-        enrolled = (
-            CourseEnrollment.objects.select_for_update()
-            .filter(user_id=user.pk, course_offering_id=offering.pk, status__in=LEARNING_STATUSES)
-            .exists()
-        )
-        if not enrolled:
-            raise PermissionDenied("Only enrolled learners submit labs.")
+        learner_lock(user=user, offering=offering)
         pending = LabSubmission.objects.filter(
             user_id=user.pk,
             course_offering_id=offering.pk,
@@ -130,24 +166,14 @@ def lab_submission_create(
             raise ValidationError(
                 _("Your previous submission is still being graded; submit again once it is done.")
             )
-        name = default_storage.save(
-            storage_name(offering=offering, item_id=item_id, user_id=user.pk),
-            ContentFile(archive),
+        submission = submission_store(
+            user=user,
+            offering=offering,
+            item_id=item_id,
+            archive=archive,
+            max_score=item_max_points(payload),
+            auto_grade_json={"files": sorted(submitted)},
         )
-        try:
-            with transaction.atomic():
-                submission = LabSubmission.objects.create(
-                    user_id=user.pk,
-                    course_offering_id=offering.pk,
-                    content_item_id=item_id,
-                    status=LabStatus.SUBMITTED,
-                    max_score=_max_points(payload),
-                    artifacts_url=name,
-                    auto_grade_json={"files": sorted(submitted)},
-                )
-        except Exception:
-            default_storage.delete(name)
-            raise
         if autograded(payload):
             _enqueue(submission.pk)
     return submission
@@ -280,7 +306,7 @@ def lab_submission_run(*, submission_id: int, token) -> bool:
         outcome = lab_runner().run(job)
     except LabSetupError as exc:
         return lab_submission_fail(submission_id=submission_id, token=token, reason=str(exc))
-    max_points = _max_points(payload)
+    max_points = item_max_points(payload)
     report = grade_report(outcome, hidden=job.tests, max_points=max_points)
     if not report["total"]:
         return lab_submission_fail(
@@ -371,7 +397,7 @@ def lab_submission_review(
             .get(pk=submission_id)
         )
         override = _parse_score(score_override)
-        max_score = submission.max_score or _max_points(submission.content_item.data_json)
+        max_score = submission.max_score or item_max_points(submission.content_item.data_json)
         if override is not None and not (0 <= override <= max_score):
             raise ValidationError(
                 {"score_override": _("Give a score from 0 to %(max)s.") % {"max": max_score}}
