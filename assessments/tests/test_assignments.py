@@ -134,7 +134,8 @@ def test_late_submission_is_refused_unless_late_work_is_allowed(client, world):
         "files": [],
         "late": True,
     }
-    assert "Late" in client.get(url(offering, item)).content.decode()
+    page = client.get(url(offering, item)).content.decode()
+    assert '<span class="badge warn">Late</span>' in page
 
 
 def test_outsiders_cannot_submit_and_foreign_items_are_404(client, world):
