@@ -4,8 +4,6 @@ through assessments.assignment_services."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +44,7 @@ class AssignmentGradeForm(LabSubmissionReviewForm):
 
 @admin.register(AssignmentSubmission)
 class AssignmentSubmissionAdmin(LabSubmissionAdmin):
+    item_type = "assignment"
     form = AssignmentGradeForm
     list_display = (
         "pk",
@@ -108,9 +107,6 @@ class AssignmentSubmissionAdmin(LabSubmissionAdmin):
             },
         ),
     )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AssignmentSubmission]:
-        return super().get_queryset(request).filter(content_item__content_type="assignment")
 
     @admin.display(description=_("assignment"), ordering="content_item__title")
     def assignment(self, submission: AssignmentSubmission) -> str:

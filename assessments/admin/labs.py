@@ -67,6 +67,8 @@ class LabSubmissionReviewForm(forms.ModelForm):
 @admin.register(LabSubmission)
 class LabSubmissionAdmin(TenantScopedAdmin):
     tenant_paths = SUBMISSION_TENANT_PATHS
+    # lab_submissions also holds assignment submissions; each admin lists its own kind.
+    item_type = "engineering_lab"
     form = LabSubmissionReviewForm
     list_display = (
         "pk",
@@ -126,6 +128,9 @@ class LabSubmissionAdmin(TenantScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(content_item__content_type=self.item_type)
 
     @admin.display(description=_("student"), ordering="user__email")
     def student(self, submission: LabSubmission) -> str:

@@ -193,6 +193,8 @@ def test_staff_grade_in_the_admin_rolls_the_grade_up_and_bad_scores_change_nothi
 
     client.force_login(instructor)
     assert client.get(listing_url).context["cl"].result_count == 1
+    labs_url = reverse("admin:assessments_labsubmission_changelist")
+    assert client.get(labs_url).context["cl"].result_count == 0  # labs only there
     for bad in ("21", "-1", "many", ""):
         response = client.post(change_url, {"score_override": bad, "instructor_feedback": "x"})
         assert response.status_code == 200, bad
