@@ -192,9 +192,7 @@ def test_university_admins_cannot_touch_accounts_across_universities(tenants):
     ("role", "shown"),
     [("platform_admin", True), ("university_admin", False), ("department_admin", False)],
 )
-def test_the_university_column_and_filter_show_only_to_those_who_see_several(
-    tenants, role, shown
-):
+def test_the_university_column_and_filter_show_only_to_those_who_see_several(tenants, role, shown):
     client = client_for(tenants, role)
     for url in (
         reverse("admin:catalog_course_changelist"),
