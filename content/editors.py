@@ -80,7 +80,8 @@ class ItemEditorForm(forms.ModelForm):
     """Base of the typed editors: the item's own columns plus the payload fields.
 
     Subclasses name their payload fields in `payload_fields` (payload key -> form field), their
-    ordered lists in `row_formsets` and implement `initial_from_payload` and `build_payload`.
+    ordered lists in `row_formsets`, and override `initial_from_payload` and `build_payload` where
+    the payload is more than flat fields.
     """
 
     payload_fields: ClassVar[dict[str, str]] = {}
@@ -127,7 +128,13 @@ class ItemEditorForm(forms.ModelForm):
         return {field: payload.get(key) for key, field in self.payload_fields.items()}
 
     def build_payload(self, cleaned: dict[str, Any], rows: dict[str, list[dict]]) -> dict:
-        raise NotImplementedError
+        """The payload from the flat fields, the inverse of `initial_from_payload`; editors with
+        rows or nested objects build theirs themselves."""
+        return {
+            key: cleaned[field]
+            for key, field in self.payload_fields.items()
+            if cleaned.get(field) not in (None, "")
+        }
 
     def _ordered_rows(self) -> dict[str, list[RowForm]] | None:
         ordered: dict[str, list[RowForm]] = {}

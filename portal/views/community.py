@@ -211,6 +211,40 @@ def thread_reply_view(
     return redirect(_thread_url(access, thread.pk, f"post-{post.pk}"))
 
 
+def _post_form_page(
+    request: HttpRequest,
+    access: DiscussionAccess,
+    post,
+    form,
+    template: str,
+    *,
+    save: Callable[[dict], Any],
+    done: str,
+) -> HttpResponse:
+    """A page with one form about one post: on a valid POST, `save` the cleaned data and go back
+    to the post; refusals are shown on the form with status 400."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect(_thread_url(access, post.thread_id, f"post-{post.pk}"))
+    context = {
+        "access": access,
+        "offering": access.offering,
+        "course": access.offering.course,
+        "thread": post.thread,
+        "post": post,
+        "form": form,
+    }
+    return render(request, template, context, status=status)
+
+
 @GET_POST
 @discussion_view
 def post_edit_view(
@@ -220,27 +254,15 @@ def post_edit_view(
     if not may_edit(user=access.user, post=post, thread=post.thread):
         messages.error(request, _("This post can no longer be edited."))
         return redirect(_thread_url(access, thread_id, f"post-{post.pk}"))
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.post_edit(access=access, post=post, body=form.cleaned_data["body"])
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Your post is updated."))
-                return redirect(_thread_url(access, thread_id, f"post-{post.pk}"))
-    context = {
-        "access": access,
-        "offering": access.offering,
-        "course": access.offering.course,
-        "thread": post.thread,
-        "post": post,
-        "form": form,
-    }
-    return render(request, "community/post_edit.html", context, status=status)
+    return _post_form_page(
+        request,
+        access,
+        post,
+        PostEditForm(request.POST or None, initial={"body": post.body}),
+        "community/post_edit.html",
+        save=lambda data: services.post_edit(access=access, post=post, body=data["body"]),
+        done=_("Your post is updated."),
+    )
 
 
 @require_POST
@@ -260,32 +282,17 @@ def post_report_view(
     request: HttpRequest, access: DiscussionAccess, thread_id: int, post_id: int
 ) -> HttpResponse:
     post = post_for_reader(access=access, thread_id=thread_id, post_id=post_id)
-    form = ReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.post_report(
-                    access=access,
-                    post=post,
-                    reason=form.cleaned_data["reason"],
-                    details=form.cleaned_data["details"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Thank you. The moderators will look at this post."))
-                return redirect(_thread_url(access, thread_id, f"post-{post.pk}"))
-    context = {
-        "access": access,
-        "offering": access.offering,
-        "course": access.offering.course,
-        "thread": post.thread,
-        "post": post,
-        "form": form,
-    }
-    return render(request, "community/post_report.html", context, status=status)
+    return _post_form_page(
+        request,
+        access,
+        post,
+        ReportForm(request.POST or None),
+        "community/post_report.html",
+        save=lambda data: services.post_report(
+            access=access, post=post, reason=data["reason"], details=data["details"]
+        ),
+        done=_("Thank you. The moderators will look at this post."),
+    )
 
 
 def _flag(request: HttpRequest) -> bool:
