@@ -9,7 +9,22 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-CONFORMANCE = settings.BASE_DIR.parent / "shared" / "tools" / "schema_conformance.py"
+CHECKER = Path("shared") / "tools" / "schema_conformance.py"
+
+
+def conformance_checker() -> Path:
+    """The contract's checker beside the checkout, else beside the repository this checkout was
+    cloned from (so a scratch clone elsewhere still finds it)."""
+    roots = [settings.BASE_DIR.parent]
+    origin = subprocess.run(
+        ["git", "-C", str(settings.BASE_DIR), "config", "--get", "remote.origin.url"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        roots.append(Path(origin).resolve().parent)
+    candidates = [root / CHECKER for root in roots]
+    return next((c for c in candidates if c.is_file()), candidates[-1])
 
 
 def database_url() -> str:
@@ -20,9 +35,10 @@ def database_url() -> str:
 
 @pytest.mark.django_db
 def test_migrated_database_matches_the_schema_contract():
-    assert Path(CONFORMANCE).is_file(), f"schema contract checker not found at {CONFORMANCE}"
+    checker = conformance_checker()
+    assert checker.is_file(), f"schema contract checker not found at {checker}"
     result = subprocess.run(
-        [sys.executable, str(CONFORMANCE), database_url()],
+        [sys.executable, str(checker), database_url()],
         capture_output=True,
         text=True,
         timeout=120,
