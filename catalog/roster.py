@@ -43,8 +43,7 @@ from guardian.models import UserObjectPermission
 
 from catalog.models import Course, CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.models import EnrollmentStatus as Status
-from catalog.roster_selectors import TEACHING_ROLES, manages_roles
-from catalog.selectors import administers
+from catalog.roster_selectors import TEACHING_ROLES
 from catalog.services import (
     EnrollmentRefused,
     _check_prerequisites,
@@ -57,8 +56,8 @@ from catalog.services import (
     offering_instructor_add,
     offering_instructor_remove,
 )
+from tenancy.access import administers, can_administer_university, forget_tenant_scope
 from tenancy.models import Department, Role, University, User, UserUniversityRole
-from tenancy.scoping import forget_tenant_scope
 from tenancy.services import role_grant, role_revoke
 
 # Roster decisions ------------------------------------------------------------------------
@@ -627,7 +626,7 @@ def offering_staff_remove(*, actor: User, offering: CourseOffering, user: User) 
 
 
 def _check_role_manager(actor: User, university: University, role: str) -> None:
-    if not manages_roles(user=actor, university_id=university.pk):
+    if not can_administer_university(actor, university.pk):
         raise PermissionDenied(_("Only a university admin may change roles at this university."))
     if role == Role.PLATFORM_ADMIN and not actor.is_platform_admin:
         raise PermissionDenied(_("Only a platform admin may grant or revoke platform admin."))

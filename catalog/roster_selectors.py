@@ -17,7 +17,7 @@ from django.http import Http404
 
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.models import EnrollmentStatus as Status
-from catalog.selectors import Visitor, administers, sees_everything
+from tenancy.access import Visitor, administers, can_administer_university
 from tenancy.models import Role, University, User, UserUniversityRole
 
 # Roster order: what needs a decision first, then who holds a seat, then the queue in its order.
@@ -196,30 +196,9 @@ def staff_candidates(*, offering: CourseOffering) -> QuerySet[User]:
 # Roles within a university ----------------------------------------------------------------
 
 
-def manages_roles(*, user: Visitor, university_id: int) -> bool:
-    """University admins manage the roles at their university; platform admins everywhere."""
-    if sees_everything(user):
-        return True
-    return any(
-        university == university_id and role == Role.UNIVERSITY_ADMIN
-        for university, role, _ in (user.role_rows if user.is_authenticated else [])
-    )
-
-
-def universities_for_role_admin(*, user: Visitor) -> QuerySet[University]:
-    if sees_everything(user):
-        return University.objects.order_by("name")
-    ids = [
-        university
-        for university, role, _ in (user.role_rows if user.is_authenticated else [])
-        if role == Role.UNIVERSITY_ADMIN
-    ]
-    return University.objects.filter(pk__in=ids).order_by("name")
-
-
 def university_for_role_admin(*, user: Visitor, university_id: int) -> University:
     university = University.objects.filter(pk=university_id).first()
-    if university is None or not manages_roles(user=user, university_id=university.pk):
+    if university is None or not can_administer_university(user, university.pk):
         raise Http404("No such university.")
     return university
 

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -51,9 +50,8 @@ from catalog.models import (
     PrerequisiteType,
     Subject,
 )
-from tenancy.models import Role, University, User
-
-Visitor = User | AnonymousUser
+from tenancy.access import Visitor, administers, member_university_ids, sees_everything
+from tenancy.models import University, User
 
 PUBLIC = "public"
 LEARNING_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
@@ -68,34 +66,6 @@ PAGE_SIZE = 12
 
 
 # Access ---------------------------------------------------------------------------------------
-
-
-def _roles(user: Visitor) -> list[tuple[int, str, int | None]]:
-    return user.role_rows if user.is_authenticated else []
-
-
-def sees_everything(user: Visitor) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.is_platform_admin)
-
-
-def member_university_ids(user: Visitor) -> set[int]:
-    """Universities where `user` holds any role: they see its private offerings."""
-    return {university_id for university_id, _, _ in _roles(user)}
-
-
-def administers(*, user: Visitor, university_id: int, department_id: int | None) -> bool:
-    """Whether `user` is a platform admin, an admin of the university, or an admin of the
-    department (`department_id`) in it."""
-    if sees_everything(user):
-        return True
-    for role_university_id, role, role_department_id in _roles(user):
-        if role_university_id != university_id:
-            continue
-        if role == Role.UNIVERSITY_ADMIN:
-            return True
-        if role == Role.DEPARTMENT_ADMIN and department_id and role_department_id == department_id:
-            return True
-    return False
 
 
 def offering_visibility_q(user: Visitor, prefix: str = "") -> Q:

@@ -20,7 +20,7 @@ from catalog.models import (
     PrerequisiteType,
     Subject,
 )
-from catalog.selectors import administers
+from tenancy.access import administers
 from tenancy.models import User
 
 # What teaching an offering lets a member of its staff do, as guardian object permissions.

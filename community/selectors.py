@@ -40,7 +40,13 @@ from community.models import (
 from content.models import ContentItem
 from syllabus.models import ModuleType
 from syllabus.selectors import outline_rows
-from tenancy.models import Role, User, UserUniversityRole
+from tenancy.access import (
+    administered_offerings_q,
+    administers,
+    administrators_among,
+    sees_everything,
+)
+from tenancy.models import User
 
 READING_STATUSES = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED})
 # Replies are indented up to this level; deeper ones are shown at it, saying whom they answer.
@@ -50,26 +56,6 @@ REVIEWS_PER_PAGE = 20
 
 
 # Access ------------------------------------------------------------------------------------
-
-
-def administers(user: User, *, university_id: int, department_id: int | None) -> bool:
-    """Whether `user` is an admin over a course of `university_id` and `department_id`."""
-    if user.is_superuser:
-        return True
-    for role_university_id, role, role_department_id in user.role_rows:
-        if role == Role.PLATFORM_ADMIN:
-            return True
-        if role_university_id != university_id:
-            continue
-        if role == Role.UNIVERSITY_ADMIN:
-            return True
-        if (
-            role == Role.DEPARTMENT_ADMIN
-            and role_department_id is not None
-            and role_department_id == department_id
-        ):
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -106,7 +92,7 @@ def discussion_access(*, user: User | AnonymousUser, offering_id: int) -> Discus
     if offering is None:
         raise Http404("No such offering.")
     is_staff = offering.is_instructor or administers(
-        user, university_id=offering.university_id, department_id=offering.course.department_id
+        user=user, university_id=offering.university_id, department_id=offering.course.department_id
     )
     if not is_staff and offering.enrollment_status not in READING_STATUSES:
         raise Http404("No such offering.")
@@ -116,21 +102,10 @@ def discussion_access(*, user: User | AnonymousUser, offering_id: int) -> Discus
 def staff_offerings_q(user: User, *, prefix: str) -> Q:
     """A filter on rows that reach an offering through `prefix` (such as
     "post__thread__course_offering"): the offerings `user` is staff of."""
-    if user.is_superuser or any(role == Role.PLATFORM_ADMIN for _, role, _ in user.role_rows):
+    if sees_everything(user):
         return Q()
     taught = CourseOfferingInstructor.objects.filter(user_id=user.pk).values("course_offering_id")
-    condition = Q(**{f"{prefix}__in": taught})
-    for university_id, role, department_id in user.role_rows:
-        if role == Role.UNIVERSITY_ADMIN:
-            condition |= Q(**{f"{prefix}__university_id": university_id})
-        elif role == Role.DEPARTMENT_ADMIN and department_id is not None:
-            condition |= Q(
-                **{
-                    f"{prefix}__university_id": university_id,
-                    f"{prefix}__course__department_id": department_id,
-                }
-            )
-    return condition
+    return Q(**{f"{prefix}__in": taught}) | administered_offerings_q(user, prefix=prefix)
 
 
 def moderated_reports(*, user: User) -> QuerySet[PostReport]:
@@ -159,22 +134,8 @@ def readers_among(*, offering: CourseOffering, user_ids: set[int]) -> set[int]:
     department_id = (
         Course.objects.filter(pk=offering.course_id).values_list("department_id", flat=True).get()
     )
-    admin_roles = Q(role=Role.PLATFORM_ADMIN) | Q(
-        university_id=offering.university_id, role=Role.UNIVERSITY_ADMIN
-    )
-    if department_id is not None:
-        admin_roles |= Q(
-            university_id=offering.university_id,
-            role=Role.DEPARTMENT_ADMIN,
-            department_id=department_id,
-        )
-    readers |= set(
-        UserUniversityRole.objects.filter(admin_roles, user_id__in=user_ids).values_list(
-            "user_id", flat=True
-        )
-    )
-    readers |= set(
-        User.objects.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True)
+    readers |= administrators_among(
+        user_ids=user_ids, university_id=offering.university_id, department_id=department_id
     )
     return readers
 
@@ -589,7 +550,7 @@ def reviews_access(*, user: User | AnonymousUser, course_id: int) -> ReviewsAcce
     staff_ids: frozenset[int] = frozenset()
     if user.is_authenticated:
         if administers(
-            user, university_id=course.university_id, department_id=course.department_id
+            user=user, university_id=course.university_id, department_id=course.department_id
         ):
             staff_ids = frozenset(course.offerings.values_list("pk", flat=True))
         else:

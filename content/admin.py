@@ -46,7 +46,7 @@ from syllabus.admin import (
     tree_reply,
 )
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from tenancy.models import Role
+from tenancy.access import staffed_university_ids
 from tenancy.scoping import TenantScopedAdmin, scoped, tenant_scope
 
 # Preview -----------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def staff_university_ids(user) -> set[int] | None:
     """Universities whose asset library the user may use; None for every university."""
     if tenant_scope(user).everything:
         return None
-    return {u for u, role, _d in user.role_rows if role in Role.staff_roles()}
+    return set(staffed_university_ids(user))
 
 
 def assets_for_staff(user) -> QuerySet[Asset]:

@@ -11,7 +11,8 @@ from catalog.models import (
     CourseOfferingInstructor,
     EnrollmentStatus,
 )
-from tenancy.models import Role, User
+from tenancy.access import administers
+from tenancy.models import User
 
 
 class OutlineRow(TypedDict):
@@ -94,26 +95,6 @@ class LearningAccess:
         return self.is_staff
 
 
-def _administers(user: User, offering: CourseOffering) -> bool:
-    if user.is_superuser:
-        return True
-    department_id = offering.course.department_id
-    for university_id, role, role_department_id in user.role_rows:
-        if role == Role.PLATFORM_ADMIN:
-            return True
-        if university_id != offering.university_id:
-            continue
-        if role == Role.UNIVERSITY_ADMIN:
-            return True
-        if (
-            role == Role.DEPARTMENT_ADMIN
-            and role_department_id is not None
-            and role_department_id == department_id
-        ):
-            return True
-    return False
-
-
 def offering_for_learner(*, user: User, offering_id: int) -> LearningAccess:
     """The offering `offering_id` as `user` may see it in the player, in one query.
 
@@ -141,7 +122,11 @@ def offering_for_learner(*, user: User, offering_id: int) -> LearningAccess:
     )
     if offering is None:
         raise Http404("No such offering.")
-    is_staff = offering.is_instructor or _administers(user, offering)
+    is_staff = offering.is_instructor or administers(
+        user=user,
+        university_id=offering.university_id,
+        department_id=offering.course.department_id,
+    )
     status = offering.enrollment_status
     access = LearningAccess(offering=offering, enrollment_status=status, is_staff=is_staff)
     if not access.may_learn and not offering.course.is_published and status is None:

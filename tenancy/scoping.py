@@ -13,7 +13,7 @@ the keys "university", "department", "course" and "offering", each an ORM path f
 common cases. An empty dict marks shared reference data (countries, domains, subjects): every
 member of staff who may view the model sees all of it.
 
-Who sees what (`scope_q`):
+Who sees what (`scope_q`, from the user's tenants in tenancy.access.tenant_scope):
 - platform admins and superusers: everything;
 - university admins: rows whose "university" path is one of their universities;
 - department admins: rows whose "department" path is one of their departments; a model without
@@ -31,7 +31,6 @@ the user's scope.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.contrib import admin
@@ -43,13 +42,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from tenancy.models import Role
+from tenancy.access import TenantScope, tenant_scope
 
 TENANT_KEYS = ("university", "department", "course", "offering")
 TenantPaths = Mapping[str, str | tuple[str, ...]]
-
-# What teaching an object is recorded as in django-guardian (see catalog.services).
-_GUARDIAN_MODELS = {"course": "course", "courseoffering": "offering"}
 
 
 def paths_via_offering(prefix: str) -> dict[str, str]:
@@ -69,71 +65,6 @@ def paths_via_course(prefix: str) -> dict[str, str]:
         "department": f"{prefix}__department",
         "course": prefix,
     }
-
-
-@dataclass(frozen=True)
-class TenantScope:
-    everything: bool = False
-    university_ids: frozenset[int] = frozenset()
-    department_ids: frozenset[int] = frozenset()
-    course_ids: frozenset[int] = frozenset()
-    offering_ids: frozenset[int] = frozenset()
-
-
-def _taught(user) -> tuple[set[int], set[int]]:
-    """(course ids, offering ids) the user teaches or holds guardian permissions on."""
-    from guardian.models import GroupObjectPermission, UserObjectPermission
-
-    courses: set[int] = set()
-    offerings: set[int] = set()
-    for offering_id, course_id in user.taught_offerings.values_list("pk", "course_id"):
-        offerings.add(offering_id)
-        courses.add(course_id)
-    granted = Q(content_type__app_label="catalog", content_type__model__in=_GUARDIAN_MODELS)
-    rows = list(
-        UserObjectPermission.objects.filter(granted, user_id=user.pk).values_list(
-            "content_type__model", "object_pk"
-        )
-    )
-    rows += GroupObjectPermission.objects.filter(granted, group__user=user.pk).values_list(
-        "content_type__model", "object_pk"
-    )
-    for model, object_pk in rows:
-        (courses if _GUARDIAN_MODELS[model] == "course" else offerings).add(int(object_pk))
-    return courses, offerings
-
-
-def tenant_scope(user) -> TenantScope:
-    """The user's tenants, loaded once per user object (that is, once per request)."""
-    if not user.is_authenticated or not user.is_active:
-        return TenantScope()
-    cached = user.__dict__.get("_tenant_scope")
-    if cached is not None:
-        return cached
-    if user.is_platform_admin:
-        scope = TenantScope(everything=True)
-    else:
-        universities, departments = set(), set()
-        for university_id, role, department_id in user.role_rows:
-            if role == Role.UNIVERSITY_ADMIN:
-                universities.add(university_id)
-            elif role == Role.DEPARTMENT_ADMIN and department_id is not None:
-                departments.add(department_id)
-        courses, offerings = _taught(user) if user.role_rows else (set(), set())
-        scope = TenantScope(
-            university_ids=frozenset(universities),
-            department_ids=frozenset(departments),
-            course_ids=frozenset(courses),
-            offering_ids=frozenset(offerings),
-        )
-    user.__dict__["_tenant_scope"] = scope
-    return scope
-
-
-def forget_tenant_scope(user) -> None:
-    """Drop what was loaded about the user's roles, after they change."""
-    for name in ("role_rows", "_tenant_scope", "_role_perm_cache", "_perm_cache"):
-        user.__dict__.pop(name, None)
 
 
 def _as_tuple(paths: str | tuple[str, ...]) -> tuple[str, ...]:

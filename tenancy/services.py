@@ -3,8 +3,8 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tenancy.access import forget_tenant_scope
 from tenancy.models import Department, Role, University, User, UserUniversityRole
-from tenancy.scoping import forget_tenant_scope
 
 
 def role_check(*, university: University | None, role: str | None, department: Department | None):

@@ -40,7 +40,6 @@ from catalog import roster
 from catalog.models import CourseEnrollment, CourseOffering
 from catalog.models import EnrollmentStatus as Status
 from catalog.roster_selectors import (
-    manages_roles,
     offering_for_roster,
     offering_staff,
     roster_entries,
@@ -53,6 +52,7 @@ from catalog.roster_selectors import (
     with_waitlist_places,
 )
 from catalog.selectors import waitlist_position
+from tenancy.access import can_administer_university
 from tenancy.models import Department, Role, University, User
 
 CSV_SALT = "catalog.roster.csv"
@@ -393,7 +393,7 @@ class RosterAdminMixin:
             "offering": offering,
             "original": offering,
             "manages_roles": offering is not None
-            and manages_roles(user=request.user, university_id=offering.university_id),
+            and can_administer_university(request.user, offering.university_id),
         }
 
     # The roster ---------------------------------------------------------------------------

@@ -1,0 +1,233 @@
+"""Who administers what: the one answer every admin page, portal page, selector and task asks.
+
+Everything here follows from a user's rows in `user_university_roles` (loaded once per user
+object, see `User.role_rows`) and, for teaching, from course_offering_instructors and the
+django-guardian object permissions catalog.services grants to an offering's staff:
+
+- platform admins and superusers administer everything;
+- a university admin administers their universities, and everything in them;
+- a department admin administers the courses (and their offerings) of their department;
+- instructors and TAs teach the offerings they are staff of; teaching is not administering.
+
+People. Accounts are platform-wide, so what staff may see of a person follows from the
+person's roles, never from an enrollment someone else made: the staff of a university see
+the people who hold a role there (`visible_people_q`), and a university admin edits the profile
+of someone whose every role is at universities they administer (`can_edit_profile`).
+
+Nothing here imports a higher app: teaching is read through the relation name catalog gives
+User (`taught_offerings`) and guardian's tables, as tenancy.scoping always did.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from tenancy.models import Role, User, UserUniversityRole
+
+Visitor = User | AnonymousUser
+
+# What teaching an object is recorded as in django-guardian (see catalog.services).
+_GUARDIAN_MODELS = {"course": "course", "courseoffering": "offering"}
+
+
+def role_rows(user: Visitor) -> list[tuple[int, str, int | None]]:
+    """(university_id, role, department_id) for every role `user` holds; none when anonymous."""
+    return user.role_rows if user.is_authenticated else []
+
+
+def sees_everything(user: Visitor) -> bool:
+    """Platform admins and superusers (active ones) administer every university."""
+    return bool(user.is_authenticated and user.is_active and user.is_platform_admin)
+
+
+def member_university_ids(user: Visitor) -> frozenset[int]:
+    """Universities where `user` holds any role: they see its private offerings."""
+    return frozenset(university_id for university_id, _, _ in role_rows(user))
+
+
+def administered_university_ids(user: Visitor) -> frozenset[int]:
+    """Universities `user` is a university admin of (platform admins: see sees_everything)."""
+    return frozenset(
+        university_id for university_id, role, _ in role_rows(user) if role == Role.UNIVERSITY_ADMIN
+    )
+
+
+def administered_department_ids(user: Visitor) -> frozenset[int]:
+    """Departments `user` is a department admin of."""
+    return frozenset(
+        department_id
+        for _, role, department_id in role_rows(user)
+        if role == Role.DEPARTMENT_ADMIN and department_id is not None
+    )
+
+
+def staffed_university_ids(user: Visitor) -> frozenset[int]:
+    """Universities where `user` holds a staff role (whose people they may therefore see)."""
+    return frozenset(
+        university_id
+        for university_id, role, _ in role_rows(user)
+        if role in Role.staff_roles() and role != Role.PLATFORM_ADMIN
+    )
+
+
+def administers(*, user: Visitor, university_id: int, department_id: int | None) -> bool:
+    """Whether `user` administers a course of `university_id` in `department_id`: a platform
+    admin, an admin of the university, or an admin of that department in it."""
+    if sees_everything(user):
+        return True
+    for role_university_id, role, role_department_id in role_rows(user):
+        if role_university_id != university_id:
+            continue
+        if role == Role.UNIVERSITY_ADMIN:
+            return True
+        if role == Role.DEPARTMENT_ADMIN and department_id and role_department_id == department_id:
+            return True
+    return False
+
+
+def can_administer_university(user: Visitor, university_id: int) -> bool:
+    """University admins run their university (its roles, its people); platform admins all."""
+    return sees_everything(user) or university_id in administered_university_ids(user)
+
+
+def administered_offerings_q(user: Visitor, *, prefix: str) -> Q:
+    """A filter on rows reaching an offering through `prefix` (such as "course_offering"): the
+    offerings `user` administers (not those they only teach)."""
+    if sees_everything(user):
+        return Q()
+    condition = Q(pk__in=[])
+    for university_id, role, department_id in role_rows(user):
+        if role == Role.UNIVERSITY_ADMIN:
+            condition |= Q(**{f"{prefix}__university_id": university_id})
+        elif role == Role.DEPARTMENT_ADMIN and department_id is not None:
+            condition |= Q(
+                **{
+                    f"{prefix}__university_id": university_id,
+                    f"{prefix}__course__department_id": department_id,
+                }
+            )
+    return condition
+
+
+def administrators_among(
+    *, user_ids: set[int], university_id: int, department_id: int | None
+) -> set[int]:
+    """Which of `user_ids` administer a course of `university_id` in `department_id` (the
+    question `administers` answers, for many people in one query)."""
+    admin_roles = Q(role=Role.PLATFORM_ADMIN) | Q(
+        university_id=university_id, role=Role.UNIVERSITY_ADMIN
+    )
+    if department_id is not None:
+        admin_roles |= Q(
+            university_id=university_id, role=Role.DEPARTMENT_ADMIN, department_id=department_id
+        )
+    found = set(
+        UserUniversityRole.objects.filter(admin_roles, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    found |= set(
+        User.objects.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True)
+    )
+    return found
+
+
+def taught_ids(user: Visitor) -> tuple[frozenset[int], frozenset[int]]:
+    """(course ids, offering ids) `user` teaches or holds guardian permissions on."""
+    if not user.is_authenticated or not user.role_rows:
+        return frozenset(), frozenset()
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    courses: set[int] = set()
+    offerings: set[int] = set()
+    for offering_id, course_id in user.taught_offerings.values_list("pk", "course_id"):
+        offerings.add(offering_id)
+        courses.add(course_id)
+    granted = Q(content_type__app_label="catalog", content_type__model__in=_GUARDIAN_MODELS)
+    rows = list(
+        UserObjectPermission.objects.filter(granted, user_id=user.pk).values_list(
+            "content_type__model", "object_pk"
+        )
+    )
+    rows += GroupObjectPermission.objects.filter(granted, group__user=user.pk).values_list(
+        "content_type__model", "object_pk"
+    )
+    for model, object_pk in rows:
+        (courses if _GUARDIAN_MODELS[model] == "course" else offerings).add(int(object_pk))
+    return frozenset(courses), frozenset(offerings)
+
+
+def taught_offering_ids(user: Visitor) -> frozenset[int]:
+    return tenant_scope(user).offering_ids
+
+
+def taught_course_ids(user: Visitor) -> frozenset[int]:
+    return tenant_scope(user).course_ids
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    everything: bool = False
+    university_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    course_ids: frozenset[int] = frozenset()
+    offering_ids: frozenset[int] = frozenset()
+
+
+def tenant_scope(user: Visitor) -> TenantScope:
+    """The user's tenants, loaded once per user object (that is, once per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return TenantScope()
+    cached = user.__dict__.get("_tenant_scope")
+    if cached is not None:
+        return cached
+    if sees_everything(user):
+        scope = TenantScope(everything=True)
+    else:
+        courses, offerings = taught_ids(user)
+        scope = TenantScope(
+            university_ids=administered_university_ids(user),
+            department_ids=administered_department_ids(user),
+            course_ids=courses,
+            offering_ids=offerings,
+        )
+    user.__dict__["_tenant_scope"] = scope
+    return scope
+
+
+def forget_tenant_scope(user: User) -> None:
+    """Drop what was loaded about the user's roles, after they change."""
+    for name in ("role_rows", "_tenant_scope", "_role_perm_cache", "_perm_cache"):
+        user.__dict__.pop(name, None)
+
+
+# People -------------------------------------------------------------------------------------
+
+
+def visible_people_q(actor: Visitor, prefix: str = "") -> Q:
+    """A filter on User (or, with `prefix` such as "user__", on a relation to it): the people
+    whose name and profile `actor` may see as staff, those holding a role at a university where
+    the actor holds a staff role. Platform admins see everyone."""
+    if sees_everything(actor):
+        return Q()
+    universities = sorted(staffed_university_ids(actor))
+    if not universities:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}university_roles__university_id__in": universities})
+
+
+def holds_role_at(user: User, university_id: int) -> bool:
+    return any(row_university == university_id for row_university, _, _ in user.role_rows)
+
+
+def can_edit_profile(actor: Visitor, user: User) -> bool:
+    """A person's profile belongs to their whole account: a university admin edits it only
+    when every role the person holds (at least one) is at a university they administer, and
+    never a platform admin's. Platform admins edit everyone's."""
+    if sees_everything(actor):
+        return True
+    if user.is_platform_admin or not user.role_rows:
+        return False
+    mine = administered_university_ids(actor)
+    return all(university_id in mine for university_id, _, _ in user.role_rows)
