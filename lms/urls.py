@@ -16,3 +16,7 @@ urlpatterns = [
     path("accounts/", include("tenancy.urls")),
     path("", include("portal.urls")),
 ]
+
+handler404 = "portal.views.errors.page_not_found"
+handler403 = "portal.views.errors.permission_denied"
+handler500 = "portal.views.errors.server_error"
