@@ -25,7 +25,14 @@ from content.editors import EDITOR_FORMS, ItemEditorForm
 from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
 from content.rendering import RenderContext, asset_ids, latex_to_mathml, render_item, render_outline
-from content.selectors import assets_for_university, course_outline, item_page, outline_items
+from content.selectors import (
+    asset_file_name,
+    assets_for_university,
+    assets_linked,
+    course_outline,
+    item_page,
+    outline_items,
+)
 from content.services import (
     asset_upload,
     content_item_create,
@@ -37,6 +44,7 @@ from content.services import (
     syllabus_copy,
     template_from_subtree,
 )
+from lms.media import stored_file_response
 from syllabus.admin import (
     COURSE_PATHS,
     COURSE_PATHS_OF_COURSE,
@@ -325,8 +333,11 @@ class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
             page = item_page(course_id=item.course_id, item_id=item.pk, include_hidden=False)
         except Http404:
             page = item_page(course_id=item.course_id, item_id=item.pk, include_hidden=True)
-        assets = assets_for_university(
-            ids=asset_ids(page.content_type, page.data), university_id=page.university_id
+        assets = assets_linked(
+            assets_for_university(
+                ids=asset_ids(page.content_type, page.data), university_id=page.university_id
+            ),
+            lambda row: reverse("admin:content_asset_file", args=[row.id]),
         )
         body = render_item(
             page.content_type,
@@ -444,6 +455,41 @@ class AssetAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Asset]:
         return assets_for_staff(request.user).select_related("university")
 
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:asset_id>/file/", wrap(self.file_view), name="content_asset_file"),
+            path(
+                "<int:asset_id>/thumbnail/",
+                wrap(self.file_view),
+                {"thumbnail": True},
+                name="content_asset_thumbnail",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request: HttpRequest, asset_id: int, thumbnail: bool = False):
+        """The uploaded file (or its thumbnail) for staff whose library holds the asset; the
+        same 404 for a missing asset, another university's and one without a stored file."""
+        if not self.has_view_permission(request):
+            raise Http404(_("No asset with that id."))
+        asset = get_object_or_404(self.get_queryset(request), pk=asset_id)
+        meta = asset.meta_json or {}
+        name = asset_file_name(url=asset.url, meta=meta, thumbnail=thumbnail)
+        if name is None:
+            raise Http404(_("No asset with that id."))
+        filename = "thumbnail.png" if thumbnail else meta.get("filename")
+        return stored_file_response(request, name, filename=filename)
+
+    def _file_url(self, asset: Asset, *, thumbnail: bool = False) -> str | None:
+        """The address staff open an asset at: the checked view for uploads, the asset's own
+        address for files stored elsewhere (static files, other sites)."""
+        meta = asset.meta_json or {}
+        if asset_file_name(url=asset.url, meta=meta, thumbnail=thumbnail) is None:
+            return None if thumbnail else asset.url
+        view = "admin:content_asset_thumbnail" if thumbnail else "admin:content_asset_file"
+        return reverse(view, args=[asset.pk])
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
@@ -516,7 +562,7 @@ class AssetAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("Preview"))
     def thumbnail(self, asset: Asset) -> str:
-        thumb = (asset.meta_json or {}).get("thumbnail_url")
+        thumb = self._file_url(asset, thumbnail=True)
         if not thumb:
             return asset.get_asset_type_display()
         return format_html('<img src="{}" alt="" class="asset-thumbnail">', thumb)
@@ -524,11 +570,12 @@ class AssetAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Preview"))
     def preview_image(self, asset: Asset) -> str:
         meta = asset.meta_json or {}
+        url = self._file_url(asset)
         if asset.asset_type != AssetType.IMAGE:
-            return format_html('<a href="{}">{}</a>', asset.url, _("Open the file"))
+            return format_html('<a href="{}">{}</a>', url, _("Open the file"))
         return format_html(
             '<img src="{}" alt="{}" class="asset-thumbnail">',
-            meta.get("thumbnail_url") or asset.url,
+            self._file_url(asset, thumbnail=True) or url,
             meta.get("alt", ""),
         )
 

@@ -446,9 +446,11 @@ def render_assignment(data: dict[str, Any], ctx: RenderContext) -> SafeString:
     if "allow_late" in data:
         late = _("Accepted") if data["allow_late"] else _("Not accepted")
         facts.append((_("Late submissions"), _e(late)))
+    paragraphs = _text_paragraphs(str(data.get("instructions") or ""))
+    if not paragraphs:
+        return mark_safe(_dl(facts))
     return mark_safe(
-        f'{_dl(facts)}<section class="prose"><h2>{_e(_("Instructions"))}</h2>'
-        f"{_text_paragraphs(str(data.get('instructions', '')))}</section>"
+        f'{_dl(facts)}<section class="prose"><h2>{_e(_("Instructions"))}</h2>{paragraphs}</section>'
     )
 
 
@@ -508,8 +510,11 @@ def render_engineering_lab(data: dict[str, Any], ctx: RenderContext) -> SafeStri
         (_("Grading"), _e(grading_text)),
     ]
     if data.get("entrypoint"):
-        facts.insert(1, (_("Opens in"), f"<code>{_e(data['entrypoint'])}</code>"))
-    note = _("Starting the lab environment here will open soon; this page describes it.")
+        facts.insert(1, (_("Entry point"), f"<code>{_e(data['entrypoint'])}</code>"))
+    note = _(
+        "Download the starter files, work on them on your own computer, then upload your files "
+        "on the lab page to have them graded."
+    )
     return mark_safe(f'{_dl(facts)}<p class="notice">{_e(note)}</p>')
 
 

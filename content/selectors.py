@@ -8,9 +8,13 @@ costs one anti-join whatever the tree size.
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404
@@ -311,6 +315,35 @@ def assets_for_university(*, ids: set[int], university_id: int) -> dict[int, Ass
         .values_list("id", "url", "asset_type", "meta_json")
     )
     return {r[0]: AssetRow(r[0], r[1], r[2], r[3] or {}) for r in rows}
+
+
+def asset_file_name(*, url: str, meta: dict[str, Any], thumbnail: bool = False) -> str | None:
+    """The storage name of an uploaded asset's file (or of its thumbnail), None for an asset
+    that lives elsewhere (a static file, another site). Rows from before names were recorded
+    are recognised by their MEDIA_URL address."""
+    key, address = (
+        ("thumbnail_name", meta.get("thumbnail_url")) if thumbnail else ("storage_name", url)
+    )
+    name = meta.get(key)
+    if isinstance(name, str) and name:
+        return name
+    if thumbnail and isinstance(meta.get("storage_name"), str) and address:
+        return f"{PurePosixPath(meta['storage_name']).parent}/thumbnail.png"
+    media = "/" + settings.MEDIA_URL.strip("/") + "/"
+    if isinstance(address, str) and address.startswith(media):
+        return unquote(address.removeprefix(media)) or None
+    return None
+
+
+def assets_linked(
+    assets: dict[int, AssetRow], link: Callable[[AssetRow], str]
+) -> dict[int, AssetRow]:
+    """`assets` with every uploaded file pointed at `link(row)`, the address of a view that
+    checks who is asking; assets stored elsewhere keep their own address."""
+    return {
+        pk: row._replace(url=link(row)) if asset_file_name(url=row.url, meta=row.meta) else row
+        for pk, row in assets.items()
+    }
 
 
 class ItemRef(NamedTuple):

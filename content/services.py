@@ -431,6 +431,7 @@ def asset_upload(
         if thumbnail is not None:
             thumb = default_storage.save(f"{folder}/thumbnail.png", ContentFile(thumbnail))
             stored.append(thumb)
+            facts["thumbnail_name"] = thumb
             facts["thumbnail_url"] = default_storage.url(thumb)
         asset = Asset(
             university_id=university_id,

@@ -135,6 +135,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads are private: MEDIA_ROOT is never served as it is, in any mode. Views check who is
+# asking and then send the file themselves (django: streamed, with byte ranges), through nginx
+# (x-accel: X-Accel-Redirect to MEDIA_ACCEL_PREFIX, an `internal` location aliased to
+# MEDIA_ROOT) or through Apache's mod_xsendfile (x-sendfile). With S3_BUCKET set they redirect
+# to a signed address instead (lms/media.py).
+MEDIA_SERVE_MODE = env("MEDIA_SERVE_MODE", default="django")
+MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 STORAGES = {
     "default": {
         "BACKEND": env(
@@ -161,6 +168,7 @@ if env("S3_BUCKET", default=""):
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": env.int("S3_URL_SECONDS", default=3600),
+            "signature_version": env("S3_SIGNATURE_VERSION", default="s3v4"),
             "file_overwrite": False,
         },
     }

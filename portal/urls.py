@@ -9,6 +9,7 @@ from portal.views import (
     grades,
     lab,
     learning,
+    media,
     player,
     quiz,
 )
@@ -20,6 +21,7 @@ urlpatterns = [
     *enrollment.routes,
     *learning.routes,
     *player.routes,
+    *media.routes,
     *lab.routes,
     *assignment.routes,
     *quiz.routes,

@@ -68,7 +68,7 @@ class AssignmentSubmissionAdmin(LabSubmissionAdmin):
         "submitted_at",
         "graded_at",
         "answer",
-        "artifacts_url",
+        "submitted_files",
         "max_score",
         "score_obtained",
         "score_overridden_by",
@@ -90,7 +90,7 @@ class AssignmentSubmissionAdmin(LabSubmissionAdmin):
                 )
             },
         ),
-        (_("Answer"), {"fields": ("answer", "artifacts_url")}),
+        (_("Answer"), {"fields": ("answer", "submitted_files")}),
         (
             _("Grade"),
             {

@@ -11,13 +11,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from assessments.labs.selectors import LAB_FILE_TENANT_PATHS, SUBMISSION_TENANT_PATHS
 from assessments.labs.services import lab_submission_review, lab_submissions_regrade
 from assessments.models import LabFile, LabSubmission
+from lms.media import stored_file_response
 from tenancy.auth import ALL, register_role_permissions
 from tenancy.models import Role
 from tenancy.scoping import TenantScopedAdmin
@@ -102,13 +105,13 @@ class LabSubmissionAdmin(TenantScopedAdmin):
         "score_overridden_at",
         "feedback_by",
         "feedback_at",
-        "artifacts_url",
+        "submitted_files",
     )
     fieldsets = (
         (None, {"fields": ("student", "lab", "course_offering", "status", "submitted_at")}),
         (
             _("Automatic grading"),
-            {"fields": ("graded_at", "test_results", "auto_score", "max_score", "artifacts_url")},
+            {"fields": ("graded_at", "test_results", "auto_score", "max_score", "submitted_files")},
         ),
         (
             _("Review"),
@@ -128,6 +131,38 @@ class LabSubmissionAdmin(TenantScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def _files_route(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_files"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.files_view)
+        return [
+            path("<int:submission_id>/files/", view, name=self._files_route()),
+            *super().get_urls(),
+        ]
+
+    def files_view(self, request: HttpRequest, submission_id: int) -> HttpResponseBase:
+        """The submitted files for the staff of the submission's offering; the same 404 for
+        a missing submission, one outside their offerings and one without files."""
+        if not self.has_view_permission(request):
+            raise Http404(_("No such submission."))
+        submission = get_object_or_404(self.get_queryset(request), pk=submission_id)
+        if not submission.artifacts_url:
+            raise Http404(_("No such submission."))
+        return stored_file_response(
+            request,
+            submission.artifacts_url,
+            filename=f"submission-{submission.pk}.zip",
+            as_attachment=True,
+        )
+
+    @admin.display(description=_("submitted files"))
+    def submitted_files(self, submission: LabSubmission) -> str:
+        if not submission.artifacts_url:
+            return "—"
+        url = reverse(f"admin:{self._files_route()}", args=[submission.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the submitted files"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(content_item__content_type=self.item_type)

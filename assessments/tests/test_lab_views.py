@@ -192,3 +192,26 @@ def test_instructor_overrides_in_the_admin_and_other_tenants_see_nothing(
     assert regraded.status == LabStatus.GRADED
     assert regraded.graded_at > reviewed.graded_at
     assert regraded.score_obtained == Decimal("30.00")
+
+
+def test_a_lab_without_a_description_has_no_empty_instructions_heading(client, lab_world):
+    client.force_login(lab_world.student)
+
+    page = client.get(lab_url(lab_world)).content.decode()
+
+    assert "Instructions" not in page
+    assert '<h2 id="lab-about">About this lab</h2>' in page
+    assert "will open soon" not in page
+
+
+def test_a_labs_description_is_under_its_instructions_heading(client, lab_world):
+    lab_world.lab.description = "Complete add() in solution.py."
+    lab_world.lab.save()
+    client.force_login(lab_world.student)
+
+    page = client.get(lab_url(lab_world)).content.decode()
+
+    assert (
+        '<h2 id="lab-instructions">Instructions</h2>\n'
+        '    <div class="prose"><p>Complete add() in solution.py.</p></div>'
+    ) in page

@@ -404,6 +404,43 @@ def test_lab_overview_shows_student_files_and_hides_tests_and_secrets():
     assert "top-secret" not in html and "LICENSE_KEY" not in html
 
 
+def test_the_lab_overview_promises_no_environment_that_does_not_open():
+    html = render_engineering_lab(
+        {
+            "lab_type": "code",
+            "runtime": "python-datascience",
+            "container_image": "python:3.12",
+            "timeout_seconds": 600,
+            "entrypoint": "jupyter-lab",
+            "files": [{"path": "solution.py", "role": "student_visible"}],
+            "grading": {"type": "unit_tests", "max_points": 10},
+        },
+        ctx(),
+    )
+
+    assert "will open soon" not in html
+    assert "Opens in" not in html
+    assert "<dt>Entry point</dt><dd><code>jupyter-lab</code></dd>" in html
+    assert (
+        '<p class="notice">Download the starter files, work on them on your own computer, then '
+        "upload your files on the lab page to have them graded.</p>"
+    ) in html
+
+
+@pytest.mark.parametrize("instructions", ["", "   \n  "])
+def test_an_assignment_without_instructions_has_no_empty_heading(instructions):
+    html = render_assignment({"instructions": instructions, "max_points": 5}, ctx())
+
+    assert "Instructions" not in html
+    assert "<dd>5</dd>" in html
+
+
+def test_an_assignments_instructions_have_their_heading():
+    html = render_assignment({"instructions": "Solve 1-5."}, ctx())
+
+    assert '<section class="prose"><h2>Instructions</h2><p>Solve 1-5.</p></section>' in html
+
+
 def test_unknown_type_or_broken_payload_does_not_raise():
     assert "cannot be displayed" in render_item("podcast", {}, ctx())
     assert "cannot be displayed" in render_item("text", None, ctx())

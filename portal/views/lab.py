@@ -7,13 +7,12 @@ staff see the page without the form (their students' submissions are in the admi
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from assessments.labs.selectors import (
     learner_submission,
@@ -25,6 +24,8 @@ from assessments.labs.services import autograded, lab_submission_create
 from assessments.models import LabSubmission
 from content.rendering import RenderContext, render_item
 from content.selectors import item_page, item_ref
+from lms.media import stored_file_response
+from portal.views.media import file_access
 from portal.views.player import item_url, learner_view
 from syllabus.selectors import LearningAccess
 
@@ -118,11 +119,13 @@ def lab_file_view(
     return response
 
 
-@require_GET
-@learner_view
+@require_safe
 def lab_submission_download_view(
-    request: HttpRequest, access: LearningAccess, item_id: int, submission_id: int
-) -> FileResponse:
+    request: HttpRequest, offering_id: int, item_id: int, submission_id: int
+) -> HttpResponseBase:
+    """A learner's own submitted files; everyone else gets a 404 (staff download them from
+    the admin, which scopes submissions to the offerings they grade)."""
+    access = file_access(request, offering_id)
     try:
         submission = learner_submission(
             user_id=request.user.pk, offering_id=access.offering.pk, submission_id=submission_id
@@ -131,11 +134,12 @@ def lab_submission_download_view(
         raise Http404("No such submission.") from exc
     if submission.content_item_id != item_id or not submission.artifacts_url:
         raise Http404("No such submission.")
-    try:
-        handle = default_storage.open(submission.artifacts_url, "rb")
-    except FileNotFoundError as exc:
-        raise Http404("The files are no longer stored.") from exc
-    return FileResponse(handle, as_attachment=True, filename=f"submission-{submission.pk}.zip")
+    return stored_file_response(
+        request,
+        submission.artifacts_url,
+        filename=f"submission-{submission.pk}.zip",
+        as_attachment=True,
+    )
 
 
 routes = [

@@ -30,6 +30,7 @@ from content.rendering import (
     transcript_webvtt,
 )
 from content.selectors import assets_for_university, course_outline, item_page, item_ref
+from portal.views.media import item_assets
 from syllabus.models import ModuleType
 from syllabus.selectors import LearningAccess, offering_for_learner
 
@@ -118,8 +119,12 @@ def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
     page = item_page(
         course_id=offering.course_id, item_id=item_id, include_hidden=access.sees_hidden
     )
-    assets = assets_for_university(
-        ids=asset_ids(page.content_type, page.data), university_id=page.university_id
+    assets = item_assets(
+        offering_id=offering.pk,
+        item_id=page.id,
+        assets=assets_for_university(
+            ids=asset_ids(page.content_type, page.data), university_id=page.university_id
+        ),
     )
     state = None
     if access.records_progress:
