@@ -168,6 +168,24 @@ def learner_enrollments(*, user: Visitor) -> list[CourseEnrollment]:
     )
 
 
+def teaching_offerings(*, user: Visitor, now: datetime | None = None) -> list[CourseOffering]:
+    """The offerings the user teaches (as instructor or TA) that have not ended, the running
+    ones first, with their course and university loaded; one query."""
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    return list(
+        CourseOffering.objects.filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+            pk__in=CourseOfferingInstructor.objects.filter(user_id=user.pk).values(
+                "course_offering_id"
+            ),
+        )
+        .select_related("course", "university")
+        .order_by(F("starts_at").asc(nulls_last=True), "course__code", "pk")
+    )
+
+
 # The catalog ----------------------------------------------------------------------------------
 
 

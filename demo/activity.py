@@ -28,8 +28,9 @@ from community.models import (
 from content.models import ContentItem
 from demo.bulk import copy_rows
 from demo.catalogue import COURSES, CURRENT, FUTURE, KNOWN_STUDENT_ENROLLMENTS, PAST, CourseSpec
-from demo.phrases import REVIEW_REPLY, REVIEWS, THREADS
+from demo.community_phrases import REVIEW_REPLY, SUBJECT_THREADS, review_text
 from demo.progress import CourseShape, LearnerRun, ProgressRows
+from demo.syllabi import parse_outline
 from syllabus.models import Module, ModuleType
 from tenancy.models import User
 
@@ -345,7 +346,7 @@ def _post_tree(
     followers: set[int],
 ) -> datetime:
     for i, (author_kind, body, nested) in enumerate(replies):
-        author = staff if author_kind == "staff" else students[(i + 1) % len(students)]
+        author = staff if author_kind in ("staff", "note") else students[(i + 1) % len(students)]
         at += timedelta(hours=3 + i)
         post = DiscussionPost.objects.create(
             thread=thread, parent_post=parent, user=author, body=body, created_at=at, updated_at=at
@@ -374,7 +375,7 @@ def _threads(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
         .first()
     )
     item = ContentItem.objects.filter(module__parent=lesson).order_by("module__lft").first()
-    for n, (title, opening, replies) in enumerate(THREADS[spec.language]):
+    for n, (title, opening, replies) in enumerate(SUBJECT_THREADS[spec.subject, spec.language]):
         author = students[n % len(students)]
         at = offering.starts_at + timedelta(days=9 + 6 * n, hours=demo.rng.randint(0, 8))
         thread = DiscussionThread.objects.create(
@@ -405,38 +406,44 @@ def _threads(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
         )
 
 
-def _reviews(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
+def _reviews(demo: "Demo", spec: CourseSpec, offering: CourseOffering, used: set[str]) -> None:
     completed = CourseEnrollment.objects.filter(
         course_offering=offering, status=COMPLETED
     ).select_related("user")
-    reviews = []
+    units = parse_outline(spec.outline)
+    lessons_of = [lesson for _unit, chapters in units for _chapter, ls in chapters for lesson in ls]
+    reviews, lessons = [], []
     for enrollment in completed.order_by("pk"):
         known = enrollment.user.email == KNOWN_STUDENT
         if not known and demo.rng.random() < 0.35:
             continue
         rating = 5 if known else demo.rng.choices((5, 4, 3, 2), weights=(4, 4, 2, 1))[0]
-        texts = REVIEWS[spec.language][rating]
+        text, lesson = review_text(
+            rng=demo.rng, language=spec.language, rating=rating, lessons=lessons_of, used=used
+        )
         at = enrollment.completed_at + timedelta(days=1, hours=demo.rng.randint(0, 48))
         reviews.append(
             CourseReview(
                 user_id=enrollment.user_id,
                 course_offering=offering,
                 rating=rating,
-                review_text=texts[demo.rng.randrange(len(texts))],
+                review_text=text,
                 display_name=demo.rng.choice(ReviewerName.values),
                 created_at=at,
                 updated_at=at,
             )
         )
+        lessons.append(lesson)
     CourseReview.objects.bulk_create(reviews)
-    critical = [r for r in reviews if r.rating <= 3]
+    critical = [(r, lesson) for r, lesson in zip(reviews, lessons, strict=True) if r.rating <= 3]
     staff = offering.instructors.order_by("pk").first()
     if critical and staff is not None:
-        at = critical[0].created_at + timedelta(days=2)
+        review, lesson = critical[0]
+        at = review.created_at + timedelta(days=2)
         ReviewReply.objects.create(
-            review=critical[0],
+            review=review,
             user=staff,
-            body=REVIEW_REPLY[spec.language],
+            body=REVIEW_REPLY[spec.language].format(lesson=lesson),
             created_at=at,
             updated_at=at,
         )
@@ -444,12 +451,13 @@ def _reviews(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
 
 def community_seed(demo: "Demo") -> None:
     """Discussions in the running offerings, reviews of the finished ones."""
+    used: set[str] = set()
     for spec in COURSES:
         runs = demo.offerings[spec.code]
         if CURRENT in runs:
             _threads(demo, spec, runs[CURRENT])
         if PAST in runs:
-            _reviews(demo, spec, runs[PAST])
+            _reviews(demo, spec, runs[PAST], used)
     # auto_now stamped these rows with today; they were last changed when they were written.
     offerings = [o for runs in demo.offerings.values() for o in runs.values()]
     DiscussionPost.objects.filter(thread__course_offering__in=offerings).update(

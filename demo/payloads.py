@@ -164,7 +164,7 @@ def assignment(*, language: str, lesson: str, kind: str, due_at: datetime) -> di
         "instructions": ASSIGNMENT[language][kind].format(lesson=lesson),
         "due_at": due_at.isoformat(),
         "max_points": 20 if kind == "problems" else 30,
-        "submission_types": ["file", "text"] if kind == "problems" else ["file"],
+        "submission_types": ["file", "text", "url"] if kind == "problems" else ["file"],
         "allow_late": kind == "problems",
     }
 

@@ -2,7 +2,8 @@
 # for look-alikes of ASCII characters.
 # ruff: noqa: RUF001
 """Texts of the demo content in each course language: module and item labels, transcripts,
-reading texts, assignment instructions, term names, discussions and reviews.
+reading texts, assignment instructions and term names (discussions and reviews are in
+demo/community_phrases.py).
 
 Placeholders: {course}, {chapter}, {lesson}.
 """
@@ -268,7 +269,8 @@ ASSIGNMENT: dict[str, dict[str, str]] = {
         "problems": (
             "Solve the problems on {lesson} from the problem set.\n"
             "Show every step of your work, state your assumptions and give results with units.\n"
-            "Upload a single PDF or type your answers in the text field."
+            "Upload a single PDF, type your answers in the text field, or give the web "
+            "address of your shared notebook."
         ),
         "report": (
             "Write a short technical report on the lab \u201c{lesson}\u201d: aim, method, "
@@ -280,7 +282,8 @@ ASSIGNMENT: dict[str, dict[str, str]] = {
         "problems": (
             "Bearbeiten Sie die Aufgaben zum Thema {lesson} auf dem Übungsblatt.\n"
             "Geben Sie alle Rechenschritte und Annahmen an und nennen Sie Ergebnisse mit Einheit.\n"
-            "Laden Sie eine PDF-Datei hoch oder tragen Sie Ihre Lösung in das Textfeld ein."
+            "Laden Sie eine PDF-Datei hoch, tragen Sie Ihre Lösung in das Textfeld ein oder "
+            "geben Sie die Webadresse Ihres freigegebenen Notebooks an."
         ),
         "report": (
             "Schreiben Sie einen kurzen Laborbericht zum Versuch \u201e{lesson}\u201c: Ziel, "
@@ -292,7 +295,8 @@ ASSIGNMENT: dict[str, dict[str, str]] = {
         "problems": (
             "Resolva os exercícios sobre {lesson} da lista.\n"
             "Mostre todos os passos, explicite as hipóteses e apresente os resultados com "
-            "unidades.\nEnvie um único PDF ou digite suas respostas no campo de texto."
+            "unidades.\nEnvie um único PDF, digite suas respostas no campo de texto ou informe o "
+            "endereço web do seu notebook compartilhado."
         ),
         "report": (
             "Escreva um relatório técnico curto sobre o laboratório \u201c{lesson}\u201d: "
@@ -304,7 +308,8 @@ ASSIGNMENT: dict[str, dict[str, str]] = {
         "problems": (
             "演習問題のうち「{lesson}」に関する問題を解きなさい。\n"
             "途中の計算と仮定をすべて示し、結果には単位を付けること。\n"
-            "PDF ファイルを一つ提出するか、テキスト欄に解答を入力してください。"
+            "PDF ファイルを一つ提出するか、テキスト欄に解答を入力するか、共有ノートブックの"
+            "URL を入力してください。"
         ),
         "report": (
             "実習「{lesson}」について、目的・方法・不確かさを含む結果・考察（1ページ以内）を"
@@ -327,137 +332,3 @@ def term_name(language: str, start: date) -> str:
     if language == "ja":
         return f"{year}年度 {'前期' if first_half else '後期'}"
     return f"{'Spring' if first_half else 'Fall'} {year}"
-
-
-# Discussion threads: (title, opening post, replies); a reply is (author, body, nested replies)
-# where the author is "student" or "staff".
-THREADS: dict[str, tuple[tuple[str, str, tuple], ...]] = {
-    "en": (
-        (
-            "Sign convention for work in the first law",
-            "The lecture writes \u0394U = Q \u2212 W but the textbook uses Q + W. Which one "
-            "should we use in the problem sets?",
-            (
-                (
-                    "staff",
-                    "Both are fine as long as you say which one you use. In this course W is "
-                    "the work done by the system, so \u0394U = Q \u2212 W.",
-                    (("student", "Thanks, that clears it up.", ()),),
-                ),
-                ("student", "I was confused by this too. The lecture notes have a table.", ()),
-            ),
-        ),
-        (
-            "Study group for the midterm",
-            "Anyone want to meet in the library on Thursday evenings to go through old exams?",
-            (
-                ("student", "Count me in. Room 2.14 is usually free after 6 pm.", ()),
-                (
-                    "student",
-                    "I can join from 7. Shall we start with the practice exam?",
-                    (("student", "Good idea, see you there.", ()),),
-                ),
-            ),
-        ),
-    ),
-    "de": (
-        (
-            "Vorzeichenkonvention bei Schnittgrößen",
-            "Im Skript zeigt die Querkraft am positiven Schnittufer nach unten, in der Übung "
-            "nach oben. Welche Konvention gilt in der Klausur?",
-            (
-                (
-                    "staff",
-                    "Es gilt die Konvention aus dem Skript. Wichtig ist, dass Sie sie konsequent "
-                    "verwenden und im Freikörperbild einzeichnen.",
-                    (("student", "Danke, dann passe ich meine Lösung an.", ()),),
-                ),
-            ),
-        ),
-        (
-            "Lerngruppe für die Klausur",
-            "Hat jemand Lust, sich dienstags in der Bibliothek zu treffen und Altklausuren "
-            "zu rechnen?",
-            (("student", "Gerne, ich bin dabei.", ()),),
-        ),
-    ),
-    "pt": (
-        (
-            "Dúvida sobre o exercício 3 da lista",
-            "No exercício 3 a carga distribuída é triangular. Devo usar a resultante no "
-            "centroide para calcular as reações?",
-            (
-                (
-                    "staff",
-                    "Sim, para as reações de apoio você pode usar a resultante aplicada no "
-                    "centroide. Para o diagrama de momento fletor, não.",
-                    (("student", "Entendi, obrigado professor!", ()),),
-                ),
-            ),
-        ),
-        (
-            "Grupo de estudos",
-            "Vamos montar um grupo de estudos para o simulado? Sugiro quarta à tarde.",
-            (("student", "Topo! Pode ser na sala de estudos do bloco C.", ()),),
-        ),
-    ),
-    "ja": (
-        (
-            "演習問題2の単位について",
-            "演習問題2の答えは MPa で書くべきでしょうか、それとも N/mm² でしょうか。",
-            (
-                (
-                    "staff",
-                    "どちらでも構いません。1 MPa = 1 N/mm² です。単位を明記してください。",
-                    (("student", "ありがとうございます。", ()),),
-                ),
-            ),
-        ),
-        (
-            "試験前の勉強会",
-            "木曜日の放課後に図書館で過去問を解く勉強会をしませんか。",
-            (("student", "参加します！", ()),),
-        ),
-    ),
-}
-
-REVIEWS: dict[str, dict[int, tuple[str, ...]]] = {
-    "en": {
-        5: (
-            "Excellent course. The lectures were clear and the problem sets prepared me well "
-            "for the exam.",
-            "One of the best courses I have taken. The labs made the theory click.",
-        ),
-        4: (
-            "Well organised and fair exams. The workload is high in the second half.",
-            "Great instructor, but some of the videos could be shorter.",
-        ),
-        3: ("Solid content, but the pace was too fast for me in a few weeks.",),
-        2: ("The material is interesting, but feedback on assignments came very late.",),
-    },
-    "de": {
-        5: ("Sehr gute Vorlesung, die Übungen waren perfekt auf die Klausur abgestimmt.",),
-        4: ("Gut strukturiert, aber der Stoffumfang ist groß.",),
-        3: ("Inhaltlich gut, das Tempo war aber teilweise zu hoch.",),
-        2: ("Die Korrektur der Übungsblätter hat zu lange gedauert.",),
-    },
-    "pt": {
-        5: ("Disciplina excelente, o professor explica muito bem.",),
-        4: ("Muito boa, mas as listas são longas.",),
-        3: ("Conteúdo bom, porém o ritmo foi puxado.",),
-        2: ("O retorno das avaliações demorou bastante.",),
-    },
-    "ja": {
-        5: ("とても分かりやすい講義でした。演習が試験対策に役立ちました。",),
-        4: ("内容は充実していましたが、課題の量が多めでした。",),
-        3: ("内容は良いが、進度が少し速かったです。",),
-        2: ("課題のフィードバックが遅かったです。",),
-    },
-}
-
-REVIEW_REPLY = {
-    "en": "Thank you for the feedback. We are shortening the lecture videos for next term.",
-    "de": "Vielen Dank für die Rückmeldung, wir nehmen sie in die Planung auf.",
-    "pt": "Obrigado pelo retorno! Vamos considerar suas sugestões no próximo semestre.",
-    "ja": "貴重なご意見ありがとうございます。次学期の改善に活かします。",
-}

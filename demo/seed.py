@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.services import offering_instructor_add
 from content.models import Asset
-from demo import activity, labs, quizzes
+from demo import activity, labs, quizzes, showcase
 from demo.catalogue import COURSES, CURRENT, FUTURE, PAST, PREREQUISITES, CourseSpec
 from demo.data import (
     ASSETS,
@@ -128,10 +128,12 @@ def seed_demo(*, now: datetime | None = None) -> bool:
         syllabi_seed(demo)
         labs.lab_files_seed([course.pk for course in demo.courses.values()])
         quizzes.question_pools_seed(demo)
+        showcase.exam_release(demo)
         activity.enrollments_seed(demo)
         activity.progress_seed(demo)
         activity.assessments_seed(demo)
         activity.community_seed(demo)
+        showcase.staff_actions_seed(demo)
     return True
 
 

@@ -1,14 +1,17 @@
 """My learning: sections by enrollment status, progress and where Resume goes."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.services import content_complete, content_open
 from assessments.tests import trees
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
+from portal.views.learning import SECTIONS
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
 
@@ -135,21 +138,59 @@ def test_staff_see_their_own_enrollments_only(client, who):
         user = RoleFactory(role=Role.UNIVERSITY_ADMIN).user
     client.force_login(user)
     page = client.get(DASHBOARD).content.decode()
-    assert "Statics" not in page
+    for status in SECTIONS:
+        assert section(page, status) == ""
+    assert "Statics item" not in page and 'role="progressbar"' not in page
     assert "You are not enrolled in any course yet." in page
+    teaching = section(page, "staff")
+    assert ("Statics" in teaching) == (who == "own staff")
+
+
+def test_teachers_see_the_offerings_they_teach_and_the_staff_pages(client):
+    teacher = RoleFactory(role=Role.INSTRUCTOR).user
+    running, _ = course_with_items("Statics")
+    ended = OfferingFactory(
+        course=CourseFactory(title="Dynamics"),
+        starts_at=timezone.now() - timedelta(days=200),
+        ends_at=timezone.now() - timedelta(days=90),
+    )
+    upcoming = OfferingFactory(
+        course=CourseFactory(title="Vibrations"),
+        starts_at=timezone.now() + timedelta(days=30),
+        ends_at=timezone.now() + timedelta(days=120),
+    )
+    someone_elses, _ = course_with_items("Optics")
+    for offering in (running, ended, upcoming):
+        CourseOfferingInstructor.objects.create(course_offering=offering, user=teacher)
+    CourseOfferingInstructor.objects.create(course_offering=someone_elses, user=UserFactory())
+    client.force_login(teacher)
+    teaching = section(client.get(DASHBOARD).content.decode(), "staff")
+    assert re.findall(r"<h3>(.*?)</h3>", teaching) == ["Statics", "Vibrations"]
+    assert f'href="{reverse("admin:index")}"' in teaching
+    statics = card(teaching, "Statics")
+    for name in ("portal:outline", "portal:discussions"):
+        assert f'href="{reverse(name, kwargs={"offering_id": running.pk})}"' in statics
+
+
+def test_learners_see_no_staff_section(client):
+    offering, _ = course_with_items("Statics")
+    client.force_login(EnrollmentFactory(course_offering=offering).user)
+    page = client.get(DASHBOARD).content.decode()
+    assert section(page, "staff") == ""
+    assert reverse("admin:index") not in page
 
 
 def test_dashboard_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     student = UserFactory()
     client.force_login(student)
     # session, user, enrollments with courses and waitlist positions, progress and resume of
-    # all of them, the user's roles (navigation).
+    # all of them, the offerings the user teaches, the user's roles (navigation).
     for count in (1, 4):
         for i in range(count):
             offering, items = course_with_items(f"Course {count}-{i}")
             EnrollmentFactory(user=student, course_offering=offering)
             content_complete(user=student, offering=offering, item_id=items[i].pk)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = client.get(DASHBOARD)
         cards = response.content.decode().count('class="course-card"')
         assert cards == (1 if count == 1 else 5)

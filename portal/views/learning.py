@@ -1,4 +1,5 @@
-"""My learning: the learner's courses by enrollment status, with progress and where to resume."""
+"""My learning: the learner's courses by enrollment status, with progress and where to resume;
+for staff, the offerings they teach and the way to the staff pages."""
 
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
-from catalog.selectors import learner_enrollments
+from catalog.selectors import learner_enrollments, teaching_offerings
 from syllabus.selectors import LEARNING_STATUSES
 
 SECTIONS = (
@@ -63,6 +64,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             (status, EnrollmentStatus(status).label, sections[status]) for status in SECTIONS
         ],
         "has_courses": bool(enrollments),
+        "teaching": teaching_offerings(user=request.user),
     }
     return render(request, "portal/dashboard.html", context)
 
