@@ -1,16 +1,19 @@
 """Reads of quiz taking, shaped for the pages.
 
-The attempt page gets QuestionView rows that carry the answer key and the explanation only
-for questions whose answer may be revealed: every question once the attempt is submitted, and
-in practice mode each question the learner has answered. Templates cannot leak what the
-selector never hands them.
+The attempt and result pages get QuestionView rows from `attempt_sheet`, the one place that
+applies the quiz's review policy: a row carries its mark once the attempt is submitted or,
+in practice mode, once the learner checked it; it carries the answer key and the explanation
+only when the policy shows them (immediately, after the learner's last attempt, after the
+quiz closes, or never). Templates cannot leak what the selector never hands them.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -22,6 +25,8 @@ from assessments.models import (
     TextMatch,
 )
 from assessments.quiz_services import PRACTICE, QuizSettings
+from content.models import ContentItem
+from content.payloads import QuizReviewPolicy
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,10 @@ class QuestionView:
     points: Decimal
     choices: list[ChoiceView]
     value: Any  # the saved answer, for the form: a string, or option ids
-    revealed: bool
+    locked: bool  # submitted, or checked in practice: the answer cannot change
+    marked: bool  # its points and whether it is right are shown
+    revealed: bool  # its answer key and explanation are shown
+    flagged: bool = False
     earned: Decimal | None = None
     correct: bool | None = None
     correct_answer: str = ""
@@ -81,11 +89,58 @@ def _form_value(question_type: str, value: Any) -> Any:
     return str(value)
 
 
-def attempt_questions(
-    *, attempt: QuizAttempt, given: dict[int, Any] | None = None
-) -> list[QuestionView]:
-    """The attempt's questions in the order drawn, in two queries. `given` replaces saved
-    values with what the learner just typed (to show a refused form again)."""
+@dataclass(frozen=True)
+class AttemptSheet:
+    questions: list[QuestionView]
+    settings: QuizSettings
+    answers_shown: bool  # the review policy shows keys and explanations now
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.answered)
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for q in self.questions if q.flagged)
+
+
+def _answers_shown(*, attempt: QuizAttempt, settings: QuizSettings, now: datetime) -> bool:
+    """Whether the review policy shows the learner the answer keys and explanations now."""
+    policy = settings.review_policy
+    if policy == QuizReviewPolicy.IMMEDIATELY:
+        return True
+    if policy == QuizReviewPolicy.AFTER_CLOSE:
+        return settings.is_closed(now)
+    if policy == QuizReviewPolicy.AFTER_LAST_ATTEMPT:
+        if settings.is_closed(now):
+            return True
+        if settings.max_attempts is None:
+            return False
+        attempts = QuizAttempt.objects.filter(
+            user_id=attempt.user_id,
+            course_offering_id=attempt.course_offering_id,
+            content_item_id=attempt.content_item_id,
+        )
+        counts = list(attempts.values_list("attempt_number", "submitted_at"))
+        used = max((n for n, _at in counts), default=0)
+        return used >= settings.max_attempts and all(at is not None for _n, at in counts)
+    return False
+
+
+def attempt_sheet(
+    *, attempt: QuizAttempt, given: dict[int, Any] | None = None, now: datetime | None = None
+) -> AttemptSheet:
+    """The attempt's questions in the order drawn, with what the review policy lets the learner
+    see, in at most four queries. `given` replaces saved values with what the learner just
+    typed (to show a refused form again)."""
+    now = now or timezone.now()
+    data = (
+        ContentItem.objects.non_polymorphic()
+        .values_list("data_json", flat=True)
+        .get(pk=attempt.content_item_id)
+    )
+    settings = QuizSettings.from_payload(data)
+    shown = _answers_shown(attempt=attempt, settings=settings, now=now)
     raw = attempt.raw_response_json or {}
     question_ids: list[int] = list(raw.get("question_ids") or [])
     questions = {
@@ -95,14 +150,20 @@ def attempt_questions(
     practice = raw.get("mode") == PRACTICE
     answers = raw.get("answers") or {}
     results = raw.get("results") or {}
+    flagged = set(raw.get("flagged") or [])
     rows: list[QuestionView] = []
     for number, qid in enumerate((q for q in question_ids if q in questions), start=1):
         question = questions[qid]
         saved = answers.get(str(qid)) or {}
-        mark = results.get(str(qid)) if submitted else saved.get("mark") if practice else None
-        revealed = mark is not None
+        checked = practice and not submitted and "mark" in saved
+        # After submission the marks follow the policy; a practice check is always marked.
+        mark = (
+            results.get(str(qid)) if submitted and shown else saved.get("mark") if checked else None
+        )
+        marked = mark is not None
+        revealed = marked and shown
         value = _form_value(question.question_type, saved.get("value"))
-        if given is not None and qid in given and not revealed:
+        if given is not None and qid in given and not checked:
             value = given[qid]
         chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
         choices: list[ChoiceView] = []
@@ -128,9 +189,12 @@ def attempt_questions(
                 points=question.points,
                 choices=choices,
                 value=value,
+                locked=submitted or checked,
+                marked=marked,
                 revealed=revealed,
-                earned=Decimal(mark["points"]) if revealed else None,
-                correct=mark["correct"] if revealed else None,
+                flagged=qid in flagged,
+                earned=Decimal(mark["points"]) if mark is not None else None,
+                correct=mark["correct"] if mark is not None else None,
                 correct_answer=(
                     _key_text(question)
                     if revealed and question.question_type not in CHOICE_TYPES
@@ -139,7 +203,7 @@ def attempt_questions(
                 explanation=question.explanation if revealed else "",
             )
         )
-    return rows
+    return AttemptSheet(rows, settings, shown)
 
 
 def attempt_for_learner(
@@ -170,6 +234,10 @@ class QuizOverview:
             return None
         used = max((a.attempt_number for a in self.attempts), default=0)
         return max(self.settings.max_attempts - used, 0)
+
+    @property
+    def closed(self) -> bool:
+        return self.settings.is_closed(timezone.now())
 
     @property
     def best(self) -> QuizAttempt | None:

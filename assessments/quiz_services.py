@@ -13,9 +13,10 @@ What an attempt stores in `raw_response_json`:
      "choice_order": {"<qid>": [..]},   # option ids in the order shown
      "answers": {"<qid>": {"value": .., "saved_at": iso, "mark": {..}}},
      "results": {"<qid>": {"points": "1.00", "max_points": "1.00", "correct": true}},
+     "flagged": [..],                   # questions the learner marked for review
      "longest_run": 3, "submitted_by": "learner" | "deadline"}
 
-`mark` is set in practice mode once a question is answered (its answer is then final);
+`mark` is set in practice mode once the learner checks a question (its answer is then final);
 `results` and the rest once the attempt is scored. Deadlines are enforced here, on the
 server: nothing is saved after `deadline_at`, and an attempt found open after it is submitted
 with what was saved, as of its deadline.
@@ -32,6 +33,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -55,6 +58,7 @@ from assessments.services import _lock_enrollment, content_complete
 from assessments.signals import attempt_scored
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
+from content.payloads import QuizReviewPolicy, quiz_review_policy
 from tenancy.models import User
 
 PRACTICE, EXAM = "practice", "exam"
@@ -82,10 +86,13 @@ class QuizSettings:
     threshold_correct_in_row: int | None
     max_attempts: int | None
     mastery_points: int
+    review_policy: str = QuizReviewPolicy.AFTER_LAST_ATTEMPT
+    closes_at: datetime | None = None  # no new attempts after it; open ones end then
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> "QuizSettings":
         mastery = data.get("mastery") or {}
+        closes_at = parse_datetime(data["closes_at"]) if data.get("closes_at") else None
         return cls(
             pool_id=int(data["question_pool_id"]),
             mode=data.get("quiz_mode") or EXAM,
@@ -95,7 +102,12 @@ class QuizSettings:
             threshold_correct_in_row=mastery.get("threshold_correct_in_row") or None,
             max_attempts=mastery.get("max_attempts") or None,
             mastery_points=int(mastery.get("points") or 0),
+            review_policy=quiz_review_policy(dict(data)),
+            closes_at=closes_at,
         )
+
+    def is_closed(self, now: datetime) -> bool:
+        return self.closes_at is not None and now >= self.closes_at
 
 
 def quiz_settings(*, offering: CourseOffering, item_id: int) -> QuizSettings:
@@ -199,7 +211,8 @@ def attempt_start(
 ) -> StartResult:
     """Open a new attempt, or resume the learner's open one.
 
-    Refused (QuizRefused) when the learner used all `mastery.max_attempts` or the pool is empty.
+    Refused (QuizRefused) when the learner used all `mastery.max_attempts`, the quiz closed or
+    the pool is empty.
     An open attempt past its deadline is submitted first and then counts as used.
     """
     now = now or timezone.now()
@@ -217,6 +230,11 @@ def attempt_start(
             if not _is_expired(current, now):
                 return StartResult(current, created=False)
             _finalize(current, submitted_at=current.deadline_at, by=BY_DEADLINE)
+        if settings.is_closed(now):
+            raise QuizRefused(
+                _("This quiz closed on %(when)s; no new attempts can be started.")
+                % {"when": date_format(timezone.localtime(settings.closes_at), "DATETIME_FORMAT")}
+            )
         used = attempts.aggregate(n=Max("attempt_number"))["n"] or 0
         if settings.max_attempts is not None and used >= settings.max_attempts:
             raise QuizRefused(
@@ -228,11 +246,17 @@ def attempt_start(
         if not pool_exists:
             raise QuizRefused(_("This quiz has no questions yet. Please come back later."))
         question_ids, choice_order = _draw(pool_id=settings.pool_id, settings=settings, rng=rng)
-        deadline = (
-            now + timedelta(seconds=settings.time_limit_seconds)
-            if settings.time_limit_seconds
-            else None
-        )
+        # An attempt ends at its time limit or when the quiz closes, whichever comes first,
+        # so no attempt is still open when answers are shown after the close.
+        ends = [
+            *(
+                [now + timedelta(seconds=settings.time_limit_seconds)]
+                if settings.time_limit_seconds
+                else []
+            ),
+            *([settings.closes_at] if settings.closes_at else []),
+        ]
+        deadline = min(ends, default=None)
         attempt = QuizAttempt.objects.create(
             user_id=user.pk,
             course_offering_id=offering.pk,
@@ -257,6 +281,7 @@ class SaveResult:
     attempt: QuizAttempt
     saved: list[int] = field(default_factory=list)
     feedback: dict[int, Mark] = field(default_factory=dict)  # practice mode only
+    flagged: list[int] = field(default_factory=list)
     expired: bool = False  # the deadline had passed: nothing saved, the attempt was submitted
 
 
@@ -272,15 +297,20 @@ def attempt_answers_save(
     user: User,
     attempt_id: int,
     answers: Mapping[int, Any],
+    check: int | None = None,
+    flagged: Iterable[int] | None = None,
     now: datetime | None = None,
 ) -> SaveResult:
-    """Record the learner's answers (question id -> form input) as given.
+    """Record the learner's answers (question id -> form input) as given, then do the action
+    of the button pressed: every button of the attempt page posts every answer, so none is
+    lost whichever is pressed.
 
-    Exam mode: a blank input clears a saved answer; answers can change until submission.
-    Practice mode: each non-blank answer is scored at once and becomes final (the feedback is
-    in the result); blank inputs are skipped. Any invalid answer refuses the whole save with a
-    message per question. After the deadline nothing is saved: the attempt is submitted with
-    what it had and the result says `expired`.
+    A blank input clears a saved answer; answers can change until submission. In practice
+    mode `check` then scores that one question at once (the feedback is in the result) and
+    its answer becomes final; the other answers stay editable. `flagged`, when given, is the
+    full set of questions the learner marked for review. Any invalid answer refuses the whole
+    save with a message per question. After the deadline nothing is saved: the attempt is
+    submitted with what it had and the result says `expired`.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -292,11 +322,14 @@ def attempt_answers_save(
             return SaveResult(attempt, expired=True)
         raw = attempt.raw_response_json
         shown = set(raw["question_ids"])
-        unknown = [qid for qid in answers if qid not in shown]
-        if unknown:
+        flags = None if flagged is None else sorted(set(flagged))
+        asked = [*answers, *(flags or []), *([] if check is None else [check])]
+        if any(qid not in shown for qid in asked):
             raise QuizRefused(_("These answers are not for questions of this attempt."))
-        keys = answer_keys(answers)
         practice = raw.get("mode") == PRACTICE
+        if check is not None and not practice:
+            raise QuizRefused(_("Only practice quizzes check answers before submission."))
+        keys = answer_keys([*answers, *([] if check is None else [check])])
         stored = raw.setdefault("answers", {})
         result = SaveResult(attempt)
         errors: dict[int, str] = {}
@@ -313,18 +346,23 @@ def attempt_answers_save(
                 errors[qid] = str(exc)
                 continue
             if value is None:
-                if not practice:
-                    stored.pop(str(qid), None)
+                stored.pop(str(qid), None)
                 continue
-            entry: dict[str, Any] = {"value": value, "saved_at": now.isoformat()}
-            if practice:
-                mark = score_answer(key, value)
-                entry["mark"] = mark.as_json()
-                result.feedback[qid] = mark
-            stored[str(qid)] = entry
+            stored[str(qid)] = {"value": value, "saved_at": now.isoformat()}
             result.saved.append(qid)
+        if check is not None and check in keys and not errors:
+            entry = stored.get(str(check))
+            if entry is None:
+                errors[check] = _("Answer this question before checking it.")
+            elif "mark" not in entry:
+                mark = score_answer(keys[check], entry["value"])
+                entry["mark"] = mark.as_json()
+                result.feedback[check] = mark
         if errors:
             raise QuizRefused(_("Some answers could not be saved."), errors=errors)
+        if flags is not None:
+            raw["flagged"] = flags
+        result.flagged = list(raw.get("flagged") or [])
         attempt.raw_response_json = raw
         attempt.save(update_fields=["raw_response_json"])
     return result

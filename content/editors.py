@@ -31,7 +31,7 @@ from content.models import (
     TextItem,
     VideoItem,
 )
-from content.payloads import ENGINEERING_LAB, URL, payload_errors
+from content.payloads import ENGINEERING_LAB, URL, QuizReviewPolicy, payload_errors
 from content.rendering import latex_to_mathml, safe_url
 from content.transcripts import TranscriptError, decode_caption_file, parse_captions
 
@@ -455,6 +455,11 @@ class TextEditorForm(ItemEditorForm):
         return payload
 
 
+def _payload_datetime(value) -> str:
+    """A date and time as payloads store it: ISO 8601 in UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 # Quiz --------------------------------------------------------------------------------------
 
 
@@ -481,14 +486,32 @@ class QuizEditorForm(ItemEditorForm):
         required=False,
         help_text=_("Empty: unlimited."),
     )
+    review_policy = forms.ChoiceField(
+        label=_("Show the correct answers and explanations"),
+        choices=[("", _("As the mode suggests")), *QuizReviewPolicy.choices],
+        required=False,
+        help_text=_(
+            "As the mode suggests: exams after the last attempt, practice quizzes immediately. "
+            "After the last attempt needs a number of attempts allowed or a closing time."
+        ),
+    )
+    closes_at = forms.SplitDateTimeField(
+        label=_("Closes"),
+        required=False,
+        widget=admin_widgets.AdminSplitDateTime,
+        help_text=_("Empty: never. No attempt starts after it; open attempts end then."),
+    )
     payload_fields = {
         "question_pool_id": "question_pool_id",
         "quiz_mode": "quiz_mode",
         "num_questions_per_attempt": "num_questions_per_attempt",
         "randomize_order": "randomize_order",
         "time_limit_seconds": "time_limit_seconds",
+        "review_policy": "review_policy",
+        "closes_at": "closes_at",
         "mastery": "mastery_threshold",
     }
+    _optional = ("review_policy", "closes_at")
     _mastery = {
         "points": "mastery_points",
         "threshold_correct_in_row": "mastery_threshold",
@@ -502,14 +525,20 @@ class QuizEditorForm(ItemEditorForm):
         initial = super().initial_from_payload(payload)
         mastery = payload.get("mastery") or {}
         initial.update({field: mastery.get(key) for key, field in self._mastery.items()})
+        if isinstance(payload.get("closes_at"), str):
+            initial["closes_at"] = parse_datetime(payload["closes_at"])
         return initial
 
     def build_payload(self, cleaned, rows):
         payload = {
             key: cleaned.get(field)
             for key, field in self.payload_fields.items()
-            if key != "mastery"
+            if key != "mastery" and key not in self._optional
         }
+        if cleaned.get("review_policy"):
+            payload["review_policy"] = cleaned["review_policy"]
+        if cleaned.get("closes_at"):
+            payload["closes_at"] = _payload_datetime(cleaned["closes_at"])
         mastery = {k: cleaned[f] for k, f in self._mastery.items() if cleaned.get(f) is not None}
         if mastery:
             mastery.setdefault("max_attempts", None)
@@ -690,7 +719,7 @@ class AssignmentEditorForm(ItemEditorForm):
     def build_payload(self, cleaned, rows):
         payload: dict[str, Any] = {"instructions": cleaned["instructions"]}
         if cleaned.get("due_at"):
-            payload["due_at"] = cleaned["due_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            payload["due_at"] = _payload_datetime(cleaned["due_at"])
         if cleaned.get("max_points") is not None:
             payload["max_points"] = _number(cleaned["max_points"])
         if cleaned.get("submission_types"):

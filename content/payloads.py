@@ -7,7 +7,9 @@ see exactly what is wrong.
 
 from typing import Any
 
+from django.db import models
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 URL = {"type": "string", "minLength": 1, "maxLength": 2048, "pattern": r"^(https?://|/)\S+$"}
@@ -59,6 +61,27 @@ VIDEO = {
     ],
 }
 
+
+class QuizReviewPolicy(models.TextChoices):
+    """When a learner sees the correct answers and explanations of a quiz they took."""
+
+    IMMEDIATELY = "immediately", _("Immediately (after each submission or practice check)")
+    AFTER_LAST_ATTEMPT = "after_last_attempt", _("After the last attempt")
+    AFTER_CLOSE = "after_close", _("After the quiz closes")
+    NEVER = "never", _("Never")
+
+
+def quiz_review_policy(data: dict[str, Any]) -> str:
+    """The quiz's review policy; without one, exams keep their answers until the learner has
+    no attempt left and practice quizzes show them at once."""
+    policy = data.get("review_policy")
+    if policy:
+        return policy
+    if data.get("quiz_mode") == "practice":
+        return QuizReviewPolicy.IMMEDIATELY
+    return QuizReviewPolicy.AFTER_LAST_ATTEMPT
+
+
 QUIZ = {
     "type": "object",
     "required": ["question_pool_id", "quiz_mode", "num_questions_per_attempt"],
@@ -68,6 +91,8 @@ QUIZ = {
         "num_questions_per_attempt": POSITIVE_INT,
         "randomize_order": {"type": "boolean"},
         "time_limit_seconds": {"type": ["integer", "null"], "minimum": 1},
+        "review_policy": {"enum": list(QuizReviewPolicy.values)},
+        "closes_at": {"type": ["string", "null"], "format": "date-time"},
         "mastery": {
             "type": ["object", "null"],
             "properties": {
@@ -329,4 +354,18 @@ def _semantic_errors(content_type: str, data: dict) -> list[str]:
             mastery.get("max_attempts") or 10**6
         ):
             problems.append("mastery.threshold_correct_in_row: can never be reached")
+        policy = data.get("review_policy")
+        if policy == QuizReviewPolicy.AFTER_CLOSE and not data.get("closes_at"):
+            problems.append(
+                "review_policy: showing answers after the quiz closes needs a closing time"
+            )
+        if (
+            policy == QuizReviewPolicy.AFTER_LAST_ATTEMPT
+            and not mastery.get("max_attempts")
+            and not data.get("closes_at")
+        ):
+            problems.append(
+                "review_policy: with unlimited attempts and no closing time"
+                " there is no last attempt"
+            )
     return problems

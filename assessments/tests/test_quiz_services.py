@@ -279,12 +279,17 @@ def test_practice_mode_gives_feedback_per_question_and_keeps_the_first_answer():
     attempt = attempt_start(user=student, offering=offering, item_id=item.pk).attempt
     wrong = str(single.choices.get(text="Watt").pk)
     result = attempt_answers_save(
-        user=student, attempt_id=attempt.pk, answers={single.pk: wrong, numeric.pk: ""}
+        user=student,
+        attempt_id=attempt.pk,
+        answers={single.pk: wrong, numeric.pk: ""},
+        check=single.pk,
     )
     assert set(result.feedback) == {single.pk}
     assert not result.feedback[single.pk].correct
     right = str(single.choices.get(is_correct=True).pk)
-    again = attempt_answers_save(user=student, attempt_id=attempt.pk, answers={single.pk: right})
+    again = attempt_answers_save(
+        user=student, attempt_id=attempt.pk, answers={single.pk: right}, check=single.pk
+    )
     assert again.feedback == {} and again.saved == []
     attempt.refresh_from_db()
     entry = attempt.raw_response_json["answers"][str(single.pk)]

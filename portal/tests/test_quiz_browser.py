@@ -30,7 +30,9 @@ def log_in(page, live_server, user) -> None:
 
 
 def test_student_takes_a_quiz_and_sees_the_score(page, live_server, screenshot):
-    offering, item, _bank, questions, student = qf.quiz_setup(time_limit_seconds=900)
+    offering, item, _bank, questions, student = qf.quiz_setup(
+        time_limit_seconds=900, review_policy="immediately"
+    )
     single, multiple, true_false, numeric, text = questions
     log_in(page, live_server, student)
 

@@ -1,6 +1,9 @@
 """Taking a quiz: its overview with the learner's attempts, the attempt page (one form: save,
-check a practice answer, submit) and the result page. Everything works without JavaScript;
-quiz-countdown.js only shows the time left.
+check a practice answer, submit) and the result page. Every button of the attempt form posts
+every answer and the flags, and the service saves them all before doing the button's action.
+Everything works without JavaScript; quiz-attempt.js saves as the learner works (the same
+POST, asking for JSON), keeps the question navigator current, shows the time left and submits
+at the deadline.
 
 Access goes through the player's `learner_view` (enrolled learners and the offering's staff);
 only learners take quizzes, staff see the overview. Attempts are looked up among the learner's
@@ -11,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import QuestionType
-from assessments.quiz_selectors import attempt_for_learner, attempt_questions, quiz_overview
+from assessments.quiz_selectors import (
+    AttemptSheet,
+    attempt_for_learner,
+    attempt_sheet,
+    quiz_overview,
+)
 from assessments.quiz_services import (
     PRACTICE,
     QuizRefused,
@@ -29,6 +37,7 @@ from assessments.quiz_services import (
     attempt_submit,
 )
 from content.models import ContentItem
+from content.payloads import QuizReviewPolicy
 from content.rendering import format_duration
 from content.selectors import ItemRef, item_ref
 from portal.views.player import item_url, learner_view
@@ -87,6 +96,7 @@ def quiz_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
         "title": _title(item.id, offering),
         "overview": overview,
         "item_url": item_url(offering.pk, item.id),
+        "review_policy": QuizReviewPolicy(overview.settings.review_policy).label,
         "time_limit": (
             format_duration(overview.settings.time_limit_seconds)
             if overview.settings.time_limit_seconds
@@ -114,10 +124,11 @@ def quiz_start_view(request: HttpRequest, access: LearningAccess, item_id: int) 
     return redirect(_attempt_url("quiz-attempt", offering.pk, item.id, started.attempt.pk))
 
 
-def _posted_answers(request: HttpRequest, questions, only: int | None) -> dict[int, Any]:
+def _posted_answers(request: HttpRequest, questions) -> dict[int, Any]:
+    """Every answer the page can still change: the form posts them all with any button."""
     answers: dict[int, Any] = {}
     for question in questions:
-        if question.revealed or (only is not None and question.id != only):
+        if question.locked:
             continue
         name = question.field_name
         if question.question_type == QuestionType.MULTIPLE:
@@ -127,12 +138,46 @@ def _posted_answers(request: HttpRequest, questions, only: int | None) -> dict[i
     return answers
 
 
+def _posted_flags(request: HttpRequest) -> list[int]:
+    return [int(v) for v in request.POST.getlist("flagged") if v.isdigit()]
+
+
 def _parse_action(raw: str) -> tuple[str, int | None]:
     """`save`, `submit`, or `check:<question id>` / `save:<question id>`."""
     name, _sep, target = raw.partition(":")
     if name not in ("save", "submit", "check"):
         name = "save"
     return name, int(target) if target.isdigit() else None
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The page's script asks for JSON; a plain form post (Accept: text/html, */*) does not."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _seconds_left(attempt) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0)
+
+
+def _saved_json(sheet: AttemptSheet, attempt, message: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "saved": True,
+            "submitted": False,
+            "message": message,
+            "answered": [q.id for q in sheet.questions if q.answered],
+            "flagged": [q.id for q in sheet.questions if q.flagged],
+            "seconds_left": _seconds_left(attempt),
+        }
+    )
+
+
+def _closed_json(result_url: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"saved": False, "submitted": True, "message": message, "redirect": result_url}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,43 +192,65 @@ def attempt_view(
     )
     result_url = _attempt_url("quiz-result", offering.pk, item.id, attempt.pk)
     here = _attempt_url("quiz-attempt", offering.pk, item.id, attempt.pk)
+    json = request.method == "POST" and _wants_json(request)
+    time_up = _("Time is up: the attempt was submitted with the answers you saved.")
     if attempt.submitted_at is None:
         attempt = attempt_close_if_expired(attempt=attempt)
-        if attempt.submitted_at is not None:
-            messages.warning(
-                request, _("Time is up: the attempt was submitted with the answers you saved.")
-            )
+        if attempt.submitted_at is not None and not json:
+            messages.warning(request, time_up)
     if attempt.submitted_at is not None:
+        if json:
+            return _closed_json(result_url, time_up)
         return redirect(result_url)
-    questions = attempt_questions(attempt=attempt)
+    sheet = attempt_sheet(attempt=attempt)
     errors: dict[int, str] = {}
     status = 200
     if request.method == "POST":
         action, target = _parse_action(request.POST.get("action", "save"))
-        answers = _posted_answers(request, questions, target if action == "check" else None)
+        answers = _posted_answers(request, sheet.questions)
         try:
-            saved = attempt_answers_save(user=request.user, attempt_id=attempt.pk, answers=answers)
+            saved = attempt_answers_save(
+                user=request.user,
+                attempt_id=attempt.pk,
+                answers=answers,
+                check=target if action == "check" else None,
+                flagged=_posted_flags(request),
+            )
         except QuizRefused as refusal:
+            if json:
+                return JsonResponse(
+                    {
+                        "saved": False,
+                        "submitted": False,
+                        "message": refusal.message,
+                        "errors": {str(k): v for k, v in refusal.errors.items()},
+                    },
+                    status=400,
+                )
             messages.error(request, refusal.message)
             errors = refusal.errors
             status = 400
-            questions = attempt_questions(attempt=attempt, given=answers)
+            sheet = attempt_sheet(attempt=attempt, given=answers)
         except PermissionDenied:
             raise Http404("No such attempt.") from None
         else:
             if saved.expired:
-                messages.warning(
-                    request,
-                    _(
-                        "Time is up: answers given after the deadline are not accepted. "
-                        "The attempt was submitted with the answers saved before it."
-                    ),
+                late = _(
+                    "Time is up: answers given after the deadline are not accepted. "
+                    "The attempt was submitted with the answers saved before it."
                 )
+                if json:
+                    return _closed_json(result_url, late)
+                messages.warning(request, late)
                 return redirect(result_url)
             if action == "submit":
                 attempt_submit(user=request.user, attempt_id=attempt.pk)
+                if json:
+                    return _closed_json(result_url, _("Your attempt was submitted."))
                 messages.success(request, _("Your attempt was submitted."))
                 return redirect(result_url)
+            if json:
+                return _saved_json(attempt_sheet(attempt=saved.attempt), saved.attempt, _("Saved"))
             if saved.feedback:
                 messages.info(request, _("Answer checked."))
             else:
@@ -198,16 +265,14 @@ def attempt_view(
         "item": item,
         "title": _title(item.id, offering),
         "attempt": attempt,
-        "questions": questions,
+        "sheet": sheet,
+        "questions": sheet.questions,
         "errors": errors,
         "practice": practice,
-        "answered": sum(1 for q in questions if q.answered),
+        "answered": sheet.answered,
         "quiz_url": quiz_url(offering.pk, item.id),
-        "seconds_left": (
-            max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0)
-            if attempt.deadline_at
-            else None
-        ),
+        "result_url": result_url,
+        "seconds_left": _seconds_left(attempt),
     }
     return render(request, "portal/quiz/attempt.html", context, status=status)
 
@@ -228,6 +293,7 @@ def result_view(
     overview = quiz_overview(
         user_id=request.user.pk, offering_id=offering.pk, item_id=item.id, data=item.data
     )
+    sheet = attempt_sheet(attempt=attempt)
     context = {
         "access": access,
         "offering": offering,
@@ -235,7 +301,8 @@ def result_view(
         "item": item,
         "title": _title(item.id, offering),
         "attempt": attempt,
-        "questions": attempt_questions(attempt=attempt),
+        "sheet": sheet,
+        "questions": sheet.questions,
         "overview": overview,
         "quiz_url": quiz_url(offering.pk, item.id),
         "item_url": item_url(offering.pk, item.id),
