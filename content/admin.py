@@ -46,8 +46,9 @@ from syllabus.admin import (
     tree_reply,
 )
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from tenancy.models import Role
-from tenancy.scoping import TenantScopedAdmin, scoped, tenant_scope
+from syllabus.selectors import templates_for_university
+from tenancy.models import University
+from tenancy.scoping import TenantScopedAdmin, scoped, staff_university_ids, tenant_scope
 
 # Preview -----------------------------------------------------------------------------------
 
@@ -86,13 +87,6 @@ def _preview_outline(course_id: int, module: Module | None) -> tuple[str, bool]:
 
 
 # Content items -----------------------------------------------------------------------------
-
-
-def staff_university_ids(user) -> set[int] | None:
-    """Universities whose asset library the user may use; None for every university."""
-    if tenant_scope(user).everything:
-        return None
-    return {u for u, role, _d in user.role_rows if role in Role.staff_roles()}
 
 
 def assets_for_staff(user) -> QuerySet[Asset]:
@@ -614,6 +608,34 @@ class AuthoringModuleTemplateAdmin(ModuleTemplateAdmin):
     fields = ("title", "template_type", "description", "layout")
     readonly_fields = ()
 
+    def _owner_choices(self, request: HttpRequest) -> QuerySet[University] | None:
+        """The universities a new template may belong to, when there is a choice: any (or
+        none, platform-wide) for platform admins, the user's own when they are staff of
+        several; None when the template simply belongs to the user's one university."""
+        universities = staff_university_ids(request.user)
+        if universities is None:
+            return University.objects.order_by("name")
+        if len(universities) > 1:
+            return University.objects.filter(pk__in=universities).order_by("name")
+        return None
+
+    def get_fields(self, request: HttpRequest, obj: ModuleTemplate | None = None):
+        fields = super().get_fields(request, obj)
+        if obj is None and self._owner_choices(request) is not None:
+            return ("university", *fields)
+        return fields
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        choices = self._owner_choices(request) if obj is None else None
+        if choices is not None and "university" in form.base_fields:
+            field = form.base_fields["university"]
+            field.queryset = choices
+            platform = tenant_scope(request.user).everything
+            field.required = not platform
+            field.empty_label = _("Every university") if platform else "---------"
+        return form
+
     @admin.display(description=gettext_lazy("Layout"))
     def layout(self, template: ModuleTemplate) -> str:
         """Shown to those who may only look (templates are shared by every university)."""
@@ -621,12 +643,21 @@ class AuthoringModuleTemplateAdmin(ModuleTemplateAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
+        owner = None
+        if "university" in data:
+            owner = data["university"].pk if data["university"] else None
+        elif not change:
+            universities = staff_university_ids(request.user) or set()
+            if len(universities) != 1:
+                raise PermissionDenied
+            (owner,) = universities
         saved = module_template_save(
             template=obj if change else None,
             title=data["title"],
             template_type=data["template_type"],
             description=data.get("description"),
             layout=form.layout_data,
+            university_id=owner,
         )
         obj.pk, obj.default_data = saved.pk, saved.default_data
 
@@ -640,7 +671,7 @@ admin.site.register(ModuleTemplate, AuthoringModuleTemplateAdmin)
 
 class TemplateChoiceForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=gettext_lazy("Template"), queryset=ModuleTemplate.objects.all()
+        label=gettext_lazy("Template"), queryset=ModuleTemplate.objects.none()
     )
     title = forms.CharField(
         label=gettext_lazy("Title"),
@@ -648,6 +679,12 @@ class TemplateChoiceForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Empty: the template's title."),
     )
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates_for_university(
+            university_id=course.university_id
+        )
 
 
 class SaveTemplateForm(forms.Form):
@@ -761,7 +798,7 @@ class AuthoringModuleAdmin(ModuleAdmin):
         parent = self.scoped_module(request, module_id)
         if not self.has_change_permission(request, parent):
             raise PermissionDenied
-        form = TemplateChoiceForm(request.POST or None)
+        form = TemplateChoiceForm(request.POST or None, course=parent.course)
         if request.method == "POST" and form.is_valid():
             try:
                 made = module_from_template(

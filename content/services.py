@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from catalog.models import Course
@@ -200,10 +201,12 @@ def module_from_template(
                        "content": [{"content_type": "text", "title": "...", "data_json": {...}}]}],
          "content": [...]}
     """
+    course = parent.course
+    if template.university_id not in (None, course.university_id):
+        raise ValidationError({"template": _("This template belongs to another university.")})
     problems = _template_layout_errors(template.default_data)
     if problems:
         raise ValidationError({"default_data": problems})
-    course = parent.course
     root = module_create(
         course=course,
         parent=parent,
@@ -314,13 +317,14 @@ def subtree_layout(*, module: Module) -> dict[str, Any]:
 def template_from_subtree(
     *, module: Module, title: str | None = None, description: str | None = None
 ) -> ModuleTemplate:
-    """Save `module` with everything under it as a new module template."""
+    """Save `module` with everything under it as a new template of the course's university."""
     module = Module.objects.get(pk=module.pk)
     if module.module_type == ModuleType.COURSE_ROOT:
         raise ValidationError(
             {"module": "A course root cannot become a template; save one of its units instead."}
         )
     template = ModuleTemplate(
+        university_id=module.course.university_id,
         template_type=module.module_type,
         title=title or module.title,
         description=description if description is not None else module.description,
@@ -339,14 +343,16 @@ def module_template_save(
     template_type: str,
     description: str | None,
     layout: dict[str, Any] | None,
+    university_id: int | None = None,
 ) -> ModuleTemplate:
     """Create (`template` None) or change a module template with its layout; an invalid
-    layout or field raises ValidationError and writes nothing."""
+    layout or field raises ValidationError and writes nothing. A new template belongs to
+    `university_id` (platform-wide when None); a change keeps the owner."""
     problems = _template_layout_errors(layout)
     if problems:
         raise ValidationError({"default_data": problems})
     if template is None:
-        template = ModuleTemplate()
+        template = ModuleTemplate(university_id=university_id)
     else:
         template = ModuleTemplate.objects.select_for_update().get(pk=template.pk)
     template.title = title

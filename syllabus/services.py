@@ -218,6 +218,17 @@ def module_set_published(*, module: Module, is_published: bool) -> int:
     return count
 
 
+@transaction.atomic
+def templates_publish(*, template_ids: list[int]) -> int:
+    """Make the templates platform-wide (no university): every university's staff may add
+    them from then on. Returns how many changed."""
+    return (
+        ModuleTemplate.objects.select_for_update()
+        .filter(pk__in=template_ids, university__isnull=False)
+        .update(university=None)
+    )
+
+
 def course_root(*, course: Course) -> Module:
     """The course_root module of a course, created on first use."""
     root = (

@@ -130,6 +130,15 @@ def tenant_scope(user) -> TenantScope:
     return scope
 
 
+def staff_university_ids(user) -> set[int] | None:
+    """The universities where the user holds a staff role; None for every university (platform
+    admins). Shared per-university material (assets, module templates) is offered from these
+    and from the platform-wide pool."""
+    if tenant_scope(user).everything:
+        return None
+    return {u for u, role, _d in user.role_rows if role in Role.staff_roles()}
+
+
 def forget_tenant_scope(user) -> None:
     """Drop what was loaded about the user's roles, after they change."""
     for name in ("role_rows", "_tenant_scope", "_role_perm_cache", "_perm_cache"):

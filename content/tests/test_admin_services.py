@@ -133,7 +133,7 @@ def test_a_subtree_saved_as_template_instantiates_to_the_same_subtree():
         "quiz",
         "video",
     ]
-    other = CourseFactory()
+    other = CourseFactory(university=course.university)
     other_root = course_root(course=other)
     made = module_from_template(template=template, parent=other_root)
     assert made.title == "Standard unit"
