@@ -3,7 +3,8 @@ parts of syllabus authoring that involve content (templates, copying a syllabus,
 
 Items are edited through the form of their type (content.editors) and saved through
 content.services, so the stored payload is always valid. The module admin registered here
-extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot import it.
+extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot import it. Copying a
+syllabus involves question pools and lab files, so its page is added by assessments.admin.
 """
 
 from django import forms
@@ -34,12 +35,10 @@ from content.services import (
     content_item_update,
     module_from_template,
     module_template_save,
-    syllabus_copy,
     template_from_subtree,
 )
 from syllabus.admin import (
     COURSE_PATHS,
-    COURSE_PATHS_OF_COURSE,
     ModuleAdmin,
     ModuleTemplateAdmin,
     as_module_tree_choices,
@@ -48,7 +47,7 @@ from syllabus.admin import (
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import templates_for_university
 from tenancy.models import University
-from tenancy.scoping import TenantScopedAdmin, scoped, staff_university_ids, tenant_scope
+from tenancy.scoping import TenantScopedAdmin, staff_university_ids, tenant_scope
 
 # Preview -----------------------------------------------------------------------------------
 
@@ -694,16 +693,6 @@ class SaveTemplateForm(forms.Form):
     )
 
 
-class CopySyllabusForm(forms.Form):
-    target = forms.ModelChoiceField(
-        label=gettext_lazy("Copy into course"), queryset=Course.objects.none()
-    )
-
-    def __init__(self, *args, courses: QuerySet[Course], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = courses
-
-
 class AuthoringModuleAdmin(ModuleAdmin):
     actions = [*ModuleAdmin.actions, "save_as_template"]
 
@@ -766,7 +755,6 @@ class AuthoringModuleAdmin(ModuleAdmin):
             path(
                 "<int:module_id>/preview/", wrap(self.preview_view), name="syllabus_module_preview"
             ),
-            path("course/<int:course_id>/copy/", wrap(self.copy_view), name="syllabus_module_copy"),
             *super().get_urls(),
         ]
 
@@ -793,6 +781,13 @@ class AuthoringModuleAdmin(ModuleAdmin):
             },
         )
 
+    def template_instantiate(
+        self, *, template: ModuleTemplate, parent: Module, title: str | None
+    ) -> Module:
+        """Add the template under `parent`; the admin registered above content (which copies
+        or strips the question pools its quizzes name) replaces this."""
+        return module_from_template(template=template, parent=parent, title=title)
+
     def from_template_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
         """Instantiate a template under this module in one step."""
         parent = self.scoped_module(request, module_id)
@@ -801,7 +796,7 @@ class AuthoringModuleAdmin(ModuleAdmin):
         form = TemplateChoiceForm(request.POST or None, course=parent.course)
         if request.method == "POST" and form.is_valid():
             try:
-                made = module_from_template(
+                made = self.template_instantiate(
                     template=form.cleaned_data["template"],
                     parent=parent,
                     title=form.cleaned_data["title"] or None,
@@ -816,29 +811,6 @@ class AuthoringModuleAdmin(ModuleAdmin):
                 return HttpResponseRedirect(f"{tree}#module-{made.pk}")
         title = _("Add from a template under “%(title)s”") % {"title": parent.title}
         return self._form_page(request, title, form, parent.course, _("Add"))
-
-    def copy_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
-        """Copy this course's syllabus into another course the user authors."""
-        course = self.scoped_course(request, course_id)
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        courses = scoped(Course.objects.exclude(pk=course.pk), request.user, COURSE_PATHS_OF_COURSE)
-        form = CopySyllabusForm(request.POST or None, courses=courses)
-        if request.method == "POST" and form.is_valid():
-            target = form.cleaned_data["target"]
-            try:
-                mapping = syllabus_copy(source_course=course, target_course=target)
-            except ValidationError as error:
-                form.add_error("target", error.messages)
-            else:
-                self.message_user(
-                    request,
-                    _("Copied %(n)s modules into %(course)s.")
-                    % {"n": len(mapping), "course": target},
-                )
-                return HttpResponseRedirect(reverse("admin:syllabus_module_tree", args=[target.pk]))
-        title = _("Copy the syllabus of %(course)s") % {"course": course}
-        return self._form_page(request, title, form, course, _("Copy"))
 
     @admin.action(description=gettext_lazy("Save as a new template (with everything under it)"))
     def save_as_template(self, request: HttpRequest, queryset: QuerySet[Module]):
