@@ -3,7 +3,8 @@ parts of syllabus authoring that involve content (templates, copying a syllabus,
 
 Items are edited through the form of their type (content.editors) and saved through
 content.services, so the stored payload is always valid. The module admin registered here
-extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot import it.
+extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot import it. Copying a
+syllabus involves question pools and lab files, so its page is added by assessments.admin.
 """
 
 from django import forms
@@ -41,21 +42,21 @@ from content.services import (
     content_item_update,
     module_from_template,
     module_template_save,
-    syllabus_copy,
     template_from_subtree,
 )
 from lms.media import stored_file_response
 from syllabus.admin import (
     COURSE_PATHS,
-    COURSE_PATHS_OF_COURSE,
     ModuleAdmin,
     ModuleTemplateAdmin,
     as_module_tree_choices,
     tree_reply,
 )
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from tenancy.access import staffed_university_ids
-from tenancy.scoping import TenantScopedAdmin, scoped, tenant_scope
+from syllabus.selectors import templates_for_university
+from tenancy.access import staff_university_ids
+from tenancy.models import University
+from tenancy.scoping import TenantScopedAdmin, tenant_scope
 
 # Preview -----------------------------------------------------------------------------------
 
@@ -94,13 +95,6 @@ def _preview_outline(course_id: int, module: Module | None) -> tuple[str, bool]:
 
 
 # Content items -----------------------------------------------------------------------------
-
-
-def staff_university_ids(user) -> set[int] | None:
-    """Universities whose asset library the user may use; None for every university."""
-    if tenant_scope(user).everything:
-        return None
-    return set(staffed_university_ids(user))
 
 
 def assets_for_staff(user) -> QuerySet[Asset]:
@@ -661,6 +655,34 @@ class AuthoringModuleTemplateAdmin(ModuleTemplateAdmin):
     fields = ("title", "template_type", "description", "layout")
     readonly_fields = ()
 
+    def _owner_choices(self, request: HttpRequest) -> QuerySet[University] | None:
+        """The universities a new template may belong to, when there is a choice: any (or
+        none, platform-wide) for platform admins, the user's own when they are staff of
+        several; None when the template simply belongs to the user's one university."""
+        universities = staff_university_ids(request.user)
+        if universities is None:
+            return University.objects.order_by("name")
+        if len(universities) > 1:
+            return University.objects.filter(pk__in=universities).order_by("name")
+        return None
+
+    def get_fields(self, request: HttpRequest, obj: ModuleTemplate | None = None):
+        fields = super().get_fields(request, obj)
+        if obj is None and self._owner_choices(request) is not None:
+            return ("university", *fields)
+        return fields
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        choices = self._owner_choices(request) if obj is None else None
+        if choices is not None and "university" in form.base_fields:
+            field = form.base_fields["university"]
+            field.queryset = choices
+            platform = tenant_scope(request.user).everything
+            field.required = not platform
+            field.empty_label = _("Every university") if platform else "---------"
+        return form
+
     @admin.display(description=gettext_lazy("Layout"))
     def layout(self, template: ModuleTemplate) -> str:
         """Shown to those who may only look (templates are shared by every university)."""
@@ -668,12 +690,21 @@ class AuthoringModuleTemplateAdmin(ModuleTemplateAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
+        owner = None
+        if "university" in data:
+            owner = data["university"].pk if data["university"] else None
+        elif not change:
+            universities = staff_university_ids(request.user) or set()
+            if len(universities) != 1:
+                raise PermissionDenied
+            (owner,) = universities
         saved = module_template_save(
             template=obj if change else None,
             title=data["title"],
             template_type=data["template_type"],
             description=data.get("description"),
             layout=form.layout_data,
+            university_id=owner,
         )
         obj.pk, obj.default_data = saved.pk, saved.default_data
 
@@ -687,7 +718,7 @@ admin.site.register(ModuleTemplate, AuthoringModuleTemplateAdmin)
 
 class TemplateChoiceForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=gettext_lazy("Template"), queryset=ModuleTemplate.objects.all()
+        label=gettext_lazy("Template"), queryset=ModuleTemplate.objects.none()
     )
     title = forms.CharField(
         label=gettext_lazy("Title"),
@@ -696,22 +727,18 @@ class TemplateChoiceForm(forms.Form):
         help_text=gettext_lazy("Empty: the template's title."),
     )
 
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates_for_university(
+            university_id=course.university_id
+        )
+
 
 class SaveTemplateForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Template title"), max_length=255)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class CopySyllabusForm(forms.Form):
-    target = forms.ModelChoiceField(
-        label=gettext_lazy("Copy into course"), queryset=Course.objects.none()
-    )
-
-    def __init__(self, *args, courses: QuerySet[Course], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = courses
 
 
 class AuthoringModuleAdmin(ModuleAdmin):
@@ -776,7 +803,6 @@ class AuthoringModuleAdmin(ModuleAdmin):
             path(
                 "<int:module_id>/preview/", wrap(self.preview_view), name="syllabus_module_preview"
             ),
-            path("course/<int:course_id>/copy/", wrap(self.copy_view), name="syllabus_module_copy"),
             *super().get_urls(),
         ]
 
@@ -803,15 +829,22 @@ class AuthoringModuleAdmin(ModuleAdmin):
             },
         )
 
+    def template_instantiate(
+        self, *, template: ModuleTemplate, parent: Module, title: str | None
+    ) -> Module:
+        """Add the template under `parent`; the admin registered above content (which copies
+        or strips the question pools its quizzes name) replaces this."""
+        return module_from_template(template=template, parent=parent, title=title)
+
     def from_template_view(self, request: HttpRequest, module_id: int) -> HttpResponse:
         """Instantiate a template under this module in one step."""
         parent = self.scoped_module(request, module_id)
         if not self.has_change_permission(request, parent):
             raise PermissionDenied
-        form = TemplateChoiceForm(request.POST or None)
+        form = TemplateChoiceForm(request.POST or None, course=parent.course)
         if request.method == "POST" and form.is_valid():
             try:
-                made = module_from_template(
+                made = self.template_instantiate(
                     template=form.cleaned_data["template"],
                     parent=parent,
                     title=form.cleaned_data["title"] or None,
@@ -826,29 +859,6 @@ class AuthoringModuleAdmin(ModuleAdmin):
                 return HttpResponseRedirect(f"{tree}#module-{made.pk}")
         title = _("Add from a template under “%(title)s”") % {"title": parent.title}
         return self._form_page(request, title, form, parent.course, _("Add"))
-
-    def copy_view(self, request: HttpRequest, course_id: int) -> HttpResponse:
-        """Copy this course's syllabus into another course the user authors."""
-        course = self.scoped_course(request, course_id)
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        courses = scoped(Course.objects.exclude(pk=course.pk), request.user, COURSE_PATHS_OF_COURSE)
-        form = CopySyllabusForm(request.POST or None, courses=courses)
-        if request.method == "POST" and form.is_valid():
-            target = form.cleaned_data["target"]
-            try:
-                mapping = syllabus_copy(source_course=course, target_course=target)
-            except ValidationError as error:
-                form.add_error("target", error.messages)
-            else:
-                self.message_user(
-                    request,
-                    _("Copied %(n)s modules into %(course)s.")
-                    % {"n": len(mapping), "course": target},
-                )
-                return HttpResponseRedirect(reverse("admin:syllabus_module_tree", args=[target.pk]))
-        title = _("Copy the syllabus of %(course)s") % {"course": course}
-        return self._form_page(request, title, form, course, _("Copy"))
 
     @admin.action(description=gettext_lazy("Save as a new template (with everything under it)"))
     def save_as_template(self, request: HttpRequest, queryset: QuerySet[Module]):

@@ -550,6 +550,23 @@ def asset_ids(content_type: str, data: dict[str, Any]) -> set[int]:
     return set()
 
 
+def with_asset_ids(content_type: str, data: Any, mapping: dict[int, int]) -> Any:
+    """The payload with the asset ids of `mapping` replaced (the ones asset_ids finds)."""
+    if not mapping or not isinstance(data, dict):
+        return data
+    if content_type == "video" and data.get("asset_id") in mapping:
+        return {**data, "asset_id": mapping[data["asset_id"]]}
+    if content_type == "text" and isinstance(data.get("blocks"), list):
+        blocks = [
+            {**b, "asset_id": mapping[b["asset_id"]]}
+            if isinstance(b, dict) and b.get("type") == "image" and b.get("asset_id") in mapping
+            else b
+            for b in data["blocks"]
+        ]
+        return {**data, "blocks": blocks}
+    return data
+
+
 # Outline -----------------------------------------------------------------------------------
 
 

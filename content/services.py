@@ -1,6 +1,8 @@
 import io
 import mimetypes
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,14 +12,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from catalog.models import Course
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from content.payloads import DRAFT_PAYLOADS
+from content.rendering import asset_ids, with_asset_ids
 from content.signals import item_moved, item_visibility_changed
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create, modules_copy
+from syllabus.signals import modules_changed
 
 
 @transaction.atomic
@@ -200,10 +205,12 @@ def module_from_template(
                        "content": [{"content_type": "text", "title": "...", "data_json": {...}}]}],
          "content": [...]}
     """
+    course = parent.course
+    if template.university_id not in (None, course.university_id):
+        raise ValidationError({"template": _("This template belongs to another university.")})
     problems = _template_layout_errors(template.default_data)
     if problems:
         raise ValidationError({"default_data": problems})
-    course = parent.course
     root = module_create(
         course=course,
         parent=parent,
@@ -213,19 +220,34 @@ def module_from_template(
         module_template=template,
         is_published=parent.is_published,
     )
-    _build_layout(course, root, template.default_data or {})
+    layout = template.default_data or {}
+    assets = assets_for_university(
+        payloads=[(s["content_type"], s.get("data_json")) for s in _layout_stubs(layout)],
+        university_id=course.university_id,
+    )
+    _build_layout(course, root, layout, assets)
     root.refresh_from_db()
     return root
 
 
-def _build_layout(course, module: Module, layout: dict) -> None:
+def _layout_stubs(layout: dict) -> list[dict]:
+    stubs = list(layout.get("content", []))
+    for child in layout.get("children", []):
+        stubs += _layout_stubs(child)
+    return stubs
+
+
+def _build_layout(course, module: Module, layout: dict, assets: dict[int, int]) -> None:
     for stub in layout.get("content", []):
         draft = stub.get("data_json") is None
+        data = stub.get("data_json")
         content_item_create(
             module=module,
             content_type=stub["content_type"],
             title=stub.get("title") or module.title,
-            data_json=DRAFT_PAYLOADS[stub["content_type"]] if draft else stub["data_json"],
+            data_json=DRAFT_PAYLOADS[stub["content_type"]]
+            if draft
+            else with_asset_ids(stub["content_type"], data, assets),
             description=stub.get("description"),
             estimated_duration_seconds=stub.get("estimated_duration_seconds"),
             is_active=not draft,
@@ -239,22 +261,55 @@ def _build_layout(course, module: Module, layout: dict) -> None:
             description=child.get("description"),
             is_published=module.is_published,
         )
-        _build_layout(course, node, child)
+        _build_layout(course, node, child, assets)
+
+
+@dataclass(frozen=True)
+class SyllabusCopy:
+    """What a syllabus copy made: old id -> new id of modules, items and copied assets, and
+    how many modules are new (a source course root appended under a module maps to it)."""
+
+    modules: dict[int, int]
+    items: dict[int, int]
+    assets: dict[int, int]
+    created_modules: int = 0
 
 
 @transaction.atomic
-def syllabus_copy(*, source_course: Course, target_course: Course) -> dict[int, int]:
+def syllabus_copy(
+    *, source_course: Course, target_course: Course, parent: Module | None = None
+) -> SyllabusCopy:
     """Copy the whole syllabus of `source_course`, modules and content items, into
-    `target_course` (a new course or a new run of the same course), in one transaction.
+    `target_course` (a new course, a new run of the same course, or appended under `parent`;
+    see syllabus.services.modules_copy), in one transaction.
 
-    Returns old module id -> new module id. Items keep their order, payload and active flag;
-    their course and university are the target's.
+    Items keep their order (after the items a receiving module already has), payload and
+    active flag; their course and university are the target's. Assets the payloads show that
+    belong to another university are copied into the target's (assets_for_university), so the
+    copy never points at another tenant's files. What lives above content (question pools, lab
+    files) is copied by assessments.copying, which calls this.
     """
-    mapping = modules_copy(source_course=source_course, target_course=target_course)
+    before = set(Module.objects.filter(course_id=target_course.pk).values_list("pk", flat=True))
+    mapping = modules_copy(source_course=source_course, target_course=target_course, parent=parent)
     if not mapping:
-        return mapping
-    items = ContentItem.objects.non_polymorphic().filter(course_id=source_course.pk)
-    ContentItem.objects.non_polymorphic().bulk_create(
+        return SyllabusCopy(modules={}, items={}, assets={})
+    items = list(
+        ContentItem.objects.non_polymorphic()
+        .filter(course_id=source_course.pk)
+        .order_by("module_id", "sequence_index")
+    )
+    assets = assets_for_university(
+        payloads=[(item.content_type, item.data_json) for item in items],
+        university_id=target_course.university_id,
+    )
+    receiving = {pk for pk in mapping.values() if pk in before}
+    offsets = dict(
+        ContentItem.objects.filter(module_id__in=receiving)
+        .values("module_id")
+        .annotate(m=Max("sequence_index"))
+        .values_list("module_id", "m")
+    )
+    copies = ContentItem.objects.non_polymorphic().bulk_create(
         [
             ContentItem(
                 module_id=mapping[item.module_id],
@@ -264,15 +319,68 @@ def syllabus_copy(*, source_course: Course, target_course: Course) -> dict[int, 
                 polymorphic_ctype_id=item.polymorphic_ctype_id,
                 title=item.title,
                 description=item.description,
-                sequence_index=item.sequence_index,
+                sequence_index=item.sequence_index + offsets.get(mapping[item.module_id], 0),
                 estimated_duration_seconds=item.estimated_duration_seconds,
-                data_json=item.data_json,
+                data_json=with_asset_ids(item.content_type, item.data_json, assets),
                 is_active=item.is_active,
             )
-            for item in items.order_by("module_id", "sequence_index")
+            for item in items
         ]
     )
-    return mapping
+    if receiving:
+        new_tops = Module.objects.filter(
+            pk__in=set(mapping.values()) - before, parent_id__in=receiving
+        ).values_list("pk", flat=True)
+        modules_changed.send(
+            sender=Module,
+            course_id=target_course.pk,
+            module_ids=sorted(receiving),
+            subtree_ids=sorted(new_tops),
+        )
+    return SyllabusCopy(
+        modules=mapping,
+        items={item.pk: copy.pk for item, copy in zip(items, copies, strict=True)},
+        assets=assets,
+        created_modules=len(set(mapping.values()) - before),
+    )
+
+
+def assets_for_university(
+    *, payloads: Iterable[tuple[str, Any]], university_id: int
+) -> dict[int, int]:
+    """Copy the assets the payloads show that belong to another university into
+    `university_id` (platform-wide and own assets are used as they are); old id -> new id.
+
+    The stored files are copied too, under the target university's folder, so each tenant's
+    files stay its own."""
+    wanted: set[int] = set()
+    for content_type, data in payloads:
+        wanted |= asset_ids(content_type, data)
+    foreign = list(
+        Asset.objects.filter(pk__in=wanted, university__isnull=False)
+        .exclude(university_id=university_id)
+        .order_by("pk")
+    )
+    return {asset.pk: _asset_copy(asset, university_id).pk for asset in foreign}
+
+
+def _asset_copy(asset: Asset, university_id: int) -> Asset:
+    meta = dict(asset.meta_json or {})
+    url = asset.url
+    name = meta.get("storage_name")
+    if name and default_storage.exists(name):
+        folder = f"assets/{university_id}/{uuid.uuid4().hex}"
+        with default_storage.open(name) as source:
+            stored = default_storage.save(f"{folder}/{name.rsplit('/', 1)[-1]}", source)
+        meta["storage_name"], url = stored, default_storage.url(stored)
+        thumb = f"{name.rsplit('/', 1)[0]}/thumbnail.png"
+        if meta.get("thumbnail_url") and default_storage.exists(thumb):
+            with default_storage.open(thumb) as source:
+                copied = default_storage.save(f"{folder}/thumbnail.png", source)
+            meta["thumbnail_url"] = default_storage.url(copied)
+    return Asset.objects.create(
+        university_id=university_id, url=url, asset_type=asset.asset_type, meta_json=meta
+    )
 
 
 def subtree_layout(*, module: Module) -> dict[str, Any]:
@@ -314,13 +422,14 @@ def subtree_layout(*, module: Module) -> dict[str, Any]:
 def template_from_subtree(
     *, module: Module, title: str | None = None, description: str | None = None
 ) -> ModuleTemplate:
-    """Save `module` with everything under it as a new module template."""
+    """Save `module` with everything under it as a new template of the course's university."""
     module = Module.objects.get(pk=module.pk)
     if module.module_type == ModuleType.COURSE_ROOT:
         raise ValidationError(
             {"module": "A course root cannot become a template; save one of its units instead."}
         )
     template = ModuleTemplate(
+        university_id=module.course.university_id,
         template_type=module.module_type,
         title=title or module.title,
         description=description if description is not None else module.description,
@@ -339,14 +448,16 @@ def module_template_save(
     template_type: str,
     description: str | None,
     layout: dict[str, Any] | None,
+    university_id: int | None = None,
 ) -> ModuleTemplate:
     """Create (`template` None) or change a module template with its layout; an invalid
-    layout or field raises ValidationError and writes nothing."""
+    layout or field raises ValidationError and writes nothing. A new template belongs to
+    `university_id` (platform-wide when None); a change keeps the owner."""
     problems = _template_layout_errors(layout)
     if problems:
         raise ValidationError({"default_data": problems})
     if template is None:
-        template = ModuleTemplate()
+        template = ModuleTemplate(university_id=university_id)
     else:
         template = ModuleTemplate.objects.select_for_update().get(pk=template.pk)
     template.title = title

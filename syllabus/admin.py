@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,20 +25,21 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Course
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from syllabus.selectors import outline_rows
+from syllabus.selectors import outline_rows, templates_for_staff
 from syllabus.services import (
     course_root,
     module_create,
     module_move,
     module_set_published,
     module_update,
+    templates_publish,
 )
 from tenancy.auth import register_role_permissions
 from tenancy.models import Role
-from tenancy.scoping import TenantScopedAdmin, paths_via_course, scoped
+from tenancy.scoping import TenantScopedAdmin, paths_via_course, scoped, tenant_scope
 
-# Templates are shared by every university: staff may add them (saving a subtree), only
-# platform admins change or delete them.
+# Staff may add templates of their university (saving a subtree) and see those and the
+# platform-wide ones; only platform admins change, delete or publish them platform-wide.
 register_role_permissions(
     "syllabus",
     "moduletemplate",
@@ -107,11 +108,48 @@ def as_module_tree_choices(field) -> None:
 
 @admin.register(ModuleTemplate)
 class ModuleTemplateAdmin(admin.ModelAdmin):
-    list_display = ("title", "template_type", "layout_summary", "created_at")
+    """Templates of the user's universities and the platform-wide ones; another university's
+    template is a 404 like a missing one."""
+
+    list_display = ("title", "template_type", "owner", "layout_summary", "created_at")
     list_filter = ("template_type",)
+    list_select_related = ("university",)
     search_fields = ("title", "description")
     # content.admin adds the layout, edited as text (its stubs name content types).
     fields = ("title", "template_type", "description")
+    actions = ["publish_platform_wide"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModuleTemplate]:
+        scoped_ids = templates_for_staff(user=request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=scoped_ids)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No module template with that id."))
+        return obj
+
+    def get_actions(self, request: HttpRequest, *args, **kwargs):
+        actions = super().get_actions(request, *args, **kwargs)
+        if not tenant_scope(request.user).everything:
+            actions.pop("publish_platform_wide", None)
+        return actions
+
+    @admin.display(description=gettext_lazy("Offered to"), ordering="university__name")
+    def owner(self, template: ModuleTemplate) -> str:
+        return template.university.name if template.university else _("Every university")
+
+    @admin.action(description=gettext_lazy("Publish platform-wide (every university)"))
+    def publish_platform_wide(self, request: HttpRequest, queryset: QuerySet[ModuleTemplate]):
+        if not tenant_scope(request.user).everything:
+            raise PermissionDenied
+        count = templates_publish(template_ids=list(queryset.values_list("pk", flat=True)))
+        message = ngettext(
+            "%(n)d template is now offered to every university.",
+            "%(n)d templates are now offered to every university.",
+            count,
+        )
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
 
     @admin.display(description=gettext_lazy("Layout"))
     def layout_summary(self, template: ModuleTemplate) -> str:

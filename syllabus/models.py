@@ -5,6 +5,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from catalog.models import Course
 from lms.db import TimestampedModel, enum_check
+from tenancy.models import University
 
 
 class ModuleType(models.TextChoices):
@@ -20,8 +21,22 @@ class ModuleType(models.TextChoices):
 
 
 class ModuleTemplate(TimestampedModel):
-    """A reusable layout; `default_data` describes the child modules and content stubs."""
+    """A reusable layout; `default_data` describes the child modules and content stubs.
 
+    A template belongs to the university whose staff saved it; one without a university is
+    platform-wide, curated by platform admins. Staff see their universities' templates and the
+    platform-wide ones (syllabus.selectors).
+    """
+
+    university = models.ForeignKey(
+        University,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        help_text=_("Empty: offered to every university."),
+    )
     template_type = models.CharField(max_length=32, choices=ModuleType.choices)
     title = models.CharField(max_length=255)
     description = models.TextField(null=True, blank=True)
@@ -31,6 +46,7 @@ class ModuleTemplate(TimestampedModel):
         db_table = "module_templates"
         ordering = ["title"]
         constraints = [enum_check("template_type", ModuleType, "module_templates_type_valid")]
+        indexes = [models.Index(fields=["university"], name="ix_module_templates_university")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_template_type_display()})"

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from catalog.models import (
@@ -11,8 +11,27 @@ from catalog.models import (
     CourseOfferingInstructor,
     EnrollmentStatus,
 )
-from tenancy.access import administers
+from syllabus.models import ModuleTemplate
+from tenancy.access import administers, staff_university_ids
 from tenancy.models import User
+
+
+def templates_for_staff(*, user: User) -> QuerySet[ModuleTemplate]:
+    """The module templates `user` may see: those of the universities where they are staff and
+    the platform-wide ones (every template for platform admins)."""
+    templates = ModuleTemplate.objects.all()
+    universities = staff_university_ids(user)
+    if universities is None:
+        return templates
+    return templates.filter(Q(university_id__in=universities) | Q(university__isnull=True))
+
+
+def templates_for_university(*, university_id: int) -> QuerySet[ModuleTemplate]:
+    """The module templates that may be added to a course of the university: its own and the
+    platform-wide ones."""
+    return ModuleTemplate.objects.filter(
+        Q(university_id=university_id) | Q(university__isnull=True)
+    )
 
 
 class OutlineRow(TypedDict):

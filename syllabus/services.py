@@ -12,6 +12,7 @@ never collide with the (non-deferrable) unique index on (course, parent, sequenc
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import Course
 from syllabus.models import Module, ModuleTemplate, ModuleType
@@ -218,6 +219,17 @@ def module_set_published(*, module: Module, is_published: bool) -> int:
     return count
 
 
+@transaction.atomic
+def templates_publish(*, template_ids: list[int]) -> int:
+    """Make the templates platform-wide (no university): every university's staff may add
+    them from then on. Returns how many changed."""
+    return (
+        ModuleTemplate.objects.select_for_update()
+        .filter(pk__in=template_ids, university__isnull=False)
+        .update(university=None)
+    )
+
+
 def course_root(*, course: Course) -> Module:
     """The course_root module of a course, created on first use."""
     root = (
@@ -236,36 +248,49 @@ def course_root(*, course: Course) -> Module:
     return root
 
 
+def _template_kept(row: Module, university_id: int) -> int | None:
+    """The template a copied module keeps a link to: none when the template belongs to another
+    university than the target course's."""
+    template = row.module_template
+    if template is None or template.university_id not in (None, university_id):
+        return None
+    return template.pk
+
+
 @transaction.atomic
-def modules_copy(*, source_course: Course, target_course: Course) -> dict[int, int]:
+def modules_copy(
+    *, source_course: Course, target_course: Course, parent: Module | None = None
+) -> dict[int, int]:
     """Copy every module tree of `source_course` into `target_course`; returns old id -> new id.
 
-    The target must have no syllabus yet (an empty course root, as the admin creates on first
-    visit, is replaced). The copy keeps titles, types, order, publication and templates; MPTT
-    fields are carried over with a fresh tree id per tree, so the copy is written level by
-    level in a few statements whatever its size. Both courses are locked, in id order, so two
-    copies between the same courses cannot deadlock.
+    Into a course without a syllabus (none, or an empty course root as the admin creates on
+    first visit, which is replaced) and without `parent`, the trees are copied as they are:
+    MPTT fields are carried over with a fresh tree id per tree, so the copy is written level by
+    level in a few statements whatever its size. Otherwise the source is appended under
+    `parent` (a module of the target; the target's course root when None): the children of
+    the source's course root become the last children of `parent`, and the source's course
+    root maps to `parent` itself, which receives its items. The copy keeps titles, types,
+    order, publication and the templates the target's university may use. Both courses are
+    locked, in id order, so two copies between the same courses cannot deadlock.
     """
     if source_course.pk == target_course.pk:
-        raise ValidationError({"target_course": "Copy a syllabus into another course."})
+        raise ValidationError({"target_course": _("Copy a syllabus into another course.")})
     for course_id in sorted({source_course.pk, target_course.pk}):
         _lock_course(course_id)
-    existing = list(Module.objects.filter(course_id=target_course.pk)[:2])
-    if existing:
-        only = existing[0]
-        if (
-            len(existing) > 1
-            or only.module_type != ModuleType.COURSE_ROOT
-            or only.content_items.exists()
-        ):
-            raise ValidationError(
-                {
-                    "target_course": "The target course already has a syllabus; copy into a new or "
-                    "empty course."
-                }
-            )
-        only.delete()
-    rows = list(Module.objects.filter(course_id=source_course.pk).order_by("tree_id", "lft"))
+    if parent is not None:
+        parent = Module.objects.filter(pk=parent.pk, course_id=target_course.pk).first()
+        if parent is None:
+            raise ValidationError({"parent": _("Pick a module of the target course.")})
+    rows = list(
+        Module.objects.filter(course_id=source_course.pk)
+        .select_related("module_template")
+        .order_by("tree_id", "lft")
+    )
+    if parent is None and _has_syllabus(target_course.pk):
+        parent = course_root(course=target_course)
+    if parent is not None:
+        return _modules_append(rows, target_course, parent)
+    Module.objects.filter(course_id=target_course.pk).delete()
     if not rows:
         return {}
     _lock_new_tree()
@@ -284,7 +309,7 @@ def modules_copy(*, source_course: Course, target_course: Course) -> dict[int, i
                     course_id=target_course.pk,
                     parent_id=mapping[row.parent_id] if row.parent_id else None,
                     module_type=row.module_type,
-                    module_template_id=row.module_template_id,
+                    module_template_id=_template_kept(row, target_course.university_id),
                     title=row.title,
                     description=row.description,
                     sequence_index=row.sequence_index,
@@ -298,4 +323,39 @@ def modules_copy(*, source_course: Course, target_course: Course) -> dict[int, i
             ]
         )
         mapping.update({row.pk: copy.pk for row, copy in zip(level, copies, strict=True)})
+    return mapping
+
+
+def _has_syllabus(course_id: int) -> bool:
+    """Whether the course has more than an empty course root."""
+    existing = list(Module.objects.filter(course_id=course_id)[:2])
+    if not existing:
+        return False
+    only = existing[0]
+    return (
+        len(existing) > 1
+        or only.module_type != ModuleType.COURSE_ROOT
+        or only.content_items.exists()
+    )
+
+
+def _modules_append(rows: list[Module], target_course: Course, parent: Module) -> dict[int, int]:
+    """Recreate `rows` (pre-ordered) under `parent`, one module at a time through
+    module_create so the target's existing tree makes room for them."""
+    mapping: dict[int, int] = {}
+    for row in rows:
+        if row.parent_id is None and row.module_type == ModuleType.COURSE_ROOT:
+            mapping[row.pk] = parent.pk
+            continue
+        template_id = _template_kept(row, target_course.university_id)
+        made = module_create(
+            course=target_course,
+            parent=Module(pk=mapping.get(row.parent_id, parent.pk)),
+            module_type=row.module_type,
+            title=row.title,
+            description=row.description,
+            is_published=row.is_published,
+            module_template=ModuleTemplate(pk=template_id) if template_id else None,
+        )
+        mapping[row.pk] = made.pk
     return mapping

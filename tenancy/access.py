@@ -71,6 +71,14 @@ def staffed_university_ids(user: Visitor) -> frozenset[int]:
     )
 
 
+def staff_university_ids(user: Visitor) -> set[int] | None:
+    """The universities whose shared material (assets, module templates) `user` may use, beside
+    the platform-wide pool; None for every university (platform admins)."""
+    if sees_everything(user):
+        return None
+    return set(staffed_university_ids(user))
+
+
 def administers(*, user: Visitor, university_id: int, department_id: int | None) -> bool:
     """Whether `user` administers a course of `university_id` in `department_id`: a platform
     admin, an admin of the university, or an admin of that department in it."""

@@ -2,6 +2,7 @@
 
 from assessments.admin import (
     assignments,  # noqa: F401
+    authoring,  # noqa: F401
     grades,  # noqa: F401
     labs,  # noqa: F401
     progress,  # noqa: F401

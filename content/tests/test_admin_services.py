@@ -19,6 +19,7 @@ from content.services import (
     syllabus_copy,
     template_from_subtree,
 )
+from content.tests.factories import AssetFactory
 from content.tests.test_models import VALID
 from syllabus.models import Module, ModuleTemplate
 from syllabus.services import course_root, module_create, module_set_published
@@ -84,7 +85,7 @@ def test_copy_produces_an_equal_tree_in_the_target_course():
     source = CourseFactory()
     build_syllabus(source)
     target = CourseFactory(university=source.university)
-    mapping = syllabus_copy(source_course=source, target_course=target)
+    mapping = syllabus_copy(source_course=source, target_course=target).modules
     assert len(mapping) == Module.objects.filter(course=source).count() == 13
     assert tree_shape(target.pk) == tree_shape(source.pk)
     assert_tree_consistent(target.pk)
@@ -101,18 +102,58 @@ def test_copy_produces_an_equal_tree_in_the_target_course():
     assert ContentItem.objects.filter(course=source).count() == 28
 
 
-def test_copy_replaces_an_empty_root_and_refuses_a_filled_target():
+def test_copy_replaces_an_empty_root_and_appends_to_a_filled_target():
     source = CourseFactory()
     build_syllabus(source)
     target = CourseFactory()
     course_root(course=target)
     syllabus_copy(source_course=source, target_course=target)
     assert tree_shape(target.pk) == tree_shape(source.pk)
-    before = tree_shape(target.pk)
+    copied = syllabus_copy(source_course=source, target_course=target)
+    root = Module.objects.get(course=target, parent=None)
+    assert copied.created_modules == 12
+    assert [m.title for m in root.get_children()] == ["Unit 0", "Unit 1", "Unit 2"] * 2
+    assert list(root.content_items.values_list("title", "sequence_index")) == [
+        ("Reading", 1),
+        ("Reading", 2),
+    ]
+    assert_tree_consistent(target.pk)
+
+
+def test_copy_under_a_module_of_another_course_is_refused():
+    source = CourseFactory()
+    build_syllabus(source)
+    target = CourseFactory(university=source.university)
+    other_root = course_root(course=CourseFactory(university=source.university))
     with pytest.raises(ValidationError) as error:
-        syllabus_copy(source_course=source, target_course=target)
-    assert "already has a syllabus" in str(error.value)
-    assert tree_shape(target.pk) == before
+        syllabus_copy(source_course=source, target_course=target, parent=other_root)
+    assert error.value.message_dict == {"parent": ["Pick a module of the target course."]}
+    assert not Module.objects.filter(course=target).exists()
+
+
+def test_copy_into_another_university_copies_the_assets_it_shows(media):
+    source = CourseFactory()
+    root = course_root(course=source)
+    upload = SimpleUploadedFile("graph.png", png_bytes((40, 20)), "image/png")
+    image = asset_upload(university_id=source.university_id, upload=upload)
+    shared = AssetFactory(university=None)
+    blocks = [{"type": "image", "asset_id": image.pk}, {"type": "image", "asset_id": shared.pk}]
+    content_item_create(
+        module=root,
+        content_type="text",
+        title="Pictures",
+        data_json={"layout": "rich_text_v1", "blocks": blocks},
+    )
+    target = CourseFactory()
+    copied = syllabus_copy(source_course=source, target_course=target)
+    (new_id,) = copied.assets.values()
+    copy = Asset.objects.get(pk=new_id)
+    assert copy.university_id == target.university_id
+    assert copy.meta_json["storage_name"].startswith(f"assets/{target.university_id}/")
+    with default_storage.open(copy.meta_json["storage_name"]) as stored:
+        assert stored.read() == png_bytes((40, 20))
+    item = ContentItem.objects.get(course=target)
+    assert [b["asset_id"] for b in item.data_json["blocks"]] == [new_id, shared.pk]
 
 
 def test_copy_into_the_same_course_is_refused():
@@ -133,7 +174,7 @@ def test_a_subtree_saved_as_template_instantiates_to_the_same_subtree():
         "quiz",
         "video",
     ]
-    other = CourseFactory()
+    other = CourseFactory(university=course.university)
     other_root = course_root(course=other)
     made = module_from_template(template=template, parent=other_root)
     assert made.title == "Standard unit"
@@ -155,7 +196,7 @@ def test_unpublishing_a_unit_hides_its_subtree_in_the_copy_too():
     _, units = build_syllabus(source)
     module_set_published(module=units[0], is_published=False)
     target = CourseFactory()
-    mapping = syllabus_copy(source_course=source, target_course=target)
+    mapping = syllabus_copy(source_course=source, target_course=target).modules
     copied_unit = Module.objects.get(pk=mapping[units[0].pk])
     assert not copied_unit.get_descendants(include_self=True).filter(is_published=True).exists()
 
