@@ -7,6 +7,7 @@ from portal.views import (
     community,
     enrollment,
     grades,
+    invitations,
     lab,
     learning,
     player,
@@ -26,4 +27,5 @@ urlpatterns = [
     *community.routes,
     *grades.routes,
     *certificates.routes,
+    *invitations.routes,
 ]
