@@ -24,7 +24,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.access import can_edit_profile
+from tenancy.access import can_edit_profile, staffed_university_ids
 from tenancy.models import (
     Country,
     Department,
@@ -291,15 +291,14 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        roles = UserUniversityRole.objects.select_related("university")
+        if not _sees_everything(request):
+            # The roles column shows what the person holds where the admin works, not elsewhere.
+            roles = roles.filter(university_id__in=sorted(staffed_university_ids(request.user)))
         users = (
             super()
             .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    "university_roles",
-                    queryset=UserUniversityRole.objects.select_related("university"),
-                )
-            )
+            .prefetch_related(Prefetch("university_roles", queryset=roles, to_attr="shown_roles"))
         )
         if _sees_everything(request):
             return users
@@ -359,7 +358,7 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
     def roles(self, user: User) -> str:
         return ", ".join(
             f"{row.get_role_display()} ({row.university.short_code})"
-            for row in user.university_roles.all()
+            for row in getattr(user, "shown_roles", ())
         )
 
 

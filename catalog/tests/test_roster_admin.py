@@ -551,3 +551,19 @@ def test_university_change_form_links_to_its_roles_page(client, offering):
     page = client.get(reverse("admin:tenancy_university_change", args=[offering.university_id]))
     assert page.status_code == 200
     assert url("roles", offering.university_id) in page.content.decode()
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject", "promote", "drop", "complete"])
+def test_decisions_on_another_universitys_enrollment_change_nothing(
+    admin_client, offering, decision
+):
+    foreign = EnrollmentFactory(course_offering=OfferingFactory(), status=PENDING)
+    before = snapshot()
+    response = admin_client.post(
+        url("roster", offering.pk),
+        {"decision": decision, "ids": [foreign.pk, "abc"], "confirm": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert snapshot() == before
+    assert foreign.user.email not in _message(response)
