@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,6 +42,65 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 @transaction.atomic
+def invitations_create(
+    *,
+    actor: User,
+    university: University,
+    emails: list[str],
+    role: str,
+    department: Department | None = None,
+    offering: CourseOffering | None = None,
+) -> list[Invitation]:
+    """Invite each of `emails` (kept as typed) to `role` at `university`, or into `offering` as
+    a student, in a constant number of queries. Inviting an address again while its invitation
+    is pending renews that one and sends it again. The caller has checked that `actor` may add
+    people there; the emails go out once the transaction commits."""
+    role_check(university=university, role=role, department=department)
+    if role != Role.DEPARTMENT_ADMIN:
+        department = None
+    typed = {email.strip().lower(): email.strip() for email in emails}
+    pending = {
+        invitation.email.lower(): invitation
+        for invitation in Invitation.objects.select_for_update()
+        .annotate(email_lower=Lower("email"))
+        .filter(
+            university=university,
+            email_lower__in=list(typed),
+            role=role,
+            course_offering=offering,
+            accepted_at__isnull=True,
+        )
+    }
+    now = timezone.now()
+    renewed = list(pending.values())
+    for invitation in renewed:
+        invitation.invited_by, invitation.department = actor, department
+        invitation.created_at, invitation.emailed_at = now, None
+    Invitation.objects.bulk_update(
+        renewed, ["invited_by", "department", "created_at", "emailed_at"]
+    )
+    fresh = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                university=university,
+                email=email,
+                role=role,
+                department=department,
+                course_offering=offering,
+                token=secrets.token_urlsafe(32),
+                invited_by=actor,
+                created_at=now,
+            )
+            for key, email in typed.items()
+            if key not in pending
+        ]
+    )
+    done = renewed + fresh
+    if done:
+        transaction.on_commit(partial(_enqueue_emails, [invitation.pk for invitation in done]))
+    return done
+
+
 def invitation_create(
     *,
     actor: User,
@@ -50,46 +110,23 @@ def invitation_create(
     department: Department | None = None,
     offering: CourseOffering | None = None,
 ) -> Invitation:
-    """Invite `email` (kept as typed) to `role` at `university`, or into `offering` as a
-    student. Inviting again while one is pending renews that one and sends it again. The
-    caller has checked that `actor` may add people there; the email goes out on commit."""
-    role_check(university=university, role=role, department=department)
-    if role != Role.DEPARTMENT_ADMIN:
-        department = None
-    email = email.strip()
-    pending = (
-        Invitation.objects.select_for_update()
-        .filter(
-            university=university,
-            email__iexact=email,
-            role=role,
-            course_offering=offering,
-            accepted_at__isnull=True,
-        )
-        .first()
+    """One invitation; see invitations_create."""
+    (invitation,) = invitations_create(
+        actor=actor,
+        university=university,
+        emails=[email],
+        role=role,
+        department=department,
+        offering=offering,
     )
-    if pending is None:
-        pending = Invitation.objects.create(
-            university=university,
-            email=email,
-            role=role,
-            department=department,
-            course_offering=offering,
-            token=secrets.token_urlsafe(32),
-            invited_by=actor,
-        )
-    else:
-        pending.invited_by, pending.department = actor, department
-        pending.created_at, pending.emailed_at = timezone.now(), None
-        pending.save(update_fields=["invited_by", "department", "created_at", "emailed_at"])
-    transaction.on_commit(partial(_enqueue_email, pending.pk))
-    return pending
+    return invitation
 
 
-def _enqueue_email(invitation_id: int) -> None:
+def _enqueue_emails(invitation_ids: list[int]) -> None:
     from catalog.tasks import invitation_email_task
 
-    invitation_email_task.delay(invitation_id)
+    for invitation_id in invitation_ids:
+        invitation_email_task.delay(invitation_id)
 
 
 @transaction.atomic

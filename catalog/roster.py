@@ -542,22 +542,20 @@ def roster_csv_enroll(
     raise RosterCsvInvalid, having written nothing, when any row has an error. Rows to invite
     get an invitation to the offering, emailed once the transaction commits. Returns the plan
     that was carried out."""
-    from catalog.invitations import invitation_create
+    from catalog.invitations import invitations_create
 
     offering = _begin(actor, offering)
     _fill_seats(offering)
     plan = roster_csv_plan(offering=offering, rows=rows)
     if not plan.is_valid:
         raise RosterCsvInvalid(plan)
-    for item in plan.rows:
-        if item.action == RowAction.INVITE:
-            invitation_create(
-                actor=actor,
-                university=offering.university,
-                email=item.row.email,
-                role=Role.STUDENT,
-                offering=offering,
-            )
+    invitations_create(
+        actor=actor,
+        university=offering.university,
+        emails=[item.row.email for item in plan.rows if item.action == RowAction.INVITE],
+        role=Role.STUDENT,
+        offering=offering,
+    )
     return roster_plan_carry_out(offering=offering, plan=plan, now=now or timezone.now())
 
 

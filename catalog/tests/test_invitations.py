@@ -138,3 +138,27 @@ def test_a_role_invitation_grants_the_role_with_its_department(offering):
     assert list(
         UserUniversityRole.objects.filter(user=boss).values_list("role", "department_id")
     ) == [(Role.DEPARTMENT_ADMIN, offering.course.department_id)]
+
+
+def test_inviting_many_takes_the_same_queries_as_inviting_a_few(
+    admin, offering, django_assert_num_queries
+):
+    invite(admin, offering, email="again-0@y.edu")  # one renewed in each batch
+    # savepoint, pending rows, renewals, new rows, release
+    with django_assert_num_queries(5):
+        invitations.invitations_create(
+            actor=admin,
+            university=offering.university,
+            emails=["again-0@y.edu", "a@y.edu", "b@y.edu"],
+            role=Role.STUDENT,
+            offering=offering,
+        )
+    with django_assert_num_queries(5):
+        invitations.invitations_create(
+            actor=admin,
+            university=offering.university,
+            emails=["again-0@y.edu", *(f"many-{n}@y.edu" for n in range(30))],
+            role=Role.STUDENT,
+            offering=offering,
+        )
+    assert Invitation.objects.count() == 33
