@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
 from lms.db import TimestampedModel, created_at_field, enum_check
-from tenancy.models import Department, University
+from tenancy.models import Department, Role, University
 
 
 class CourseLevel(models.TextChoices):
@@ -300,3 +301,72 @@ class CourseEnrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.course_offering_id} ({self.status})"
+
+
+class Invitation(models.Model):
+    """An invitation to take a role at a university, or (with an offering) to join an offering
+    as a student, sent to an email address as it was typed. Staff cannot see whether an account
+    uses the address; the person accepts while signed in, at a link with the token, and only
+    then do the role and the enrollment exist (and their name shows on the roster)."""
+
+    university = models.ForeignKey(
+        University, on_delete=models.CASCADE, related_name="invitations", db_index=False
+    )
+    email = models.CharField(_("email"), max_length=255)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    course_offering = models.ForeignKey(
+        CourseOffering,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    created_at = created_at_field()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        db_table = "invitations"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "university",
+                "role",
+                "course_offering",
+                condition=models.Q(accepted_at__isnull=True),
+                nulls_distinct=False,
+                name="ux_invitations_pending",
+            ),
+            enum_check("role", Role, "invitations_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(course_offering__isnull=True) | models.Q(role=Role.STUDENT),
+                name="invitations_offering_for_students",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["university", "email"], name="ix_invitations_university"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.get_role_display()} at {self.university_id}"

@@ -23,7 +23,6 @@ from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -223,6 +222,7 @@ class RowAction(StrEnum):
     ENROLL = "enroll"
     WAITLIST = "waitlist"
     ALREADY = "already"
+    INVITE = "invite"
     DUPLICATE = "duplicate"
     ERROR = "error"
 
@@ -239,7 +239,6 @@ class PlannedRow:
     row: CsvRow
     action: RowAction
     message: str = ""
-    creates_account: bool = False
     waitlist_position: int | None = None
     user: User | None = None
     enrollment: CourseEnrollment | None = None  # an existing (dropped) row to reuse
@@ -259,10 +258,6 @@ class RosterPlan:
 
     def count(self, action: RowAction) -> int:
         return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def accounts_to_create(self) -> int:
-        return sum(1 for row in self.rows if row.creates_account)
 
 
 class RosterCsvError(ValidationError):
@@ -376,12 +371,15 @@ def _row_problem(row: CsvRow) -> str:
     return ""
 
 
-def roster_csv_plan(
-    *, offering: CourseOffering, rows: list[CsvRow], create_accounts: bool
-) -> RosterPlan:
+def roster_csv_plan(*, offering: CourseOffering, rows: list[CsvRow]) -> RosterPlan:
     """What enrolling `rows` would do, row by row, in file order: the seats left go to the first
     rows, the rest join the end of the waitlist. Writes nothing; roster_csv_enroll runs it again
-    under the offering's lock."""
+    under the offering's lock.
+
+    Only people who hold a role at the offering's university (or are already in the offering)
+    are enrolled directly. Every other address, whether or not an account uses it, gets the
+    same answer: an invitation, which they accept themselves; so the plan tells nobody which
+    addresses have accounts, and nobody is enrolled at a university without their consent."""
     emails = {row.email.lower() for row in rows if row.email}
     users = {
         user.email.lower(): user
@@ -392,6 +390,17 @@ def roster_csv_plan(
         for row in CourseEnrollment.objects.filter(
             course_offering=offering, user__in=list(users.values())
         )
+    }
+    members = set(
+        UserUniversityRole.objects.filter(
+            university_id=offering.university_id, user__in=list(users.values())
+        ).values_list("user_id", flat=True)
+    )
+    users = {
+        email: user
+        for email, user in users.items()
+        if user.pk in members
+        or (user.pk in existing and existing[user.pk].status != Status.DROPPED)
     }
     elsewhere = dict(
         CourseEnrollment.objects.filter(
@@ -430,19 +439,19 @@ def roster_csv_plan(
             continue
         seen[email] = row.line
         user = users.get(email)
-        current = existing.get(user.pk) if user else None
-        if user is None and not create_accounts:
+        if user is None:
             planned.append(
                 PlannedRow(
                     row,
-                    RowAction.ERROR,
+                    RowAction.INVITE,
                     _(
-                        "No account uses this email. Tick “Create accounts for unknown "
-                        "emails” to create one."
+                        "Invitation: an email goes to this address; they join the offering once "
+                        "they accept it."
                     ),
                 )
             )
             continue
+        current = existing.get(user.pk)
         if current is not None and current.status != Status.DROPPED:
             planned.append(
                 PlannedRow(
@@ -454,7 +463,7 @@ def roster_csv_plan(
                 )
             )
             continue
-        if user is not None and user.pk in elsewhere:
+        if user.pk in elsewhere:
             planned.append(
                 PlannedRow(
                     row,
@@ -464,7 +473,7 @@ def roster_csv_plan(
                 )
             )
             continue
-        if user is not None and has_prerequisites:
+        if has_prerequisites:
             try:
                 _check_prerequisites(offering, user)
             except EnrollmentRefused as refusal:
@@ -476,7 +485,7 @@ def roster_csv_plan(
                     )
                 )
                 continue
-        common = {"creates_account": user is None, "user": user, "enrollment": current}
+        common = {"user": user, "enrollment": current}
         if free == 0:
             queue += 1
             planned.append(
@@ -494,43 +503,14 @@ def roster_csv_plan(
     return RosterPlan(planned)
 
 
-def _create_accounts(planned: list[PlannedRow]) -> dict[str, User]:
-    new = [
-        User(
-            email=item.row.email.lower(),
-            full_name=item.row.name or item.row.email.split("@")[0],
-            password=make_password(None),
-        )
-        for item in planned
-        if item.creates_account
-    ]
-    return {user.email: user for user in User.objects.bulk_create(new)}
-
-
-@transaction.atomic
-def roster_csv_enroll(
-    *,
-    actor: User,
-    offering: CourseOffering,
-    rows: list[CsvRow],
-    create_accounts: bool,
-    now: datetime | None = None,
+def roster_plan_carry_out(
+    *, offering: CourseOffering, plan: RosterPlan, now: datetime
 ) -> RosterPlan:
-    """Enroll the rows of a roster CSV, all or nothing: plan again under the offering's lock and
-    raise RosterCsvInvalid, having written nothing, when any row has an error. New accounts
-    get an unusable password and, once the transaction commits, an email with a link to set
-    one. Returns the plan that was carried out."""
-    offering = _begin(actor, offering)
-    _fill_seats(offering)
-    plan = roster_csv_plan(offering=offering, rows=rows, create_accounts=create_accounts)
-    if not plan.is_valid:
-        raise RosterCsvInvalid(plan)
-    now = now or timezone.now()
+    """Write the enrollments of a valid plan's ENROLL and WAITLIST rows (the caller holds the
+    offering's lock); the plan with each row's user and enrollment."""
     acting = [item for item in plan.rows if item.action in (RowAction.ENROLL, RowAction.WAITLIST)]
-    created = _create_accounts(acting)
     fresh, reused, done = [], [], []
     for index, item in enumerate(acting):
-        user = item.user or created[item.row.email.lower()]
         status = Status.ACTIVE if item.action == RowAction.ENROLL else Status.WAITLISTED
         # One microsecond apart: the waitlist keeps the file's order, reused rows included.
         at = now + timedelta(microseconds=index)
@@ -540,18 +520,43 @@ def roster_csv_enroll(
             reused.append(enrollment)
         else:
             enrollment = CourseEnrollment(
-                user=user, course_offering=offering, status=status, enrolled_at=at
+                user=item.user, course_offering=offering, status=status, enrolled_at=at
             )
             fresh.append(enrollment)
-        done.append(replace(item, user=user, enrollment=enrollment))
+        done.append(replace(item, enrollment=enrollment))
     CourseEnrollment.objects.bulk_update(reused, ["status", "enrolled_at", "completed_at"])
     CourseEnrollment.objects.bulk_create(fresh)
-    if created:
-        transaction.on_commit(
-            partial(_enqueue_invitations, [user.pk for user in created.values()], offering.pk)
-        )
     done_by_line = {item.row.line: item for item in done}
     return RosterPlan([done_by_line.get(item.row.line, item) for item in plan.rows])
+
+
+@transaction.atomic
+def roster_csv_enroll(
+    *,
+    actor: User,
+    offering: CourseOffering,
+    rows: list[CsvRow],
+    now: datetime | None = None,
+) -> RosterPlan:
+    """Enroll the rows of a roster CSV, all or nothing: plan again under the offering's lock and
+    raise RosterCsvInvalid, having written nothing, when any row has an error. Rows to invite
+    get an invitation to the offering, emailed once the transaction commits. Returns the plan
+    that was carried out."""
+    from catalog.invitations import invitations_create
+
+    offering = _begin(actor, offering)
+    _fill_seats(offering)
+    plan = roster_csv_plan(offering=offering, rows=rows)
+    if not plan.is_valid:
+        raise RosterCsvInvalid(plan)
+    invitations_create(
+        actor=actor,
+        university=offering.university,
+        emails=[item.row.email for item in plan.rows if item.action == RowAction.INVITE],
+        role=Role.STUDENT,
+        offering=offering,
+    )
+    return roster_plan_carry_out(offering=offering, plan=plan, now=now or timezone.now())
 
 
 def _enqueue_invitations(user_ids: list[int], offering_id: int) -> None:
@@ -644,7 +649,27 @@ def university_role_grant(
     _check_role_manager(actor, university, role)
     if role != Role.DEPARTMENT_ADMIN:
         department = None
-    return role_grant(user=user, university=university, role=role, department=department)
+    return role_grant(
+        user=user, university=university, role=role, department=department, actor=actor
+    )
+
+
+@transaction.atomic
+def university_role_invite(
+    *,
+    actor: User,
+    university: University,
+    email: str,
+    role: str,
+    department: Department | None = None,
+):
+    """Invite someone who holds no role at `university` to take `role` there."""
+    from catalog.invitations import invitation_create
+
+    _check_role_manager(actor, university, role)
+    return invitation_create(
+        actor=actor, university=university, email=email, role=role, department=department
+    )
 
 
 def university_role_revoke_check(
@@ -663,7 +688,7 @@ def university_role_revoke(*, actor: User, university: University, user: User, r
     """Take a role away. Someone left with no teaching role at the university also leaves the
     staff of its offerings and loses every object permission on its courses and offerings."""
     university_role_revoke_check(actor=actor, university=university, user=user, role=role)
-    deleted = role_revoke(user=user, university=university, role=role)
+    deleted = role_revoke(user=user, university=university, role=role, actor=actor)
     teaches = UserUniversityRole.objects.filter(
         user=user, university=university, role__in=TEACHING_ROLES
     ).exists()

@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor, Invitation
 from catalog.models import EnrollmentStatus as Status
 from tenancy.access import Visitor, administers, can_administer_university
 from tenancy.models import Role, University, User, UserUniversityRole
@@ -147,8 +147,9 @@ def _stamp(value: datetime | None, zone: ZoneInfo) -> str:
 
 
 def roster_export_rows(*, offering: CourseOffering) -> Iterator[tuple[str, ...]]:
-    """The header, then one row per enrollment in roster order; times in the university's time
-    zone. Reads in chunks so a large roster streams without being held in memory."""
+    """The header, then one row per enrollment in roster order, then the pending invitations
+    (the address as typed, status "invited"); times in the university's time zone. Reads in
+    chunks so a large roster streams without being held in memory."""
     zone = ZoneInfo(offering.university.time_zone)
     places = waitlist_places(offering=offering)
     yield EXPORT_HEADER
@@ -162,6 +163,8 @@ def roster_export_rows(*, offering: CourseOffering) -> Iterator[tuple[str, ...]]
             _stamp(row.enrolled_at, zone),
             _stamp(row.completed_at, zone),
         )
+    for invitation in pending_invitations(university=offering.university, offering=offering):
+        yield (invitation.email, "", "invited", "", _stamp(invitation.created_at, zone), "")
 
 
 # Teaching staff ---------------------------------------------------------------------------
@@ -193,6 +196,14 @@ def staff_candidates(*, offering: CourseOffering) -> QuerySet[User]:
     )
 
 
+def offering_staff_member(*, offering: CourseOffering, user_id: str) -> User | None:
+    """The member of the offering's staff with id `user_id` as posted (any text); None for a
+    malformed id, a missing person and someone who does not teach this offering alike."""
+    if not user_id.isdigit():
+        return None
+    return User.objects.filter(pk=int(user_id), taught_offerings=offering).first()
+
+
 # Roles within a university ----------------------------------------------------------------
 
 
@@ -201,6 +212,29 @@ def university_for_role_admin(*, user: Visitor, university_id: int) -> Universit
     if university is None or not can_administer_university(user, university.pk):
         raise Http404("No such university.")
     return university
+
+
+def university_role_for_admin(*, university: University, value: str) -> UserUniversityRole | None:
+    """The role row "<user id>:<role>" (as the roles page posts it) held at `university`; None
+    for malformed text and for a role held elsewhere or not at all."""
+    user_id, _sep, role = value.partition(":")
+    if not user_id.isdigit() or role not in Role.values:
+        return None
+    return (
+        UserUniversityRole.objects.select_related("user")
+        .filter(university=university, user_id=int(user_id), role=role)
+        .first()
+    )
+
+
+def university_member(*, university: University, email: str) -> User | None:
+    """The person using `email` when they hold a role at `university`: the only people its
+    staff may pick by address. Everyone else is invited (catalog.invitations)."""
+    return (
+        User.objects.filter(email__iexact=email.strip(), university_roles__university=university)
+        .distinct()
+        .first()
+    )
 
 
 def university_roles(*, university: University, search: str = "") -> QuerySet[UserUniversityRole]:
@@ -212,3 +246,32 @@ def university_roles(*, university: University, search: str = "") -> QuerySet[Us
     return rows.select_related("user", "department").order_by(
         "user__full_name", "user__email", "role"
     )
+
+
+# Invitations --------------------------------------------------------------------------------
+
+
+def pending_invitations(
+    *, university: University, offering: CourseOffering | None = None
+) -> QuerySet[Invitation]:
+    """Invitations not accepted yet: to `offering`, or (without one) to roles at `university`.
+    Only the address as typed is shown of them, never an account's name."""
+    return (
+        Invitation.objects.filter(
+            university=university, course_offering=offering, accepted_at__isnull=True
+        )
+        .select_related("department")
+        .order_by("email", "role")
+    )
+
+
+def invitation_for_token(*, token: str) -> Invitation:
+    """The invitation behind a link, with what its page shows; 404 for an unknown token."""
+    invitation = (
+        Invitation.objects.select_related("university", "department", "course_offering__course")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None or not token:
+        raise Http404("No such invitation.")
+    return invitation

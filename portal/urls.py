@@ -7,6 +7,7 @@ from portal.views import (
     community,
     enrollment,
     grades,
+    invitations,
     lab,
     learning,
     media,
@@ -28,4 +29,5 @@ urlpatterns = [
     *community.routes,
     *grades.routes,
     *certificates.routes,
+    *invitations.routes,
 ]

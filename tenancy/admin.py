@@ -2,7 +2,9 @@
 
 A university admin manages the people of their university: they create accounts (each with at
 least one role at their university), change names and roles, but not emails, passwords or the
-active flag, which belong to the person's whole account across universities. Platform admins
+active flag, which belong to the person's whole account across universities. They see only
+people who hold a role at their university, and a person who also holds a role elsewhere has
+a read-only profile for them (tenancy.access.can_edit_profile). Platform admins
 and superusers are never listed for anyone else.
 
 Roles, in the role admin and on a user's page alike, are granted and revoked through
@@ -22,7 +24,16 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.models import Country, Department, Role, University, User, UserUniversityRole
+from tenancy.access import can_edit_profile, staffed_university_ids
+from tenancy.models import (
+    Country,
+    Department,
+    Role,
+    RoleChange,
+    University,
+    User,
+    UserUniversityRole,
+)
 from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline, tenant_scope
 from tenancy.services import role_check, role_grant, role_revoke
 
@@ -38,15 +49,12 @@ DEPARTMENT_PATHS = {
     "course": "courses",
     "offering": "courses__offerings",
 }
-# A user belongs to the universities where they hold a role or an enrollment; department
-# admins see the people of their department's university (to enroll them, read-only).
+# A person's name and profile are seen by the staff of the universities where the person holds a
+# role (tenancy.access.visible_people_q), never through an enrollment someone else made; a
+# department admin sees the people of their department's university (read-only).
 USER_PATHS = {
-    "university": ("university_roles__university", "enrollments__course_offering__university"),
-    "department": (
-        "university_roles__university__departments",
-        "enrollments__course_offering__university__departments",
-    ),
-    "offering": "enrollments__course_offering",
+    "university": "university_roles__university",
+    "department": "university_roles__university__departments",
 }
 ROLE_PATHS = {"university": "university"}
 
@@ -98,10 +106,12 @@ class RoleWrites:
         role: str,
         department: Department | None,
     ) -> UserUniversityRole:
-        return role_grant(user=user, university=university, role=role, department=department)
+        return role_grant(
+            user=user, university=university, role=role, department=department, actor=actor
+        )
 
     def revoke(self, *, actor: User, row: UserUniversityRole) -> int:
-        return role_revoke(user=row.user, university=row.university, role=row.role)
+        return role_revoke(user=row.user, university=row.university, role=row.role, actor=actor)
 
 
 def role_writes(admin_site) -> RoleWrites:
@@ -281,15 +291,14 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        roles = UserUniversityRole.objects.select_related("university")
+        if not _sees_everything(request):
+            # The roles column shows what the person holds where the admin works, not elsewhere.
+            roles = roles.filter(university_id__in=sorted(staffed_university_ids(request.user)))
         users = (
             super()
             .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    "university_roles",
-                    queryset=UserUniversityRole.objects.select_related("university"),
-                )
-            )
+            .prefetch_related(Prefetch("university_roles", queryset=roles, to_attr="shown_roles"))
         )
         if _sees_everything(request):
             return users
@@ -308,9 +317,13 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
+        """Email and the active flag belong to the whole account; the profile too, unless
+        every role the person holds is at a university the admin runs."""
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not _sees_everything(request):
             fields += ["email", "is_active"]
+            if not can_edit_profile(request.user, obj):
+                fields += ["full_name", "locale", "time_zone"]
         return fields
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -345,7 +358,7 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
     def roles(self, user: User) -> str:
         return ", ".join(
             f"{row.get_role_display()} ({row.university.short_code})"
-            for row in user.university_roles.all()
+            for row in getattr(user, "shown_roles", ())
         )
 
 
@@ -390,3 +403,24 @@ class UserUniversityRoleAdmin(RoleChoicesMixin, TenantScopedAdmin):
             raise PermissionDenied(refused[0])
         for row in rows:
             self.role_writes.revoke(actor=request.user, row=row)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(TenantScopedAdmin):
+    """The record of role grants and revokes at the admin's universities; nobody edits it."""
+
+    tenant_paths = ROLE_PATHS
+    list_display = ("created_at", "action", "role", "user_email", "department", "actor_email")
+    list_filter = ("action", "role", "university")
+    search_fields = ("user_email", "actor_email")
+    list_select_related = ("university", "department")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

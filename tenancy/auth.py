@@ -129,6 +129,7 @@ _grant(
     {Role.UNIVERSITY_ADMIN: {"view", "add", "change"}, Role.DEPARTMENT_ADMIN: VIEW},
 )
 _grant("tenancy", ["useruniversityrole"], {Role.UNIVERSITY_ADMIN: ALL})
+_grant("tenancy", ["rolechange"], {Role.UNIVERSITY_ADMIN: VIEW})
 
 # Catalog: the taxonomy is shared reference data; courses and offerings belong to a tenant.
 _grant("catalog", ["domain", "subject"], {role: VIEW for role in (*_ADMINS, *_TEACHERS)})

@@ -178,3 +178,47 @@ class UserUniversityRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.email}: {self.get_role_display()} at {self.university.short_code}"
+
+
+class RoleChangeAction(models.TextChoices):
+    GRANT = "grant", _("Granted")
+    REVOKE = "revoke", _("Revoked")
+
+
+class RoleChange(models.Model):
+    """One grant or revoke of a role: who did it, when, to whom, what. Rows are kept when the
+    people are deleted (their emails are copied), so the record outlives the accounts."""
+
+    university = models.ForeignKey(
+        University, on_delete=models.CASCADE, related_name="role_changes", db_index=False
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="role_changes"
+    )
+    user_email = models.CharField(_("person"), max_length=255)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="role_changes_made"
+    )
+    actor_email = models.CharField(_("by"), max_length=255, blank=True, default="")
+    action = models.CharField(max_length=16, choices=RoleChangeAction.choices)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = created_at_field()
+
+    class Meta:
+        db_table = "role_changes"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        constraints = [
+            enum_check("action", RoleChangeAction, "role_changes_action_valid"),
+            enum_check("role", Role, "role_changes_role_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["university", "-created_at"], name="ix_role_changes_university"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.get_role_display()}: {self.user_email}"

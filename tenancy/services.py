@@ -4,7 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tenancy.access import forget_tenant_scope
-from tenancy.models import Department, Role, University, User, UserUniversityRole
+from tenancy.models import (
+    Department,
+    Role,
+    RoleChange,
+    RoleChangeAction,
+    University,
+    User,
+    UserUniversityRole,
+)
 
 
 def role_check(*, university: University | None, role: str | None, department: Department | None):
@@ -22,11 +30,38 @@ def role_check(*, university: University | None, role: str | None, department: D
         raise ValidationError(errors)
 
 
+def _record(
+    *,
+    action: str,
+    actor: User | None,
+    user: User,
+    university: University,
+    role: str,
+    department: Department | None,
+) -> None:
+    RoleChange.objects.create(
+        university=university,
+        user=user,
+        user_email=user.email,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_email=actor.email if actor is not None and actor.is_authenticated else "",
+        action=action,
+        role=role,
+        department=department,
+    )
+
+
 @transaction.atomic
 def role_grant(
-    *, user: User, university: University, role: str, department: Department | None = None
+    *,
+    user: User,
+    university: University,
+    role: str,
+    department: Department | None = None,
+    actor: User | None = None,
 ) -> UserUniversityRole:
     """Give `user` a role at `university`; granting a role they already hold is a no-op.
+    Every grant that changes something is recorded in role_changes, with `actor`.
 
     What was loaded about the user's roles (their scope and permissions) is forgotten, so the
     same user object sees the change at once."""
@@ -34,18 +69,42 @@ def role_grant(
     row, created = UserUniversityRole.objects.get_or_create(
         user=user, university=university, role=role, defaults={"department": department}
     )
+    changed = created
     if not created and department is not None and row.department_id != department.pk:
         row.department = department
         row.save(update_fields=["department"])
+        changed = True
+    if changed:
+        _record(
+            action=RoleChangeAction.GRANT,
+            actor=actor,
+            user=user,
+            university=university,
+            role=role,
+            department=row.department,
+        )
     forget_tenant_scope(user)
     return row
 
 
 @transaction.atomic
-def role_revoke(*, user: User, university: University, role: str) -> int:
-    deleted, _ = UserUniversityRole.objects.filter(
-        user=user, university=university, role=role
-    ).delete()
+def role_revoke(*, user: User, university: University, role: str, actor: User | None = None) -> int:
+    """Take a role away; recorded in role_changes when there was one to take."""
+    rows = list(
+        UserUniversityRole.objects.select_for_update().filter(
+            user=user, university=university, role=role
+        )
+    )
+    deleted, _ = UserUniversityRole.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    for row in rows:
+        _record(
+            action=RoleChangeAction.REVOKE,
+            actor=actor,
+            user=user,
+            university=university,
+            role=role,
+            department=row.department,
+        )
     forget_tenant_scope(user)
     return deleted
 

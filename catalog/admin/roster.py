@@ -42,12 +42,16 @@ from catalog.models import EnrollmentStatus as Status
 from catalog.roster_selectors import (
     offering_for_roster,
     offering_staff,
+    offering_staff_member,
+    pending_invitations,
     roster_entries,
     roster_export_rows,
     roster_page,
     roster_summary,
     staff_candidates,
     university_for_role_admin,
+    university_member,
+    university_role_for_admin,
     university_roles,
     with_waitlist_places,
 )
@@ -257,16 +261,10 @@ class RosterCsvForm(forms.Form):
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
             "One student per row: an email address, optionally a name in the next column. A "
-            "header row (“email”, “name”) is optional. At most %(rows)d rows."
+            "header row (“email”, “name”) is optional. At most %(rows)d rows. People who hold "
+            "no role at this university are emailed an invitation to join."
         )
         % {"rows": roster.MAX_ROWS},
-    )
-    create_accounts = forms.BooleanField(
-        label=gettext_lazy("Create accounts for unknown emails"),
-        required=False,
-        help_text=gettext_lazy(
-            "New accounts get no password; each person is emailed a link to choose one."
-        ),
     )
 
     def clean_file(self) -> list[roster.CsvRow]:
@@ -314,14 +312,8 @@ class RoleGrantForm(forms.Form):
             if value != Role.PLATFORM_ADMIN or actor.is_platform_admin
         ]
 
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise ValidationError(
-                _("No account uses this email; enroll them from a CSV to create one.")
-            )
-        return user
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -436,6 +428,7 @@ class RosterAdminMixin:
             "status": status,
             "search": search,
             "page": page,
+            "invitations": pending_invitations(university=offering.university, offering=offering),
             "decisions": DECISIONS.values(),
             "here": request.get_full_path(),
         }
@@ -463,17 +456,15 @@ class RosterAdminMixin:
         form = RosterCsvForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             rows = form.cleaned_data["file"]
-            create = form.cleaned_data["create_accounts"]
-            plan = roster.roster_csv_plan(offering=offering, rows=rows, create_accounts=create)
-            return self._preview(request, offering, context, plan, rows, create, form)
+            plan = roster.roster_csv_plan(offering=offering, rows=rows)
+            return self._preview(request, offering, context, plan, rows, form)
         context["form"] = form
         return TemplateResponse(request, "admin/catalog/roster/enroll.html", context)
 
-    def _preview(self, request, offering, context, plan, rows, create, form) -> TemplateResponse:
+    def _preview(self, request, offering, context, plan, rows, form) -> TemplateResponse:
         payload = signing.dumps(
             {
                 "offering": offering.pk,
-                "create": create,
                 "rows": [[row.line, row.email, row.name] for row in rows],
             },
             salt=CSV_SALT,
@@ -483,8 +474,7 @@ class RosterAdminMixin:
             {
                 "plan": plan,
                 "payload": payload if plan.is_valid else "",
-                "form": RosterCsvForm(initial={"create_accounts": create}) if form else None,
-                "create_accounts": create,
+                "form": RosterCsvForm() if form else None,
                 "counts": {action.value: plan.count(action) for action in roster.RowAction},
             }
         )
@@ -505,17 +495,14 @@ class RosterAdminMixin:
         rows = [
             roster.CsvRow(line=line, email=email, name=name) for line, email, name in data["rows"]
         ]
-        create = bool(data["create"])
         try:
-            plan = roster.roster_csv_enroll(
-                actor=request.user, offering=offering, rows=rows, create_accounts=create
-            )
+            plan = roster.roster_csv_enroll(actor=request.user, offering=offering, rows=rows)
         except roster.RosterCsvInvalid as invalid:
             messages.error(
                 request,
                 _("The roster changed since the preview; these rows cannot be enrolled now."),
             )
-            return self._preview(request, offering, context, invalid.plan, rows, create, True)
+            return self._preview(request, offering, context, invalid.plan, rows, True)
         except IntegrityError:
             messages.error(
                 request,
@@ -530,14 +517,14 @@ class RosterAdminMixin:
             request,
             _(
                 "%(enrolled)d enrolled, %(waitlisted)d waitlisted, %(already)d already in the "
-                "offering, %(created)d accounts created (each was emailed a link to choose a "
-                "password)."
+                "offering, %(invited)d invited (each address was emailed an invitation to "
+                "accept)."
             )
             % {
                 "enrolled": counts[roster.RowAction.ENROLL],
                 "waitlisted": counts[roster.RowAction.WAITLIST],
                 "already": counts[roster.RowAction.ALREADY],
-                "created": plan.accounts_to_create,
+                "invited": counts[roster.RowAction.INVITE],
             },
         )
         return redirect(roster_url)
@@ -551,7 +538,9 @@ class RosterAdminMixin:
         if request.method == "POST":
             try:
                 if "remove" in request.POST:
-                    person = User.objects.filter(pk=request.POST.get("remove") or 0).first()
+                    person = offering_staff_member(
+                        offering=offering, user_id=request.POST.get("remove", "")
+                    )
                     if person is None:
                         raise ValidationError(_("Choose a person from the list."))
                     roster.offering_staff_remove(actor=request.user, offering=offering, user=person)
@@ -586,21 +575,40 @@ class RosterAdminMixin:
         if request.method == "POST":
             try:
                 if "revoke" in request.POST:
-                    person_id, _sep, role = request.POST["revoke"].partition(":")
-                    person = User.objects.filter(pk=int(person_id or 0)).first()
-                    if person is None or role not in Role.values:
+                    row = university_role_for_admin(
+                        university=university, value=request.POST.get("revoke", "")
+                    )
+                    if row is None:
                         raise ValidationError(_("Choose a role from the list."))
                     roster.university_role_revoke(
-                        actor=request.user, university=university, user=person, role=role
+                        actor=request.user, university=university, user=row.user, role=row.role
                     )
                     messages.success(
                         request,
                         _("%(role)s role of %(user)s revoked.")
-                        % {"role": Role(role).label, "user": person.email},
+                        % {"role": row.get_role_display(), "user": row.user.email},
                     )
                     return redirect(here)
                 if form.is_valid():
-                    person, role = form.cleaned_data["email"], form.cleaned_data["role"]
+                    email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+                    person = university_member(university=university, email=email)
+                    if person is None:
+                        roster.university_role_invite(
+                            actor=request.user,
+                            university=university,
+                            email=email,
+                            role=role,
+                            department=form.cleaned_data["department"],
+                        )
+                        messages.success(
+                            request,
+                            _(
+                                "An invitation was emailed to %(email)s; they become %(role)s "
+                                "once they accept it."
+                            )
+                            % {"role": Role(role).label.lower(), "email": email},
+                        )
+                        return redirect(here)
                     roster.university_role_grant(
                         actor=request.user,
                         university=university,
@@ -614,7 +622,7 @@ class RosterAdminMixin:
                         % {"role": Role(role).label.lower(), "user": person.email},
                     )
                     return redirect(here)
-            except (ValidationError, ValueError, PermissionDenied) as error:
+            except (ValidationError, PermissionDenied) as error:
                 text = error.messages[0] if isinstance(error, ValidationError) else str(error)
                 messages.error(request, text or _("This change is not allowed."))
                 return redirect(here)
@@ -625,6 +633,7 @@ class RosterAdminMixin:
             ),
             "university": university,
             "roles": university_roles(university=university, search=search),
+            "invitations": pending_invitations(university=university),
             "search": search,
             "form": form,
         }

@@ -108,3 +108,10 @@ def staff_member(department, role=Role.DEPARTMENT_ADMIN, **user):
         department=department if role == Role.DEPARTMENT_ADMIN else None,
     )
     return person
+
+
+def member_of(university, role=Role.STUDENT, **user):
+    """A new user holding `role` (a student by default) at `university`."""
+    person = UserFactory(**user)
+    RoleFactory(user=person, university=university, role=role)
+    return person

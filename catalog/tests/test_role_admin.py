@@ -179,3 +179,42 @@ def test_granting_in_the_role_admin_is_the_roster_grant(tenants):
     assert response.status_code == 302
     # The roster keeps a department only on department admin roles.
     assert role_row(student, Role.TA).department_id is None
+
+
+def test_the_role_admin_cannot_grant_a_role_to_another_universitys_person(tenants):
+    """Another university's admin (and a student only enrolled here) cannot be picked: the
+    choice is refused, nothing is granted; adding them goes through an invitation instead."""
+    client = client_for(tenants, "university_admin")
+    foreign_admin = tenants.users["university_admin_b"]
+    enrolled_only = tenants.enrollments["b1"].user
+    tenants.enrollments["b1"].course_offering = tenants.offering_a1
+    tenants.enrollments["b1"].save()
+    before = roles_snapshot()
+    for person in (foreign_admin, enrolled_only):
+        response = client.post(
+            reverse("admin:tenancy_useruniversityrole_add"),
+            {"user": person.pk, "university": tenants.university_a.pk, "role": Role.STUDENT},
+        )
+        assert response.status_code == 200
+        assert list(response.context["adminform"].form.errors) == ["user"]
+    search = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "beta",
+            "app_label": "tenancy",
+            "model_name": "useruniversityrole",
+            "field_name": "user",
+        },
+    )
+    assert search.json()["results"] == []
+    assert roles_snapshot() == before
+
+
+def test_the_user_list_shows_only_roles_at_the_admins_universities(tenants):
+    student = tenants.users["student"]
+    UserUniversityRole.objects.create(
+        user=student, university=tenants.university_b, role=Role.INSTRUCTOR
+    )
+    page = client_for(tenants, "university_admin").get(reverse("admin:tenancy_user_changelist"))
+    row = next(user for user in page.context["cl"].result_list if user.pk == student.pk)
+    assert page.context["cl"].model_admin.roles(row) == "Student (ALPHA)"

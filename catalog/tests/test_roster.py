@@ -12,12 +12,16 @@ from django.utils import timezone
 from guardian.shortcuts import get_perms
 
 from catalog import roster
-from catalog.models import CourseEnrollment, CourseOfferingInstructor, EnrollmentStatus
+from catalog.models import (
+    CourseEnrollment,
+    CourseOfferingInstructor,
+    EnrollmentStatus,
+    Invitation,
+)
 from catalog.roster import RosterCsvError, RosterCsvInvalid, RowAction, StaffRefused
 from catalog.roster_selectors import (
     EXPORT_HEADER,
     offering_for_roster,
-    roster_entries,
     roster_export_rows,
     roster_page,
     roster_summary,
@@ -29,6 +33,7 @@ from catalog.tests.factories import (
     EnrollmentFactory,
     OfferingFactory,
     PrerequisiteFactory,
+    member_of,
     staff_member,
 )
 from tenancy.models import Role, User, UserUniversityRole
@@ -365,14 +370,19 @@ def test_parse_refuses_unreadable_files(data, message):
     assert message in caught.value.messages[0]
 
 
+def member(offering, **user):
+    return member_of(offering.university, **user)
+
+
 def test_plan_row_by_row(offering):
     enroll(offering, ACTIVE, email="seated@x.edu")
-    UserFactory(email="known@x.edu")
-    UserFactory(email="second@x.edu")
+    member(offering, email="known@x.edu")
+    member(offering, email="second@x.edu")
     dropped = enroll(offering, DROPPED, email="back@x.edu")
+    RoleFactory(user=dropped.user, university=offering.university, role=Role.STUDENT)
     other_run = OfferingFactory(course=offering.course, term_name="Spring")
     EnrollmentFactory(
-        course_offering=other_run, status=ACTIVE, user=UserFactory(email="elsewhere@x.edu")
+        course_offering=other_run, status=ACTIVE, user=member(offering, email="elsewhere@x.edu")
     )
     rows = parse(
         "email,name\n"
@@ -385,42 +395,52 @@ def test_plan_row_by_row(offering):
         "elsewhere@x.edu,\n"
         "second@x.edu,\n"
     )
-    plan = roster.roster_csv_plan(offering=offering, rows=rows, create_accounts=False)
+    plan = roster.roster_csv_plan(offering=offering, rows=rows)
     got = [(p.row.line, p.action, p.message) for p in plan.rows]
     assert got == [
         (2, RowAction.ENROLL, "Enroll."),
         (3, RowAction.ALREADY, "Already in the offering: active."),
         (4, RowAction.ERROR, "“not-an-email” is not a valid email address."),
         (5, RowAction.DUPLICATE, "Same email as line 2; skipped."),
-        (
-            6,
-            RowAction.ERROR,
-            "No account uses this email. Tick “Create accounts for unknown emails” to create one.",
-        ),
+        (6, RowAction.INVITE, INVITE_MESSAGE),
         (7, RowAction.WAITLIST, "Waitlist, place 1."),
         (8, RowAction.ERROR, "Enrolled in Spring of this course; drop that first."),
         (9, RowAction.WAITLIST, "Waitlist, place 2."),
     ]
     assert plan.rows[5].enrollment == dropped
     assert not plan.is_valid
-    with_accounts = roster.roster_csv_plan(offering=offering, rows=rows, create_accounts=True)
-    assert with_accounts.rows[4].action == RowAction.WAITLIST
-    assert with_accounts.rows[4].creates_account
-    assert with_accounts.accounts_to_create == 1
+
+
+INVITE_MESSAGE = (
+    "Invitation: an email goes to this address; they join the offering once they accept it."
+)
+
+
+def test_plan_gives_the_same_answer_for_every_address_without_a_role_here(offering):
+    """Another university's student, another university's admin, an account with no role and
+    an address no account uses: the same invitation row, nothing that tells them apart."""
+    elsewhere = CourseFactory().department
+    member(OfferingFactory(course=CourseFactory(department=elsewhere)), email="b-student@y.edu")
+    staff_member(elsewhere, Role.UNIVERSITY_ADMIN, email="b-admin@y.edu")
+    UserFactory(email="loner@y.edu")
+    rows = parse("b-student@y.edu,\nb-admin@y.edu,\nloner@y.edu,\nnobody@y.edu,\n")
+    plan = roster.roster_csv_plan(offering=offering, rows=rows)
+    assert [(p.action, p.message, p.user) for p in plan.rows] == [
+        (RowAction.INVITE, INVITE_MESSAGE, None)
+    ] * 4
+    assert plan.is_valid
 
 
 def test_plan_checks_prerequisites(offering):
     PrerequisiteFactory(course=offering.course)
-    UserFactory(email="fresh@x.edu")
-    plan = roster.roster_csv_plan(
-        offering=offering, rows=parse("fresh@x.edu\n"), create_accounts=False
-    )
+    member(offering, email="fresh@x.edu")
+    plan = roster.roster_csv_plan(offering=offering, rows=parse("fresh@x.edu\n"))
     assert plan.rows[0].action == RowAction.ERROR
     assert plan.rows[0].message.startswith("Prerequisites not met: Complete ")
 
 
 def test_csv_with_a_bad_row_writes_nothing(offering, admin, django_capture_on_commit_callbacks):
-    UserFactory(email="known@x.edu")
+    member(offering, email="known@x.edu")
     enroll(offering, DROPPED, email="back@x.edu")
     users_before = User.objects.count()
     before = snapshot()
@@ -429,51 +449,46 @@ def test_csv_with_a_bad_row_writes_nothing(offering, admin, django_capture_on_co
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RosterCsvInvalid) as caught,
     ):
-        roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows, create_accounts=True)
+        roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
     assert [(p.row.line, p.action) for p in caught.value.plan.errors] == [(4, RowAction.ERROR)]
     assert snapshot() == before
     assert User.objects.count() == users_before
+    assert not Invitation.objects.exists()
     assert mail.outbox == []
 
 
-def test_csv_enroll_creates_accounts_only_when_asked(
+def test_csv_enrolls_members_and_invites_everyone_else(
     offering, admin, django_capture_on_commit_callbacks
 ):
-    known = UserFactory(email="known@x.edu")
+    known = member(offering, email="known@x.edu")
     dropped = enroll(offering, DROPPED, email="back@x.edu")
-    rows = parse("email,name\nknown@x.edu,\nNew@X.edu,Nia New\nback@x.edu,\nlast@x.edu,\n")
-    with pytest.raises(RosterCsvInvalid):
-        roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows, create_accounts=False)
-    assert not User.objects.filter(email__in=["new@x.edu", "last@x.edu"]).exists()
-
+    RoleFactory(user=dropped.user, university=offering.university, role=Role.STUDENT)
+    foreign = staff_member(CourseFactory().department, Role.UNIVERSITY_ADMIN, email="b@y.edu")
+    rows = parse("email,name\nknown@x.edu,\nNew@X.edu,Nia New\nback@x.edu,\nB@y.edu,\n")
+    users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        plan = roster.roster_csv_enroll(
-            actor=admin, offering=offering, rows=rows, create_accounts=True
-        )
-    assert [(p.row.email, p.action, p.creates_account) for p in plan.rows] == [
-        ("known@x.edu", RowAction.ENROLL, False),
-        ("New@X.edu", RowAction.ENROLL, True),
-        ("back@x.edu", RowAction.WAITLIST, False),
-        ("last@x.edu", RowAction.WAITLIST, True),
+        plan = roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
+    assert [(p.row.email, p.action) for p in plan.rows] == [
+        ("known@x.edu", RowAction.ENROLL),
+        ("New@X.edu", RowAction.INVITE),
+        ("back@x.edu", RowAction.ENROLL),
+        ("B@y.edu", RowAction.INVITE),
     ]
-    new = User.objects.get(email="new@x.edu")
-    assert (new.full_name, new.has_usable_password()) == ("Nia New", False)
-    assert User.objects.get(email="last@x.edu").full_name == "last"
-    assert statuses(offering) == {
-        "known@x.edu": ACTIVE,
-        "new@x.edu": ACTIVE,
-        "back@x.edu": WAITLISTED,
-        "last@x.edu": WAITLISTED,
-    }
+    assert User.objects.count() == users_before  # no account is made for anyone
+    assert statuses(offering) == {"known@x.edu": ACTIVE, "back@x.edu": ACTIVE}
     dropped.refresh_from_db()
-    assert dropped.status == WAITLISTED  # the same row, reused
-    waitlist = [r.user.email for r in roster_entries(offering=offering, status=WAITLISTED)]
-    assert waitlist == ["back@x.edu", "last@x.edu"]  # the file's order
+    assert dropped.status == ACTIVE  # the same row, reused
+    assert not UserUniversityRole.objects.filter(user=foreign, role=Role.STUDENT).exists()
+    invited = Invitation.objects.order_by("email")
+    assert [(i.email, i.role, i.course_offering_id, i.invited_by_id) for i in invited] == [
+        ("B@y.edu", Role.STUDENT, offering.pk, admin.pk),
+        ("New@X.edu", Role.STUDENT, offering.pk, admin.pk),
+    ]
     assert len(callbacks) == 1
-    assert sorted(m.to[0] for m in mail.outbox) == ["last@x.edu", "new@x.edu"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["B@y.edu", "New@X.edu"]
     assert known.email not in [m.to[0] for m in mail.outbox]
-    body = next(m.body for m in mail.outbox if m.to == ["new@x.edu"])
-    assert "/accounts/password/reset/" in body
+    body = next(m.body for m in mail.outbox if m.to == ["New@X.edu"])
+    assert f"/invitations/{invited[1].token}/" in body
     assert offering.course.title in body
 
 
@@ -505,35 +520,32 @@ def test_resend_invitations_only_to_unused_accounts(
 
 def test_csv_fills_free_seats_from_the_waitlist_first(offering, admin):
     queued = enroll(offering, WAITLISTED, email="queued@x.edu")  # a seat is free
-    UserFactory(email="a@x.edu")
-    UserFactory(email="b@x.edu")
+    member(offering, email="a@x.edu")
+    member(offering, email="b@x.edu")
     rows = parse("a@x.edu\nb@x.edu\n")
-    plan = roster.roster_csv_plan(offering=offering, rows=rows, create_accounts=False)
+    plan = roster.roster_csv_plan(offering=offering, rows=rows)
     assert [p.action for p in plan.rows] == [RowAction.ENROLL, RowAction.WAITLIST]
-    roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows, create_accounts=False)
+    roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
     queued.refresh_from_db()
     assert queued.status == ACTIVE
     assert statuses(offering) == {"queued@x.edu": ACTIVE, "a@x.edu": ACTIVE, "b@x.edu": WAITLISTED}
 
 
 def test_csv_enroll_refused_to_outsiders(offering):
-    UserFactory(email="a@x.edu")
+    member(offering, email="a@x.edu")
     for user in outsiders(offering):
         with pytest.raises(PermissionDenied):
-            roster.roster_csv_enroll(
-                actor=user, offering=offering, rows=parse("a@x.edu\n"), create_accounts=True
-            )
+            roster.roster_csv_enroll(actor=user, offering=offering, rows=parse("a@x.edu\nz@y.edu"))
     assert CourseEnrollment.objects.count() == 0
+    assert not Invitation.objects.exists()
 
 
 def test_admin_enrollment_ignores_window_and_approval(admin, offering):
     offering.requires_approval = True
     offering.enrollment_end = timezone.now() - timedelta(days=1)
     offering.save()
-    UserFactory(email="a@x.edu")
-    roster.roster_csv_enroll(
-        actor=admin, offering=offering, rows=parse("a@x.edu\n"), create_accounts=False
-    )
+    member(offering, email="a@x.edu")
+    roster.roster_csv_enroll(actor=admin, offering=offering, rows=parse("a@x.edu\n"))
     assert statuses(offering) == {"a@x.edu": ACTIVE}
 
 

@@ -11,9 +11,20 @@ from django.core import mail
 from django.urls import reverse
 from guardian.shortcuts import get_perms
 
-from catalog.models import CourseEnrollment, CourseOfferingInstructor, EnrollmentStatus
-from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory, staff_member
-from tenancy.models import Role, User, UserUniversityRole
+from catalog.models import (
+    CourseEnrollment,
+    CourseOfferingInstructor,
+    EnrollmentStatus,
+    Invitation,
+)
+from catalog.tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    OfferingFactory,
+    member_of,
+    staff_member,
+)
+from tenancy.models import Role, RoleChange, User, UserUniversityRole
 from tenancy.tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roster_env")]
@@ -69,14 +80,15 @@ def snapshot():
     return list(CourseEnrollment.objects.order_by("pk").values_list("pk", "status", "enrolled_at"))
 
 
-def upload(client, offering, text: str | bytes, create_accounts=False, name="roster.csv"):
+def upload(client, offering, text: str | bytes, name="roster.csv"):
     data = text.encode() if isinstance(text, str) else text
     file = io.BytesIO(data)
     file.name = name
-    form = {"file": file}
-    if create_accounts:
-        form["create_accounts"] = "on"
-    return client.post(url("roster_enroll", offering.pk), form)
+    return client.post(url("roster_enroll", offering.pk), {"file": file})
+
+
+def member(offering, **user):
+    return member_of(offering.university, **user)
 
 
 # The roster ---------------------------------------------------------------------------------
@@ -116,9 +128,10 @@ def test_roster_pages_are_404_for_outsiders(client, offering):
             {"decision": "approve", "ids": [pending.pk], "confirm": "yes"},
         )
         assert response.status_code == 404, who
-        assert upload(client, offering, "a@x.edu\n", create_accounts=True).status_code == 404
+        assert upload(client, offering, "a@x.edu\n").status_code == 404
     assert snapshot() == before
     assert not User.objects.filter(email="a@x.edu").exists()
+    assert not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -200,11 +213,11 @@ def test_changelist_action_refused_to_an_instructor(client, offering):
 
 
 def test_csv_preview_then_enroll(admin_client, offering, django_capture_on_commit_callbacks):
-    UserFactory(email="known@x.edu")
+    member(offering, email="known@x.edu")
     enroll(offering, ACTIVE, email="seated@x.edu")
-    UserFactory(email="late@x.edu")
+    member(offering, email="late@x.edu")
     text = "email,name\nknown@x.edu,\nseated@x.edu,\nknown@x.edu,\nlate@x.edu,\nnew@x.edu,Nia\n"
-    preview = upload(admin_client, offering, text, create_accounts=True)
+    preview = upload(admin_client, offering, text)
     assert preview.status_code == 200
     page = preview.content.decode()
     for message in (
@@ -212,8 +225,8 @@ def test_csv_preview_then_enroll(admin_client, offering, django_capture_on_commi
         "Already in the offering: active.",
         "Same email as line 2; skipped.",
         "Waitlist, place 1.",
-        "Waitlist, place 2.",
-        "New account",
+        "Invitation: an email goes to this address",
+        "1 to invite",
     ):
         assert message in page
     assert statuses(offering) == {"seated@x.edu": ACTIVE}  # nothing written yet
@@ -227,36 +240,61 @@ def test_csv_preview_then_enroll(admin_client, offering, django_capture_on_commi
         "seated@x.edu": ACTIVE,
         "known@x.edu": ACTIVE,
         "late@x.edu": WAITLISTED,
-        "new@x.edu": WAITLISTED,
     }
     assert [m.to for m in mail.outbox] == [["new@x.edu"]]
     followed = admin_client.get(done["Location"]).content.decode()
-    assert "1 enrolled, 2 waitlisted, 1 already in the offering, 1 accounts created" in followed
+    assert "1 enrolled, 1 waitlisted, 1 already in the offering, 1 invited" in followed
+    assert "Pending invitations" in followed
+    assert "new@x.edu" in followed
 
 
 def test_csv_with_a_bad_row_shows_errors_and_writes_nothing(admin_client, offering):
-    UserFactory(email="known@x.edu")
+    member(offering, email="known@x.edu")
     before, users = snapshot(), User.objects.count()
     response = upload(admin_client, offering, "known@x.edu\nnot an email\nnew@x.edu\n")
     page = response.content.decode()
     assert "“not an email” is not a valid email address." in page
-    assert "No account uses this email." in page
     assert "nothing was saved" in page
     assert response.context["payload"] == ""
     assert snapshot() == before
     assert User.objects.count() == users
+    assert not Invitation.objects.exists()
 
 
-def test_csv_accounts_only_when_asked(admin_client, offering):
-    without = upload(admin_client, offering, "new@x.edu\n")
-    assert without.context["payload"] == ""
-    with_accounts = upload(admin_client, offering, "new@x.edu\n", create_accounts=True)
-    admin_client.post(
-        url("roster_enroll", offering.pk), {"payload": with_accounts.context["payload"]}
+def _preview_rows(response) -> list[tuple]:
+    return [(p.action, p.message, p.user) for p in response.context["plan"].rows]
+
+
+def test_csv_answers_the_same_for_foreign_and_unknown_addresses(admin_client, offering):
+    """Another university's student and admin, and an address no account uses, look alike in
+    the preview; enrolling them only sends invitations, and no name of theirs shows."""
+    elsewhere = CourseFactory().department
+    member_of(elsewhere.university, email="b-student@y.edu", full_name="Bertha Beta")
+    staff_member(elsewhere, Role.UNIVERSITY_ADMIN, email="b-admin@y.edu", full_name="Boris Beta")
+    answers = [
+        _preview_rows(upload(admin_client, offering, f"{email}\n"))
+        for email in ("b-student@y.edu", "b-admin@y.edu", "nobody@y.edu")
+    ]
+    assert answers[0] == answers[1] == answers[2]
+    response = upload(admin_client, offering, "b-student@y.edu\nb-admin@y.edu\nnobody@y.edu\n")
+    admin_client.post(url("roster_enroll", offering.pk), {"payload": response.context["payload"]})
+    assert statuses(offering) == {}
+    assert (
+        not UserUniversityRole.objects.filter(university=offering.university)
+        .exclude(role=Role.DEPARTMENT_ADMIN)
+        .exists()
     )
-    new = User.objects.get(email="new@x.edu")
-    assert not new.has_usable_password()
-    assert statuses(offering) == {"new@x.edu": ACTIVE}
+    roster_page = admin_client.get(url("roster", offering.pk)).content.decode()
+    export = b"".join(admin_client.get(url("roster_export", offering.pk)).streaming_content)
+    for page in (roster_page, export.decode()):
+        assert "Bertha" not in page
+        assert "Boris" not in page
+        assert "b-admin@y.edu" in page  # the address as typed, pending
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "b-admin@y.edu",
+        "b-student@y.edu",
+        "nobody@y.edu",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -276,7 +314,7 @@ def test_csv_unreadable_files_get_a_clear_message(admin_client, offering, data, 
 
 
 def test_csv_tampered_or_foreign_payload_is_refused(admin_client, offering):
-    UserFactory(email="known@x.edu")
+    member(offering, email="known@x.edu")
     payload = upload(admin_client, offering, "known@x.edu\n").context["payload"]
     bad = admin_client.post(url("roster_enroll", offering.pk), {"payload": payload + "x"})
     assert bad.status_code == 302
@@ -286,7 +324,7 @@ def test_csv_tampered_or_foreign_payload_is_refused(admin_client, offering):
 
 
 def test_csv_plan_changed_since_preview(admin_client, offering):
-    UserFactory(email="known@x.edu")
+    member(offering, email="known@x.edu")
     payload = upload(admin_client, offering, "known@x.edu\n").context["payload"]
     other_run = OfferingFactory(course=offering.course, term_name="Spring")
     EnrollmentFactory(
@@ -349,7 +387,7 @@ def test_staff_page_refuses_people_without_a_teaching_role(admin_client, offerin
 def test_roles_page_for_university_admins_only(client, offering):
     university = offering.university
     chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
-    person = UserFactory(email="person@x.edu")
+    person = member(offering, email="person@x.edu")
     page = url("roles", university.pk)
     for user in (
         staff_member(offering.course.department, Role.DEPARTMENT_ADMIN),
@@ -359,7 +397,9 @@ def test_roles_page_for_university_admins_only(client, offering):
         assert client.get(page).status_code == 404
         grant = {"grant": "1", "email": "person@x.edu", "role": Role.INSTRUCTOR}
         assert client.post(page, grant).status_code == 404
-    assert not UserUniversityRole.objects.filter(user=person).exists()
+    assert list(UserUniversityRole.objects.filter(user=person).values_list("role")) == [
+        (Role.STUDENT,)
+    ]
 
     client.force_login(chief)
     assert client.get(page).status_code == 200
@@ -370,12 +410,140 @@ def test_roles_page_for_university_admins_only(client, offering):
     client.post(url("staff", offering.pk), {"add": "1", "user": person.pk})
     assert get_perms(person, offering)
     client.post(page, {"revoke": f"{person.pk}:{Role.INSTRUCTOR}"})
-    assert not UserUniversityRole.objects.filter(user=person).exists()
+    assert list(UserUniversityRole.objects.filter(user=person).values_list("role")) == [
+        (Role.STUDENT,)
+    ]
     assert get_perms(person, offering) == []
-    missing = client.post(
-        page, {"grant": "1", "email": "nobody@x.edu", "role": Role.INSTRUCTOR}
-    ).content.decode()
-    assert "No account uses this email" in missing
+    changes = RoleChange.objects.filter(user=person).order_by("pk")
+    assert [(c.action, c.role, c.actor_id) for c in changes] == [
+        ("grant", Role.INSTRUCTOR, chief.pk),
+        ("revoke", Role.INSTRUCTOR, chief.pk),
+    ]
+
+
+def _message(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_grant_invites_people_without_a_role_here_with_one_answer(
+    client, offering, django_capture_on_commit_callbacks
+):
+    """Another university's admin, an account with no role and an unknown address get the
+    same answer: an invitation; no role is granted until they accept."""
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
+    foreign = staff_member(CourseFactory().department, Role.UNIVERSITY_ADMIN, email="b@y.edu")
+    UserFactory(email="loner@y.edu")
+    client.force_login(chief)
+    page = url("roles", offering.university_id)
+    answers = []
+    for email in ("b@y.edu", "loner@y.edu", "nobody@y.edu"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                page, {"grant": "1", "email": email, "role": Role.STUDENT}, follow=True
+            )
+        answers.append(_message(response).replace(email, "<email>"))
+    assert (
+        answers
+        == ["An invitation was emailed to <email>; they become student once they accept it."] * 3
+    )
+    assert list(UserUniversityRole.objects.filter(user=foreign).values_list("role")) == [
+        (Role.UNIVERSITY_ADMIN,)
+    ]
+    assert not RoleChange.objects.filter(user=foreign).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == ["b@y.edu", "loner@y.edu", "nobody@y.edu"]
+    listing = client.get(page).content.decode()
+    assert "Pending invitations" in listing
+    assert foreign.full_name not in listing
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0", "-1", "9999999", "1.5"])
+def test_staff_remove_with_a_bad_id_changes_nothing(admin_client, offering, value):
+    teacher = staff_member(offering.course.department, Role.INSTRUCTOR)
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=teacher)
+    response = admin_client.post(url("staff", offering.pk), {"remove": value}, follow=True)
+    assert response.status_code == 200
+    assert _message(response) == "Choose a person from the list."
+    assert list(CourseOfferingInstructor.objects.values_list("user_id", flat=True)) == [teacher.pk]
+
+
+def test_staff_remove_of_another_offerings_teacher_changes_nothing(admin_client, offering):
+    foreign_offering = OfferingFactory()
+    foreign_teacher = staff_member(foreign_offering.course.department, Role.INSTRUCTOR)
+    CourseOfferingInstructor.objects.create(course_offering=foreign_offering, user=foreign_teacher)
+    response = admin_client.post(
+        url("staff", offering.pk), {"remove": foreign_teacher.pk}, follow=True
+    )
+    assert _message(response) == "Choose a person from the list."
+    assert CourseOfferingInstructor.objects.filter(user=foreign_teacher).count() == 1
+    foreign_page = admin_client.post(
+        url("staff", foreign_offering.pk), {"remove": foreign_teacher.pk}
+    )
+    assert foreign_page.status_code == 404
+    assert CourseOfferingInstructor.objects.filter(user=foreign_teacher).count() == 1
+
+
+def test_staff_add_of_another_universitys_person_changes_nothing(admin_client, offering):
+    foreign = staff_member(CourseFactory().department, Role.INSTRUCTOR)
+    for value in (foreign.pk, "abc"):
+        response = admin_client.post(url("staff", offering.pk), {"add": "1", "user": value})
+        assert response.status_code == 200
+        assert "Choose a person from the list." in response.content.decode()
+    assert not CourseOfferingInstructor.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "", ":", "1", "abc:student", "1:nonsense", "9999999:student"]
+)
+def test_role_revoke_with_a_bad_value_changes_nothing(client, offering, value):
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
+    client.force_login(chief)
+    before = list(UserUniversityRole.objects.order_by("pk").values_list("pk", flat=True))
+    response = client.post(url("roles", offering.university_id), {"revoke": value}, follow=True)
+    assert response.status_code == 200
+    assert _message(response) == "Choose a role from the list."
+    assert list(UserUniversityRole.objects.order_by("pk").values_list("pk", flat=True)) == before
+
+
+def test_role_revoke_of_another_universitys_role_changes_nothing(client, offering):
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
+    foreign_department = CourseFactory().department
+    foreign = staff_member(foreign_department, Role.UNIVERSITY_ADMIN)
+    client.force_login(chief)
+    mine = client.post(
+        url("roles", offering.university_id),
+        {"revoke": f"{foreign.pk}:{Role.UNIVERSITY_ADMIN}"},
+        follow=True,
+    )
+    assert _message(mine) == "Choose a role from the list."
+    theirs = client.post(
+        url("roles", foreign_department.university_id),
+        {"revoke": f"{foreign.pk}:{Role.UNIVERSITY_ADMIN}"},
+    )
+    assert theirs.status_code == 404
+    assert UserUniversityRole.objects.filter(user=foreign).count() == 1
+    assert not RoleChange.objects.exists()
+
+
+def test_role_grant_with_a_foreign_department_changes_nothing(client, offering):
+    chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
+    person = member(offering)
+    foreign_department = CourseFactory().department
+    client.force_login(chief)
+    response = client.post(
+        url("roles", offering.university_id),
+        {
+            "grant": "1",
+            "email": person.email,
+            "role": Role.DEPARTMENT_ADMIN,
+            "department": foreign_department.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert list(UserUniversityRole.objects.filter(user=person).values_list("role")) == [
+        (Role.STUDENT,)
+    ]
+    assert not Invitation.objects.exists()
 
 
 def test_university_change_form_links_to_its_roles_page(client, offering):
@@ -383,3 +551,19 @@ def test_university_change_form_links_to_its_roles_page(client, offering):
     page = client.get(reverse("admin:tenancy_university_change", args=[offering.university_id]))
     assert page.status_code == 200
     assert url("roles", offering.university_id) in page.content.decode()
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject", "promote", "drop", "complete"])
+def test_decisions_on_another_universitys_enrollment_change_nothing(
+    admin_client, offering, decision
+):
+    foreign = EnrollmentFactory(course_offering=OfferingFactory(), status=PENDING)
+    before = snapshot()
+    response = admin_client.post(
+        url("roster", offering.pk),
+        {"decision": decision, "ids": [foreign.pk, "abc"], "confirm": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert snapshot() == before
+    assert foreign.user.email not in _message(response)

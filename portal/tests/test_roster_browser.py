@@ -1,5 +1,6 @@
 """A department admin, in Chromium, signs in to the admin, enrolls a class from a CSV file after
-checking the preview, and approves a student's pending request from the roster."""
+checking the preview (students of the university are enrolled, an address without a role
+there is invited), and approves a student's pending request from the roster."""
 
 import pytest
 
@@ -17,6 +18,7 @@ CSV = (
     "omar.haddad@example.edu,Omar Haddad\n"
     "new.student@example.edu,Noor Student\n"
 )
+BAD_CSV = CSV + "not an email,Nobody\n"
 
 
 @pytest.fixture
@@ -36,8 +38,15 @@ def setting():
         role=Role.DEPARTMENT_ADMIN,
         department=department,
     )
-    UserFactory(email="lena.fischer@example.edu", full_name="Lena Fischer")
-    UserFactory(email="omar.haddad@example.edu", full_name="Omar Haddad")
+    for email, name in (
+        ("lena.fischer@example.edu", "Lena Fischer"),
+        ("omar.haddad@example.edu", "Omar Haddad"),
+    ):
+        RoleFactory(
+            user=UserFactory(email=email, full_name=name),
+            university=department.university,
+            role=Role.STUDENT,
+        )
     pending = EnrollmentFactory(
         course_offering=offering,
         status=EnrollmentStatus.PENDING,
@@ -63,10 +72,12 @@ def test_department_admin_enrolls_a_csv_and_approves_a_request(
 
     page.get_by_role("link", name="Enroll from a CSV file").click()
     page.get_by_label("CSV file").set_input_files(
-        files=[{"name": "fall.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+        files=[{"name": "fall.csv", "mimeType": "text/csv", "buffer": BAD_CSV.encode()}]
     )
     page.get_by_role("button", name="Preview").click()
-    assert page.get_by_text("No account uses this email.").is_visible()
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 4
+    assert "is not a valid email address" in rows.nth(3).inner_text()
     assert page.get_by_role("button", name="Enroll these students").count() == 0
     screenshot("roster-2-preview-with-error")
     assert CourseEnrollment.objects.filter(course_offering=offering).count() == 1
@@ -74,20 +85,22 @@ def test_department_admin_enrolls_a_csv_and_approves_a_request(
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": "fall.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
-    page.get_by_label("Create accounts for unknown emails").check()
     page.get_by_role("button", name="Preview").click()
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 3
     assert "Enroll." in rows.nth(0).inner_text()
-    assert "New account" in rows.nth(2).inner_text()
+    assert "Invitation: an email goes to this address" in rows.nth(2).inner_text()
     screenshot("roster-3-preview")
     page.get_by_role("button", name="Enroll these students").click()
 
     page.wait_for_url(f"**/courseoffering/{offering.pk}/roster/")
-    assert "3 enrolled, 0 waitlisted" in page.locator(".messagelist").inner_text()
-    assert page.locator("#count-active").inner_text() == "3"
-    assert page.locator("#seats-left").inner_text() == "1"
-    assert User.objects.filter(email="new.student@example.edu").exists()
+    assert "2 enrolled, 0 waitlisted, 0 already in the offering, 1 invited" in (
+        page.locator(".messagelist").inner_text()
+    )
+    assert page.locator("#count-active").inner_text() == "2"
+    assert page.locator("#seats-left").inner_text() == "2"
+    assert "new.student@example.edu" in page.locator("#invitation_list").inner_text()
+    assert not User.objects.filter(email="new.student@example.edu").exists()
     screenshot("roster-4-enrolled")
 
     page.get_by_role("link", name="Pending approval (1)").click()
@@ -102,7 +115,7 @@ def test_department_admin_enrolls_a_csv_and_approves_a_request(
     assert "1 approved" in page.locator(".messagelist").inner_text()
     pending.refresh_from_db()
     assert pending.status == EnrollmentStatus.ACTIVE
-    assert page.locator("#seats-left").inner_text() == "0"
-    page.get_by_role("link", name="Active (4)").click()
+    assert page.locator("#seats-left").inner_text() == "1"
+    page.get_by_role("link", name="Active (3)").click()
     assert "Pat Pending" in page.locator("#result_list").inner_text()
     screenshot("roster-6-approved")

@@ -166,26 +166,61 @@ def test_university_admin_creates_users_with_a_role_at_their_university(tenants)
     ]
 
 
+def editable(page) -> set[str]:
+    fields = page.context["adminform"].form.fields
+    return {name for name, field in fields.items() if not field.disabled}
+
+
 def test_university_admins_cannot_touch_accounts_across_universities(tenants):
     client = client_for(tenants, "university_admin")
+    own = tenants.enrollments["a2"].user
+    page = client.get(reverse("admin:tenancy_user_change", args=[own.pk]))
+    assert editable(page) == {"full_name", "locale", "time_zone"}
+
     student = tenants.enrollments["a1"].user
     UserUniversityRole.objects.create(
         user=student, university=tenants.university_b, role=Role.STUDENT
     )
-    page = client.get(reverse("admin:tenancy_user_change", args=[student.pk]))
-    fields = page.context["adminform"].form.fields
-    assert {name for name, field in fields.items() if not field.disabled} == {
-        "full_name",
-        "locale",
-        "time_zone",
-    }
+    change = reverse("admin:tenancy_user_change", args=[student.pk])
+    page = client.get(change)
+    assert editable(page) == set()  # a role at Beta too: the profile is read-only here
     assert "password" not in str(page.context["adminform"].fieldsets)
     roles = page.context["inline_admin_formsets"][0].formset.queryset
     assert [r.university_id for r in roles] == [tenants.university_a.pk]
+    before = User.objects.filter(pk=student.pk).values_list("full_name", "locale").get()
+    client.post(
+        change,
+        {
+            "full_name": "Renamed",
+            "locale": "fr",
+            "time_zone": "UTC",
+            "university_roles-TOTAL_FORMS": "0",
+            "university_roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert User.objects.filter(pk=student.pk).values_list("full_name", "locale").get() == before
     password = reverse("admin:auth_user_password_change", args=[student.pk])
     assert client.get(password).status_code == 403
     admin_page = reverse("admin:tenancy_user_change", args=[tenants.users["platform_admin"].pk])
     assert client.get(admin_page).status_code == 404
+
+
+def test_people_of_another_university_are_a_404_even_when_enrolled_here(tenants):
+    """An enrollment someone else made does not show a person to the university's staff; only
+    a role there does."""
+    foreign = tenants.users["university_admin_b"]
+    tenants.enrollments["b1"].course_offering = tenants.offering_a1
+    tenants.enrollments["b1"].save()
+    for role in ("university_admin", "department_admin"):
+        client = client_for(tenants, role)
+        for person in (foreign, tenants.enrollments["b1"].user):
+            change = reverse("admin:tenancy_user_change", args=[person.pk])
+            assert client.get(change).status_code == 404
+            assert client.post(change, {"full_name": "Changed"}).status_code == 404
+        listing = client.get(reverse("admin:tenancy_user_changelist")).content.decode()
+        assert "student-b1@example.edu" not in listing
+        assert "Student b1" not in listing
+    assert User.objects.get(pk=foreign.pk).full_name == "University Admin B"
 
 
 @pytest.mark.parametrize(
