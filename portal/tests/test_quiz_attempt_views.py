@@ -215,3 +215,15 @@ def test_the_start_page_of_an_untimed_quiz_says_nothing_about_a_clock(client):
     ).content.decode()
     assert 'id="quiz-time-rules"' not in page
     assert "No time limit" in page
+
+
+def test_a_submit_by_the_countdown_says_the_time_is_up(client):
+    offering, item, questions, student, attempt = started(time_limit_seconds=600)
+    client.force_login(student)
+    url = links(offering, item, attempt)
+    response = client.post(url["attempt"], form(questions, action="submit", deadline="1"))
+    assert response.status_code == 302 and response.url == url["result"]
+    page = client.get(url["result"]).content.decode()
+    assert "Time is up: the attempt was submitted with the answers you saved." in page
+    attempt.refresh_from_db()
+    assert attempt.score_obtained == Decimal("6.00")

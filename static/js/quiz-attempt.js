@@ -97,7 +97,8 @@
     say(labels.labelSaving);
     var body = new FormData(form);
     body.set("action", "save");
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -121,6 +122,7 @@
           say(data.message || labels.labelFailed);
           return;
         }
+        if (dirty || again) return; // newer changes: their save reports
         var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         say(labels.labelSaved + " · " + time);
       })
@@ -134,17 +136,20 @@
       });
   }
 
-  form.addEventListener("change", function () {
+  function changed() {
     dirty = true;
+    say(labels.labelSaving);
     refreshNavigator();
     window.clearTimeout(typingTimer);
+  }
+
+  form.addEventListener("change", function () {
+    changed();
     save();
   });
   form.addEventListener("input", function (event) {
     if (event.target.type !== "text") return;
-    dirty = true;
-    refreshNavigator();
-    window.clearTimeout(typingTimer);
+    changed();
     typingTimer = window.setTimeout(save, 1000);
   });
   form.addEventListener("submit", function () {
@@ -175,9 +180,22 @@
     }
     if (leaving) return;
     leaving = true;
+    var reason = document.createElement("input");
+    reason.type = "hidden";
+    reason.name = "deadline";
+    reason.value = "1";
+    form.appendChild(reason);
     var submit = document.getElementById("quiz-submit");
-    if (form.requestSubmit && submit) form.requestSubmit(submit);
-    else form.submit();
+    if (form.requestSubmit && submit) {
+      form.requestSubmit(submit);
+      return;
+    }
+    var action = document.createElement("input");
+    action.type = "hidden";
+    action.name = "action";
+    action.value = "submit";
+    form.appendChild(action);
+    HTMLFormElement.prototype.submit.call(form);
   }
   tick();
 })();
