@@ -132,7 +132,13 @@
       })
       .then(function () {
         inFlight = false;
-        if (again) save();
+        if (submitLater && !leaving) {
+          submitLater = false;
+          if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+          else HTMLFormElement.prototype.submit.call(form);
+        } else if (again) {
+          save();
+        }
       });
   }
 
@@ -152,7 +158,19 @@
     changed();
     typingTimer = window.setTimeout(save, 1000);
   });
-  form.addEventListener("submit", function () {
+  // A button pressed while a save is on its way waits for it, so the older save cannot land
+  // after the button's post and undo newer answers.
+  var submitLater = false;
+  var submitter = null;
+  form.addEventListener("submit", function (event) {
+    window.clearTimeout(typingTimer);
+    if (inFlight) {
+      event.preventDefault();
+      submitLater = true;
+      submitter = event.submitter || null;
+      say(labels.labelSaving);
+      return;
+    }
     leaving = true;
   });
   window.addEventListener("beforeunload", function (event) {
@@ -168,6 +186,7 @@
   if (!output || isNaN(left)) return;
   var end = Date.now() + left * 1000;
   output.hidden = false;
+  box.classList.add("has-countdown");
   function tick() {
     var seconds = Math.max(0, Math.ceil((end - Date.now()) / 1000));
     var m = Math.floor(seconds / 60);
@@ -178,8 +197,7 @@
       window.setTimeout(tick, Math.min(1000, end - Date.now()));
       return;
     }
-    if (leaving) return;
-    leaving = true;
+    if (leaving || submitLater) return;
     var reason = document.createElement("input");
     reason.type = "hidden";
     reason.name = "deadline";
@@ -195,6 +213,7 @@
     action.name = "action";
     action.value = "submit";
     form.appendChild(action);
+    leaving = true;
     HTMLFormElement.prototype.submit.call(form);
   }
   tick();
