@@ -142,3 +142,20 @@ def test_a_closed_quiz_starts_no_attempt_and_open_ones_end_at_the_close():
             user=student, offering=offering, item_id=item.pk, now=closes + timedelta(seconds=1)
         )
     assert attempt.__class__.objects.filter(user=student).count() == 1
+
+
+@pytest.mark.parametrize("copies", [1, 3])
+def test_the_sheet_takes_the_same_queries_whatever_the_number_of_questions(
+    django_assert_num_queries, copies
+):
+    offering, item, bank, questions, student = qf.quiz_setup(
+        num_questions_per_attempt=5 * copies, mastery={"max_attempts": 1}
+    )
+    for _copy in range(copies - 1):
+        questions += qf.every_type(bank)
+    attempt = take(offering, item, student, questions)
+    # the quiz's settings, the learner's attempts (for the policy), the questions, choices
+    with django_assert_num_queries(4):
+        sheet = attempt_sheet(attempt=attempt)
+    assert len(sheet.questions) == 5 * copies
+    assert sheet.answers_shown is True

@@ -215,3 +215,44 @@ def test_the_start_page_of_an_untimed_quiz_says_nothing_about_a_clock(client):
     ).content.decode()
     assert 'id="quiz-time-rules"' not in page
     assert "No time limit" in page
+
+
+def test_a_submit_by_the_countdown_says_the_time_is_up(client):
+    offering, item, questions, student, attempt = started(time_limit_seconds=600)
+    client.force_login(student)
+    url = links(offering, item, attempt)
+    response = client.post(url["attempt"], form(questions, action="submit", deadline="1"))
+    assert response.status_code == 302 and response.url == url["result"]
+    page = client.get(url["result"]).content.decode()
+    assert "Time is up: the attempt was submitted with the answers you saved." in page
+    attempt.refresh_from_db()
+    assert attempt.score_obtained == Decimal("6.00")
+
+
+@pytest.mark.parametrize(
+    ("payload", "note", "explained"),
+    [
+        ({"review_policy": "immediately"}, None, True),
+        ({}, "shown once you have used your last attempt", False),
+        (
+            {"review_policy": "after_close", "closes_at": "2099-01-01T00:00:00Z"},
+            "shown after the quiz closes on Jan. 1, 2099",
+            False,
+        ),
+        ({"review_policy": "never"}, "of this quiz are not shown", False),
+    ],
+)
+def test_the_result_page_follows_the_review_policy(client, payload, note, explained):
+    offering, item, questions, student, attempt = started(**payload)
+    client.force_login(student)
+    url = links(offering, item, attempt)
+    client.post(url["attempt"], form(questions, action="submit"))
+    page = client.get(url["result"]).content.decode()
+    assert "6 / 6" in page
+    assert ("EXPLAIN-SINGLE" in page) is explained
+    assert ("9.81 ± 0.05" in page) is explained
+    assert ("Correct." in page) is explained
+    if note:
+        assert note in page
+    else:
+        assert 'id="review-policy"' not in page

@@ -245,9 +245,11 @@ def attempt_view(
                 return redirect(result_url)
             if action == "submit":
                 attempt_submit(user=request.user, attempt_id=attempt.pk)
+                # The page's script submits by itself when the countdown reaches zero.
+                done = time_up if request.POST.get("deadline") else _("Your attempt was submitted.")
                 if json:
-                    return _closed_json(result_url, _("Your attempt was submitted."))
-                messages.success(request, _("Your attempt was submitted."))
+                    return _closed_json(result_url, done)
+                messages.success(request, done)
                 return redirect(result_url)
             if json:
                 return _saved_json(attempt_sheet(attempt=saved.attempt), saved.attempt, _("Saved"))

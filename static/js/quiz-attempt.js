@@ -97,7 +97,8 @@
     say(labels.labelSaving);
     var body = new FormData(form);
     body.set("action", "save");
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -121,6 +122,7 @@
           say(data.message || labels.labelFailed);
           return;
         }
+        if (dirty || again) return; // newer changes: their save reports
         var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         say(labels.labelSaved + " · " + time);
       })
@@ -130,24 +132,45 @@
       })
       .then(function () {
         inFlight = false;
-        if (again) save();
+        if (submitLater && !leaving) {
+          submitLater = false;
+          if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+          else HTMLFormElement.prototype.submit.call(form);
+        } else if (again) {
+          save();
+        }
       });
   }
 
-  form.addEventListener("change", function () {
+  function changed() {
     dirty = true;
+    say(labels.labelSaving);
     refreshNavigator();
     window.clearTimeout(typingTimer);
+  }
+
+  form.addEventListener("change", function () {
+    changed();
     save();
   });
   form.addEventListener("input", function (event) {
     if (event.target.type !== "text") return;
-    dirty = true;
-    refreshNavigator();
-    window.clearTimeout(typingTimer);
+    changed();
     typingTimer = window.setTimeout(save, 1000);
   });
-  form.addEventListener("submit", function () {
+  // A button pressed while a save is on its way waits for it, so the older save cannot land
+  // after the button's post and undo newer answers.
+  var submitLater = false;
+  var submitter = null;
+  form.addEventListener("submit", function (event) {
+    window.clearTimeout(typingTimer);
+    if (inFlight) {
+      event.preventDefault();
+      submitLater = true;
+      submitter = event.submitter || null;
+      say(labels.labelSaving);
+      return;
+    }
     leaving = true;
   });
   window.addEventListener("beforeunload", function (event) {
@@ -163,6 +186,7 @@
   if (!output || isNaN(left)) return;
   var end = Date.now() + left * 1000;
   output.hidden = false;
+  box.classList.add("has-countdown");
   function tick() {
     var seconds = Math.max(0, Math.ceil((end - Date.now()) / 1000));
     var m = Math.floor(seconds / 60);
@@ -173,11 +197,24 @@
       window.setTimeout(tick, Math.min(1000, end - Date.now()));
       return;
     }
-    if (leaving) return;
-    leaving = true;
+    if (leaving || submitLater) return;
+    var reason = document.createElement("input");
+    reason.type = "hidden";
+    reason.name = "deadline";
+    reason.value = "1";
+    form.appendChild(reason);
     var submit = document.getElementById("quiz-submit");
-    if (form.requestSubmit && submit) form.requestSubmit(submit);
-    else form.submit();
+    if (form.requestSubmit && submit) {
+      form.requestSubmit(submit);
+      return;
+    }
+    var action = document.createElement("input");
+    action.type = "hidden";
+    action.name = "action";
+    action.value = "submit";
+    form.appendChild(action);
+    leaving = true;
+    HTMLFormElement.prototype.submit.call(form);
   }
   tick();
 })();
