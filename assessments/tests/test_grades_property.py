@@ -147,5 +147,5 @@ def test_stored_total_is_the_formula_and_both_pages_print_it(client, policy, ite
         key: "Not graded yet" if value is None else str(value) for key, value in shown.items()
     }
     assert book_numbers == {
-        key: "–" if value is None else str(value) for key, value in shown.items()
+        key: "\u2013" if value is None else str(value) for key, value in shown.items()
     }
