@@ -62,3 +62,15 @@ def artifacts_dir() -> Path:
     """Where screenshots go; created on first use."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def tasks_in_process(settings, tmp_path):
+    """Celery tasks run in-process (eager), stored files under a temporary media root."""
+    from lms.celery import app as celery_app
+
+    settings.MEDIA_ROOT = tmp_path
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before

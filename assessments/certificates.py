@@ -1,4 +1,5 @@
-"""Certificates: issuing one per learner who passed an offering, revoking, verifying.
+"""Certificates: issuing one per learner whose final grade passed an offering, revoking,
+verifying. A provisional grade (the offering still runs) never earns one.
 
 Issuing is three steps, each recorded on the certificate row so that a task delivered twice,
 two workers at once or a worker killed half-way end with exactly one certificate, finished:
@@ -74,18 +75,19 @@ def _with_context(queryset):
 
 
 def _certificate_row(*, offering_id: int, user_id: int) -> Certificate | None:
-    """Step 1: the row, created when the learner's grade passes (None when it does not)."""
+    """Step 1: the row, created when the learner's final grade passes (None when it does not,
+    or is still provisional)."""
     with transaction.atomic():
         grade = (
             CourseGrade.objects.filter(course_offering_id=offering_id, user_id=user_id)
-            .values("passed", "final_score", "letter_grade")
+            .values("passed", "is_final", "final_score", "letter_grade")
             .first()
         )
         existing = Certificate.objects.filter(
             course_offering_id=offering_id, user_id=user_id
         ).first()
         if existing is None:
-            if not grade or not grade["passed"]:
+            if not grade or not grade["passed"] or not grade["is_final"]:
                 return None
             now = timezone.now()
             valid_days = settings.CERTIFICATE_VALID_DAYS

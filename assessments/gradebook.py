@@ -1,8 +1,9 @@
 """Reads of grades: the staff gradebook of an offering (page and CSV) and a learner's report.
 
-Both compute item and category scores with the rollup's own SQL (grading.scores_ctes), so what
-they show is exactly what the rollup counts; the total, letter and pass come from the recorded
-`course_grades` row.
+Both compute item scores, category scores and totals with the rollup's own SQL
+(grading.scores_ctes) in the same statement, so the totals they print are always the policy
+applied to the category percents printed beside them, and are the numbers the rollup stores.
+Whether a grade is final comes from the recorded `course_grades` row.
 """
 
 import csv
@@ -24,7 +25,9 @@ from assessments.grading import (
     tune_for_scores,
 )
 from assessments.models import Certificate, CourseGrade, GradingPolicy
-from catalog.models import CourseEnrollment
+from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.selectors import administers
+from tenancy.models import Role, User
 
 CATEGORY_LABELS = {
     "quizzes": gettext_lazy("Quizzes"),
@@ -45,11 +48,13 @@ class GradebookRow:
     user_id: int
     full_name: str
     email: str
-    item_percents: list[Decimal | None]  # None: nothing counted yet (scores 0)
-    category_percents: dict[str, Decimal | None]
-    final_score: Decimal | None
+    item_percents: list[Decimal | None]  # None: not graded yet (0 in the projected grade)
+    category_percents: dict[str, Decimal | None]  # projected: ungraded work as 0
+    final_score: Decimal | None  # the projected final grade
+    current_score: Decimal | None  # graded work only
     letter_grade: str | None
     passed: bool | None
+    is_final: bool
     graded_at: datetime | None
 
 
@@ -60,21 +65,23 @@ _ITEMS_SQL = "SELECT id, title, category FROM items ORDER BY position"
 _ROWS_SQL = """,
 item_rows AS (
     SELECT user_id, array_agg(position ORDER BY position) AS positions,
-           array_agg(round(pct, 2)::text ORDER BY position) AS pcts
+           array_agg(pct::text ORDER BY position) AS pcts
     FROM scores GROUP BY user_id
 ),
 category_rows AS (
     SELECT user_id,
-           round(max(pct) FILTER (WHERE category = 'quizzes'), 2) AS quizzes,
-           round(max(pct) FILTER (WHERE category = 'labs'), 2) AS labs,
-           round(max(pct) FILTER (WHERE category = 'assignments'), 2) AS assignments
+           max(pct) FILTER (WHERE category = 'quizzes') AS quizzes,
+           max(pct) FILTER (WHERE category = 'labs') AS labs,
+           max(pct) FILTER (WHERE category = 'assignments') AS assignments
     FROM per_category GROUP BY user_id
 )
 SELECT s.user_id, u.full_name, u.email, ir.positions, ir.pcts,
        cr.quizzes, cr.labs, cr.assignments,
-       g.final_score, g.letter_grade, g.passed, g.graded_at
+       gr.total, gr.current_total, gr.letter, gr.passed,
+       coalesce(g.is_final, false) OR gr.is_final, g.graded_at
 FROM students s
 JOIN users u ON u.id = s.user_id
+JOIN graded gr ON gr.user_id = s.user_id
 LEFT JOIN item_rows ir ON ir.user_id = s.user_id
 LEFT JOIN category_rows cr ON cr.user_id = s.user_id
 LEFT JOIN course_grades g
@@ -96,6 +103,26 @@ def _params(offering_id: int, user_ids: list[int] | None) -> tuple[str, dict]:
     policy = policy_for_offering(offering_id)
     params = {"offering_id": offering_id, "user_ids": user_ids, **policy_params(policy)}
     return f"WITH {scores_ctes(policy)}", params
+
+
+def may_finalize_grades(*, user: User, offering: CourseOffering) -> bool:
+    """Whether `user` may make the offering's grades final: an admin over its course (platform,
+    university or department) or one of its instructors holding the instructor role at its
+    university. Teaching assistants recalculate but do not finalise."""
+    if administers(
+        user=user,
+        university_id=offering.university_id,
+        department_id=offering.course.department_id,
+    ):
+        return True
+    instructs = any(
+        university_id == offering.university_id and role == Role.INSTRUCTOR
+        for university_id, role, _department in user.role_rows
+    )
+    return (
+        instructs
+        and CourseOfferingInstructor.objects.filter(course_offering=offering, user=user).exists()
+    )
 
 
 def gradebook_items(*, offering_id: int) -> list[GradedItem]:
@@ -175,7 +202,7 @@ def _cell(value) -> str:
 def gradebook_csv(*, offering_id: int, chunk_rows: int = 2000) -> Iterator[str]:
     """The whole gradebook as CSV text in chunks, for a streamed response: one query reads
     all the rows (a few MB for 10,000 learners); writing them is what streams. Empty item
-    cells mean nothing counted yet (the item scores 0)."""
+    cells mean not graded yet (0 in the projected grade, left out of the current one)."""
     items = gradebook_items(offering_id=offering_id)
     writer = csv.writer(_Echo())
     yield writer.writerow(
@@ -184,9 +211,11 @@ def gradebook_csv(*, offering_id: int, chunk_rows: int = 2000) -> Iterator[str]:
             _("Email"),
             *[f"{_safe(item.title)} ({CATEGORY_LABELS[item.category]})" for item in items],
             *[CATEGORY_LABELS[category] for category in CATEGORIES],
-            _("Total"),
+            _("Projected final grade"),
+            _("Current grade"),
             _("Letter"),
             _("Passed"),
+            _("Final"),
             _("Graded at"),
         ]
     )
@@ -200,8 +229,10 @@ def gradebook_csv(*, offering_id: int, chunk_rows: int = 2000) -> Iterator[str]:
                     *[_cell(p) for p in row.item_percents],
                     *[_cell(row.category_percents[c]) for c in CATEGORIES],
                     _cell(row.final_score),
+                    _cell(row.current_score),
                     _safe(row.letter_grade or ""),
                     _cell(row.passed),
+                    _cell(row.is_final),
                     _cell(row.graded_at),
                 ]
             )
@@ -220,7 +251,8 @@ class CategoryReport:
     label: str
     weight: Decimal
     drop_lowest: int
-    percent: Decimal | None
+    percent: Decimal | None  # projected: ungraded work as 0
+    current_percent: Decimal | None  # graded work only; None when nothing is graded yet
     items: list[dict] = field(default_factory=list)
 
 
@@ -228,8 +260,13 @@ class CategoryReport:
 class LearnerGradeReport:
     policy: GradingPolicy
     categories: list[CategoryReport]
-    grade: CourseGrade | None
+    grade: CourseGrade | None  # the recorded row: whether the grade is final, and when
     certificate: Certificate | None
+    final_score: Decimal | None = None  # projected final grade, from the categories shown
+    current_score: Decimal | None = None  # current grade: graded work only
+    letter_grade: str | None = None
+    passed: bool | None = None
+    is_final: bool = False
 
 
 # Every graded item for one learner; a missing item is dropped when it is among the first `d`
@@ -240,10 +277,11 @@ SELECT i.id, i.title, i.category, round(c.pct, 2),
             ELSE row_number() OVER (
                 PARTITION BY i.category, c.item_id IS NULL ORDER BY i.position
             ) > cs.d END,
-       round(pc.pct, 2)
+       pc.pct, pc.pct_current, gr.total, gr.current_total, gr.letter, gr.passed, gr.is_final
 FROM items i
 JOIN category_sizes cs ON cs.category = i.category
 JOIN per_category pc ON pc.category = i.category
+JOIN graded gr ON gr.user_id = pc.user_id
 LEFT JOIN counted c ON c.item_id = i.id
 ORDER BY i.position
 """
@@ -264,12 +302,14 @@ def learner_grade_report(*, offering_id: int, user_id: int) -> LearnerGradeRepor
         "assignments": (policy.weight_assignments, policy.drop_lowest_assignments),
     }
     categories: dict[str, CategoryReport] = {}
-    for item_id, title, category, pct, counts, category_pct in rows:
+    totals: list = [None, None, None, None, False]
+    for item_id, title, category, pct, counts, category_pct, current_pct, *row_totals in rows:
+        totals = row_totals
         report = categories.get(category)
         if report is None:
             weight, drop = weights[category]
             report = categories[category] = CategoryReport(
-                category, CATEGORY_LABELS[category], weight, drop, category_pct
+                category, CATEGORY_LABELS[category], weight, drop, category_pct, current_pct
             )
         report.items.append({"id": item_id, "title": title, "percent": pct, "counts": counts})
     grade = CourseGrade.objects.filter(course_offering_id=offering_id, user_id=user_id).first()
@@ -283,4 +323,15 @@ def learner_grade_report(*, offering_id: int, user_id: int) -> LearnerGradeRepor
     if present:
         for report in ordered:
             report.weight = (Decimal(report.weight) * 100 / present).quantize(Decimal("0.01"))
-    return LearnerGradeReport(policy, ordered, grade, certificate)
+    final_score, current_score, letter, passed, is_final = totals
+    return LearnerGradeReport(
+        policy,
+        ordered,
+        grade,
+        certificate,
+        final_score=final_score,
+        current_score=current_score,
+        letter_grade=letter,
+        passed=passed,
+        is_final=bool(is_final or (grade is not None and grade.is_final)),
+    )

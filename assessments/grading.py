@@ -5,22 +5,35 @@ How a grade is computed (the SQL below does all of it in one statement per offer
 - Graded items are the course's active quizzes, engineering labs and assignments that a
   learner can see (no unpublished module above them). Each falls in one category: quizzes,
   labs, assignments.
-- An item's score is a percent (0-100): for a quiz, the best submitted attempt
+- An item's score is a percent (0-100, to two decimals): for a quiz, the best submitted attempt
   (`score_obtained / max_score`), or the latest one when the policy says so; for a lab or an
   assignment, the latest graded submission in `lab_submissions` (whose score an instructor may
   have overridden), out of its `max_score` or else the payload's `max_points`. An item without
-  a counted attempt or submission scores 0, so unfinished work cannot pass a course.
-- A category's percent is the mean of its item percents after dropping the learner's
-  `drop_lowest_*` lowest (one item always counts).
-- The total is the weighted mean of the category percents, over the categories that have
-  items (an empty category gives its weight to the others), rounded to two decimals; it earns
-  the letter of the highest scheme entry it reaches and passes at `pass_threshold`.
+  a counted attempt or submission is not graded yet.
+- Two totals, as the gradebook and the learner's page show them:
+  - the projected final grade (`final_score`) counts ungraded items as 0, so unfinished work
+    cannot pass a course. A category's percent is the mean of its item percents after dropping
+    the learner's `drop_lowest_*` lowest (ungraded ones first; one item always counts);
+  - the current grade (`current_score`) counts graded items only: a category's percent is the
+    mean of its graded items after dropping the lowest of those (one always counts), and a
+    category with nothing graded gives its weight to the others.
+- Each category percent is rounded to two decimals, and a total is the weighted mean of those
+  rounded percents over the categories that have items (an empty category gives its weight to
+  the others), rounded to two decimals: the total is the policy applied to the numbers shown.
+  The projected total earns the letter of the highest scheme entry it reaches and passes at
+  `pass_threshold`.
+
+A grade is provisional while the offering runs. It becomes final (`is_final`) when the
+offering's staff finalise it or its end date passes (the beat task `grades_finalize_due_task`
+finalises those), and, in a self-paced offering (no end date), for a learner whose every graded
+item is graded and whose grade passes. A final passing grade, and only that, completes the
+learner's active enrollment through the catalog's service, in the same transaction, and makes
+the certificate due.
 
 The rollup covers the learners with an active or completed enrollment. It takes a
 transaction-level advisory lock per offering, so concurrent rollups of one offering run one
 after the other, and writes with INSERT ... ON CONFLICT DO UPDATE ... WHERE changed, so running
-it again changes nothing. A passing grade completes the learner's active enrollment through
-the catalog's service, in the same transaction.
+it again changes nothing.
 """
 
 from dataclasses import dataclass
@@ -32,7 +45,7 @@ from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
 from assessments.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
-from catalog.services import enrollments_complete
+from catalog.services import enrollments_complete, offering_grades_finalize
 
 CATEGORIES = ("quizzes", "labs", "assignments")
 CATEGORY_OF_TYPE = {"quiz": "quizzes", "engineering_lab": "labs", "assignment": "assignments"}
@@ -113,7 +126,10 @@ def policy_params(policy: GradingPolicy) -> dict[str, Any]:
 # instead of sorting, and the ranking that drop-lowest needs is only there when a policy drops.
 _BASE_CTES = """
 offering AS (
-    SELECT id, course_id FROM course_offerings WHERE id = %(offering_id)s
+    SELECT id, course_id, ends_at,
+           grades_finalized_at IS NOT NULL OR coalesce(ends_at <= statement_timestamp(), false)
+           AS term_over
+    FROM course_offerings WHERE id = %(offering_id)s
 ),
 students AS (
     SELECT e.user_id, e.status
@@ -160,7 +176,7 @@ category_sizes AS (
 ),
 """
 
-_PCT = "least(greatest({score} / nullif({maximum}, 0), 0), 1) * 100"
+_PCT = "round(least(greatest({score} / nullif({maximum}, 0), 0), 1) * 100, 2)"
 _ATTEMPT_FILTER = """
     WHERE qa.course_offering_id = %(offering_id)s
       AND qa.submitted_at IS NOT NULL
@@ -212,7 +228,9 @@ scores AS (
 # Without drops every scored item counts.
 _SUMS_ALL = """
 sums AS (
-    SELECT user_id, category, sum(pct) AS total FROM scores GROUP BY user_id, category
+    SELECT user_id, category, count(*) AS n_scored, sum(pct) AS total,
+           sum(pct) AS total_current, count(*) AS n_current
+    FROM scores GROUP BY user_id, category
 ),
 """
 # Drop-lowest: the m missing items (0) go first, then the lowest scored ones, `d` in all; a
@@ -226,24 +244,35 @@ ranked AS (
     WINDOW w AS (PARTITION BY s.user_id, s.category ORDER BY s.pct, s.position)
 ),
 counted AS (
-    SELECT r.*, r.rank_low > greatest(cs.d - (cs.n - r.n_scored), 0) AS counts
+    SELECT r.*, r.rank_low > greatest(cs.d - (cs.n - r.n_scored), 0) AS counts,
+           r.rank_low > least(cs.d, r.n_scored - 1) AS counts_current
     FROM ranked r JOIN category_sizes cs ON cs.category = r.category
 ),
 sums AS (
-    SELECT user_id, category, sum(pct) FILTER (WHERE counts) AS total
+    SELECT user_id, category, count(*) AS n_scored,
+           sum(pct) FILTER (WHERE counts) AS total,
+           sum(pct) FILTER (WHERE counts_current) AS total_current,
+           count(*) FILTER (WHERE counts_current) AS n_current
     FROM counted GROUP BY user_id, category
 ),
 """
 _TOTALS = """
 per_category AS (
-    SELECT s.user_id, cs.category, coalesce(sums.total, 0) / (cs.n - cs.d) AS pct
+    SELECT s.user_id, cs.category, coalesce(sums.n_scored, 0) AS n_scored,
+           round(coalesce(sums.total, 0) / (cs.n - cs.d), 2) AS pct,
+           round(sums.total_current / nullif(sums.n_current, 0), 2) AS pct_current
     FROM students s
     CROSS JOIN category_sizes cs
     LEFT JOIN sums ON sums.user_id = s.user_id AND sums.category = cs.category
 ),
 totals AS (
     SELECT s.user_id,
-           round(sum(w.weight * pc.pct) / nullif(sum(w.weight), 0), 2) AS total
+           round(sum(w.weight * pc.pct) / nullif(sum(w.weight), 0), 2) AS total,
+           round(
+               sum(w.weight * pc.pct_current)
+               / nullif(sum(w.weight) FILTER (WHERE pc.pct_current IS NOT NULL), 0), 2
+           ) AS current_total,
+           coalesce(sum(pc.n_scored), 0) = (SELECT count(*) FROM items) AS all_graded
     FROM students s
     LEFT JOIN per_category pc ON pc.user_id = s.user_id
     LEFT JOIN weights w ON w.category = pc.category
@@ -253,12 +282,18 @@ letters AS (
     SELECT e ->> 'letter' AS letter, (e ->> 'min')::numeric AS minimum
     FROM jsonb_array_elements(%(letters)s::jsonb) e
 ),
-graded AS (
-    SELECT t.user_id, t.total,
+passing AS (
+    SELECT t.*,
            (SELECT l.letter FROM letters l WHERE l.minimum <= t.total
             ORDER BY l.minimum DESC LIMIT 1) AS letter,
            CASE WHEN t.total IS NOT NULL THEN t.total >= %(pass_threshold)s END AS passed
     FROM totals t
+),
+graded AS (
+    SELECT p.user_id, p.total, p.current_total, p.letter, p.passed,
+           o.term_over OR (o.ends_at IS NULL AND p.all_graded AND coalesce(p.passed, false))
+           AS is_final
+    FROM passing p CROSS JOIN offering o
 )
 """
 
@@ -284,17 +319,23 @@ def scores_ctes(policy: GradingPolicy, *, dropping: bool | None = None) -> str:
 
 _ROLLUP_SQL = """
 INSERT INTO course_grades AS g (
-    user_id, course_offering_id, final_score, letter_grade, passed, graded_at
+    user_id, course_offering_id, final_score, current_score, letter_grade, passed, is_final,
+    finalized_at, graded_at
 )
-SELECT user_id, %(offering_id)s, total, letter, passed, statement_timestamp()
+SELECT user_id, %(offering_id)s, total, current_total, letter, passed, is_final,
+       CASE WHEN is_final THEN statement_timestamp() END, statement_timestamp()
 FROM graded
 ON CONFLICT (user_id, course_offering_id) DO UPDATE SET
     final_score = EXCLUDED.final_score,
+    current_score = EXCLUDED.current_score,
     letter_grade = EXCLUDED.letter_grade,
     passed = EXCLUDED.passed,
+    is_final = g.is_final OR EXCLUDED.is_final,
+    finalized_at = coalesce(g.finalized_at, EXCLUDED.finalized_at),
     graded_at = EXCLUDED.graded_at
-WHERE (g.final_score, g.letter_grade, g.passed)
-      IS DISTINCT FROM (EXCLUDED.final_score, EXCLUDED.letter_grade, EXCLUDED.passed)
+WHERE (g.final_score, g.current_score, g.letter_grade, g.passed, g.is_final)
+      IS DISTINCT FROM (EXCLUDED.final_score, EXCLUDED.current_score, EXCLUDED.letter_grade,
+                        EXCLUDED.passed, g.is_final OR EXCLUDED.is_final)
 """
 
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('course_grades', %s))"
@@ -329,7 +370,11 @@ def grades_rollup(*, offering_id: int, user_ids: list[int] | None = None) -> Rol
             tune_for_scores(cursor)
             cursor.execute(f"WITH {scores_ctes(policy)} {_ROLLUP_SQL}", params)
             changed = cursor.rowcount
-        passing = CourseGrade.objects.filter(course_offering_id=offering_id, passed=True)
+        # Only a final grade completes the enrollment and earns the certificate: a running
+        # offering's grade is provisional, whatever it reaches.
+        passing = CourseGrade.objects.filter(
+            course_offering_id=offering_id, passed=True, is_final=True
+        )
         if user_ids is not None:
             passing = passing.filter(user_id__in=params["user_ids"])
         passing_ids = list(passing.values_list("user_id", flat=True))
@@ -339,6 +384,25 @@ def grades_rollup(*, offering_id: int, user_ids: list[int] | None = None) -> Rol
         ).filter(Q(revoked_at__isnull=False) | (~Q(pdf_path="") & Q(emailed_at__isnull=False)))
         due = list(passing.exclude(Exists(settled)).values_list("user_id", flat=True))
     return RollupResult(changed=changed, completed=completed, certificates_due=due)
+
+
+def grades_finalize(*, offering_id: int) -> RollupResult:
+    """Make the offering's grades final (staff finalising it, or its term having ended) and
+    roll them up: passing learners complete and their certificates become due. Running it again
+    changes nothing."""
+    with transaction.atomic():
+        offering_grades_finalize(offering_id=offering_id)
+        return grades_rollup(offering_id=offering_id)
+
+
+def offerings_to_finalize() -> list[int]:
+    """Dated offerings whose end has passed and whose grades were not finalised yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM course_offerings"
+            " WHERE ends_at <= statement_timestamp() AND grades_finalized_at IS NULL ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def offerings_to_roll_up() -> list[int]:

@@ -189,6 +189,13 @@ class CourseGrade(models.Model):
     letter_grade = models.CharField(max_length=8, null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
+    # Added to the contract (assessments/grading.py): `final_score` counts ungraded work as 0
+    # (the projected final grade), `current_score` counts graded work only. A grade is
+    # provisional until `is_final`: the offering ended or its staff finalised it, or, in a
+    # self-paced offering, every graded item of the learner is graded and the grade passes.
+    current_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    is_final = models.BooleanField(default=False, db_default=False)
+    finalized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "course_grades"

@@ -32,11 +32,35 @@ def grade_rollup_task(offering_id: int, user_id: int | None = None) -> int:
     result = grading.grades_rollup(
         offering_id=offering_id, user_ids=None if user_id is None else [user_id]
     )
+    _issue_due_certificates(offering_id, result)
+    return result.changed
+
+
+def _issue_due_certificates(offering_id: int, result: grading.RollupResult) -> None:
     for due_user_id in result.certificates_due:
         transaction.on_commit(
             lambda uid=due_user_id: certificate_issue_task.delay(offering_id, uid)
         )
-    return result.changed
+
+
+@shared_task(**RETRY, soft_time_limit=4 * 60, time_limit=5 * 60)
+def grades_finalize_task(offering_id: int) -> int:
+    """Make the offering's grades final and roll them up; passing learners complete and their
+    certificates are issued. Returns how many enrollments this run completed (0 on a rerun)."""
+    with transaction.atomic():
+        result = grading.grades_finalize(offering_id=offering_id)
+        _issue_due_certificates(offering_id, result)
+    return result.completed
+
+
+@shared_task(**RETRY, soft_time_limit=60, time_limit=90)
+def grades_finalize_due_task() -> int:
+    """Beat runs this hourly: one finalising task per offering whose end date has passed and
+    whose grades are not final yet. A run that finds none changes nothing."""
+    offering_ids = grading.offerings_to_finalize()
+    for offering_id in offering_ids:
+        grades_finalize_task.delay(offering_id)
+    return len(offering_ids)
 
 
 @shared_task(**RETRY, soft_time_limit=60, time_limit=90)

@@ -212,6 +212,9 @@ class CourseOffering(TimestampedModel):
         db_default=False,
         help_text=_("New enrollments stay pending until a department admin approves them."),
     )
+    # Added to the contract: when the offering's grades became final (its staff finalised them,
+    # or the term ended); completions of a dated offering count from then on.
+    grades_finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CourseOfferingInstructor",

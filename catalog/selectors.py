@@ -65,6 +65,17 @@ HELD_STATUSES = (
 PAGE_SIZE = 12
 
 
+def final_completion_q() -> Q:
+    """Completed enrollments (a filter on CourseEnrollment) whose completion is final: the
+    offering's grades were finalised, its end date passed, or it is self-paced (no end date,
+    completed once every graded item is graded). Only these satisfy a prerequisite."""
+    return Q(status=EnrollmentStatus.COMPLETED) & (
+        Q(course_offering__grades_finalized_at__isnull=False)
+        | Q(course_offering__ends_at__isnull=True)
+        | Q(course_offering__ends_at__lte=timezone.now())
+    )
+
+
 # Access ---------------------------------------------------------------------------------------
 
 
@@ -703,7 +714,7 @@ def _prerequisite_states(*, user: Visitor, course: Course) -> list[PrerequisiteS
             user_id=user.pk, course_offering__course=OuterRef("prerequisite_course")
         )
         links = links.annotate(
-            completed=Exists(taken.filter(status=EnrollmentStatus.COMPLETED)),
+            completed=Exists(taken.filter(final_completion_q())),
             in_progress=Exists(taken.filter(status=EnrollmentStatus.ACTIVE)),
         )
     else:

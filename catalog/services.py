@@ -20,6 +20,7 @@ from catalog.models import (
     PrerequisiteType,
     Subject,
 )
+from catalog.selectors import final_completion_q
 from tenancy.access import administers
 from tenancy.models import User
 
@@ -206,7 +207,7 @@ def _check_prerequisites(offering: CourseOffering, user: User) -> tuple[str, ...
         CoursePrerequisite.objects.filter(course_id=offering.course_id)
         .select_related("prerequisite_course")
         .annotate(
-            completed=Exists(taken.filter(status=EnrollmentStatus.COMPLETED)),
+            completed=Exists(taken.filter(final_completion_q())),
             concurrent=Exists(taken.filter(_overlaps(offering), status=EnrollmentStatus.ACTIVE)),
         )
         .order_by("prerequisite_course__code")
@@ -390,9 +391,22 @@ def offering_waitlist_fill(*, offering: CourseOffering) -> list[CourseEnrollment
 
 
 @transaction.atomic
+def offering_grades_finalize(*, offering_id: int) -> bool:
+    """Record that the offering's grades are final (its staff finalised them or its term
+    ended); True when this call recorded it, False when it already was."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE course_offerings SET grades_finalized_at = statement_timestamp()"
+            " WHERE id = %s AND grades_finalized_at IS NULL",
+            [offering_id],
+        )
+        return cursor.rowcount == 1
+
+
+@transaction.atomic
 def enrollments_complete(*, offering_id: int, user_ids: list[int]) -> int:
-    """Mark the active enrollments of `user_ids` in the offering completed (their course grade
-    passed), which unlocks the courses that require this one. Enrollments in any other status
+    """Mark the active enrollments of `user_ids` in the offering completed (their final course
+    grade passed), which unlocks the courses that require this one. Enrollments in any other status
     stay as they are; running it again changes nothing. Returns how many changed."""
     if not user_ids:
         return 0

@@ -214,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.grades_rollup_nightly_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Grades of offerings whose end date passed become final (completions, certificates).
+    "grades-finalize-due": {
+        "task": "assessments.tasks.grades_finalize_due_task",
+        "schedule": crontab(minute=15),
+    },
     # Open quiz attempts past their deadline are submitted within a minute.
     "quiz-attempts-expire": {
         "task": "assessments.tasks.quiz_attempts_expire_task",

@@ -11,7 +11,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,11 +33,13 @@ from assessments.gradebook import (
     gradebook_items,
     gradebook_rows,
     gradebook_size,
+    may_finalize_grades,
 )
 from assessments.grading import CATEGORIES
 from assessments.models import Certificate, CourseGrade, GradingPolicy
-from assessments.tasks import grade_rollup_task
+from assessments.tasks import grade_rollup_task, grades_finalize_task
 from catalog.models import CourseOffering
+from catalog.services import offering_grades_finalize
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering, scoped
 
 OFFERING_PATHS = {
@@ -66,11 +74,11 @@ def _enqueue_rollups(offering_ids) -> None:
         transaction.on_commit(lambda oid=offering_id: grade_rollup_task.delay(oid))
 
 
-@admin.action(description=_("Recompute the grades of these offerings"))
+@admin.action(description=_("Recalculate the grades of these offerings"))
 def recompute_grades(modeladmin, request: HttpRequest, queryset) -> None:
     ids = set(queryset.values_list("course_offering_id", flat=True))
     _enqueue_rollups(ids)
-    message = _("Recomputing the grades of %(n)d offerings.") % {"n": len(ids)}
+    message = _("Recalculating the grades of %(n)d offerings.") % {"n": len(ids)}
     modeladmin.message_user(request, message)
 
 
@@ -194,6 +202,16 @@ class CourseGradeAdmin(TenantScopedAdmin):
                 wrap(self.gradebook_csv_view),
                 name="assessments_coursegrade_gradebook_csv",
             ),
+            path(
+                "gradebook/<int:offering_id>/recalculate/",
+                wrap(self.gradebook_recalculate_view),
+                name="assessments_coursegrade_gradebook_recalculate",
+            ),
+            path(
+                "gradebook/<int:offering_id>/finalize/",
+                wrap(self.gradebook_finalize_view),
+                name="assessments_coursegrade_gradebook_finalize",
+            ),
             *super().get_urls(),
         ]
 
@@ -237,8 +255,52 @@ class CourseGradeAdmin(TenantScopedAdmin):
             "page": page,
             "learners": total,
             "csv_url": reverse("admin:assessments_coursegrade_gradebook_csv", args=[offering.pk]),
+            "recalculate_url": reverse(
+                "admin:assessments_coursegrade_gradebook_recalculate", args=[offering.pk]
+            ),
+            "finalize_url": reverse(
+                "admin:assessments_coursegrade_gradebook_finalize", args=[offering.pk]
+            ),
+            "finalized_at": offering.grades_finalized_at,
+            "may_finalize": may_finalize_grades(user=request.user, offering=offering),
         }
         return TemplateResponse(request, "admin/assessments/gradebook.html", context)
+
+    def gradebook_recalculate_view(self, request: HttpRequest, offering_id: int) -> HttpResponse:
+        """Recompute the stored grades of the offering, for staff who may open its gradebook."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._check_view(request)
+        offering = offering_for_staff(request, offering_id)
+        _enqueue_rollups([offering.pk])
+        messages.info(request, _("The offering's grades are being recalculated."))
+        return HttpResponseRedirect(
+            reverse("admin:assessments_coursegrade_gradebook", args=[offering.pk])
+        )
+
+    def gradebook_finalize_view(self, request: HttpRequest, offering_id: int) -> HttpResponse:
+        """Make the offering's grades final, for its instructors and the admins over it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._check_view(request)
+        offering = offering_for_staff(request, offering_id)
+        if not may_finalize_grades(user=request.user, offering=offering):
+            raise PermissionDenied
+        # Final at once (the page says so); the rollup, completions and certificates follow in
+        # the task, which finalises again harmlessly.
+        with transaction.atomic():
+            offering_grades_finalize(offering_id=offering.pk)
+            transaction.on_commit(lambda oid=offering.pk: grades_finalize_task.delay(oid))
+        messages.info(
+            request,
+            _(
+                "The offering's grades are being finalised: passing learners complete the "
+                "course and get their certificate."
+            ),
+        )
+        return HttpResponseRedirect(
+            reverse("admin:assessments_coursegrade_gradebook", args=[offering.pk])
+        )
 
     def gradebook_csv_view(self, request: HttpRequest, offering_id: int) -> HttpResponse:
         self._check_view(request)

@@ -28,6 +28,23 @@ class GradedCourse:
     assignment: ContentItem
 
 
+def ended_offering(**fields) -> CourseOffering:
+    """An offering whose term ended yesterday: its grades are final."""
+    now = timezone.now()
+    return OfferingFactory(
+        starts_at=now - timedelta(days=90),
+        ends_at=now - timedelta(days=1),
+        enrollment_start=now - timedelta(days=120),
+        enrollment_end=now - timedelta(days=60),
+        **fields,
+    )
+
+
+def self_paced_offering(**fields) -> CourseOffering:
+    """An offering without an end date."""
+    return OfferingFactory(ends_at=None, **fields)
+
+
 def graded_course(offering: CourseOffering | None = None) -> GradedCourse:
     offering = offering or OfferingFactory()
     top = trees.root(offering.course)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from assessments.certificates import certificate_issue, certificate_revoke, pdf_storage_path
 from assessments.models import Certificate, CourseGrade
 from assessments.tasks import grade_rollup_task
-from assessments.tests.grading_data import graded_course, worked_example
+from assessments.tests.grading_data import ended_offering, graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from lms.celery import app as celery_app
 from tenancy.tests.factories import UserFactory
@@ -33,6 +33,7 @@ def passed_grade(**kwargs) -> CourseGrade:
         final_score=Decimal("81.50"),
         letter_grade="B",
         passed=True,
+        is_final=True,
         graded_at=timezone.now(),
     )
 
@@ -230,7 +231,7 @@ def test_a_revoked_certificate_is_neither_finished_nor_reissued():
 
 @pytest.mark.django_db
 def test_rollup_task_issues_the_certificate_of_who_passed(django_capture_on_commit_callbacks):
-    course = graded_course()
+    course = graded_course(ended_offering())
     learner = EnrollmentFactory(course_offering=course.offering).user
     failing = EnrollmentFactory(course_offering=course.offering).user
     worked_example(course, learner)

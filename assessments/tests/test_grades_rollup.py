@@ -4,12 +4,18 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from assessments.grading import grades_rollup, offerings_to_roll_up, policy_errors
+from assessments.grading import (
+    grades_finalize,
+    grades_rollup,
+    offerings_to_roll_up,
+    policy_errors,
+)
 from assessments.models import CourseGrade, GradingPolicy
 from assessments.tests import trees
 from assessments.tests.grading_data import (
     GradedCourse,
     attempt,
+    ended_offering,
     graded_course,
     submission,
     worked_example,
@@ -53,13 +59,14 @@ def test_weights_best_attempt_drop_lowest_and_latest_graded_submission(course, l
 
 
 def test_latest_attempt_rule_and_no_drop(course, learner):
-    # quizzes: 60 (latest), 50, 0 -> 36.67 (110/3); total = 50*36.666.. + 2250 + 1500 = 55.83.
+    # quizzes: 60 (latest), 50, 0 -> 36.67 (110/3, as shown); total = (50*36.67 + 30*75 + 20*75)
+    # / 100 = 55.835 -> 55.84: the total is the policy applied to the category percents shown.
     policy(course.offering, quiz_attempt_rule="latest")
     worked_example(course, learner)
 
     grades_rollup(offering_id=course.offering.pk)
 
-    assert grade_of(learner, course.offering) == (Decimal("55.83"), "F", False)
+    assert grade_of(learner, course.offering) == (Decimal("55.84"), "F", False)
 
 
 def test_default_policy_applies_without_one(course, learner):
@@ -111,7 +118,7 @@ def test_custom_letters_and_threshold(course, learner):
     assert grade_of(learner, course.offering) == (Decimal("72.50"), "Pass+", False)
 
 
-def test_passing_completes_only_active_enrollments(course, learner):
+def test_finalising_completes_only_active_enrollments_that_pass(course, learner):
     policy(course.offering, drop_lowest_quizzes=1)
     worked_example(course, learner)
     failing = EnrollmentFactory(course_offering=course.offering)
@@ -122,7 +129,7 @@ def test_passing_completes_only_active_enrollments(course, learner):
     dropped = EnrollmentFactory(course_offering=course.offering, status=EnrollmentStatus.DROPPED)
     worked_example(course, dropped.user)
 
-    result = grades_rollup(offering_id=course.offering.pk)
+    result = grades_finalize(offering_id=course.offering.pk)
 
     enrollment = CourseEnrollment.objects.get(user=learner, course_offering=course.offering)
     assert enrollment.status == EnrollmentStatus.COMPLETED
@@ -228,7 +235,7 @@ def test_default_policy_is_valid():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_rollups_of_one_offering_agree():
-    graded = graded_course()
+    graded = graded_course(ended_offering())
     learners = [EnrollmentFactory(course_offering=graded.offering).user for _ in range(5)]
     for user in learners:
         worked_example(graded, user)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.certificates import certificate_issue
-from assessments.grading import grades_rollup
+from assessments.grading import grades_finalize, grades_rollup
 from assessments.models import Certificate, GradingPolicy
 from assessments.tests.grading_data import GradedCourse, graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
@@ -54,7 +54,7 @@ def test_learner_sees_items_categories_total_and_certificate(client, course, lea
         weight_assignments=20,
         drop_lowest_quizzes=1,
     )
-    grades_rollup(offering_id=course.offering.pk)
+    grades_finalize(offering_id=course.offering.pk)
     certificate = certificate_issue(offering_id=course.offering.pk, user_id=learner.pk)
     client.force_login(learner)
 
@@ -62,7 +62,12 @@ def test_learner_sees_items_categories_total_and_certificate(client, course, lea
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "72.50%" in page
+    # Final: ungraded quiz 3 counts as 0 (and is the dropped one); current: graded work only,
+    # dropping the lowest graded quiz (50): (50*90 + 30*75 + 20*75) / 100.
+    assert '<dd class="grade-total" data-grade="final"><strong>72.50%</strong>' in page
+    assert '<dd class="grade-total" data-grade="current"><strong>82.50%</strong>' in page
+    assert "Final grade" in page
+    assert "Projected final grade" not in page
     assert "<strong>C</strong>" in page
     assert "Passed" in page
     assert "90.00%" in page  # quiz 1, best attempt
@@ -84,8 +89,11 @@ def test_learner_page_before_any_grade(client, course):
 
     page = client.get(grades_url(course.offering)).content.decode()
 
-    assert "once your first work is scored" in page
-    assert "Not scored yet (0%)" in page
+    assert '<dd class="grade-total" data-grade="current"><strong>Not graded yet</strong>' in page
+    assert '<dd class="grade-total" data-grade="final"><strong>0.00%</strong>' in page
+    assert "Projected final grade" in page
+    assert "Provisional" in page
+    assert page.count("Not graded yet") == 1 + 6 + 3  # the current grade, 6 items, 3 categories
 
 
 def test_learner_grades_page_runs_a_constant_number_of_queries(
@@ -165,17 +173,19 @@ def test_gradebook_csv_is_streamed_with_every_learner(client, course, learner):
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0] == (
         "Name,Email,Quiz 1 (Quizzes),Quiz 2 (Quizzes),Quiz 3 (Quizzes),Lab 1 (Labs),"
-        "Lab 2 (Labs),Essay (Assignments),Quizzes,Labs,Assignments,Total,Letter,Passed,Graded at"
+        "Lab 2 (Labs),Essay (Assignments),Quizzes,Labs,Assignments,Projected final grade,"
+        "Current grade,Letter,Passed,Final,Graded at"
     )
     assert len(lines) == 3
     ada = next(line for line in lines if line.startswith("Ada Lovelace,"))
     assert ada.startswith(
         f"Ada Lovelace,{learner.email},90.00,50.00,,80.00,70.00,75.00,46.67,75.00,75.00,"
-        "63.67,D,yes,"
+        "63.67,73.00,D,yes,no,"
     )
     formula = next(line for line in lines if "HYPERLINK" in line)
     assert formula.startswith("'=HYPERLINK(1),")
-    assert formula.endswith(",,,,,,,0.00,0.00,0.00,,,,")
+    # Nothing graded: the projected grade is 0 and fails, the current grade is empty.
+    assert formula.endswith(",,,,,,,0.00,0.00,0.00,0.00,,F,no,no,")
 
 
 def test_gradebook_of_another_university_is_404(client, course, learner):
@@ -235,7 +245,7 @@ def test_policy_admin_rejects_weights_that_do_not_add_up(client, course):
 
 
 def test_revoke_action_needs_a_reason_then_revokes(client, course, learner):
-    grades_rollup(offering_id=course.offering.pk)
+    grades_finalize(offering_id=course.offering.pk)
     certificate = certificate_issue(offering_id=course.offering.pk, user_id=learner.pk)
     staff = university_admin(course.offering)
     client.force_login(staff)

@@ -17,6 +17,7 @@ from catalog.services import (
     enrollment_create,
     enrollment_drop,
     enrollment_reject,
+    offering_grades_finalize,
     offering_waitlist_fill,
 )
 from catalog.tests.factories import (
@@ -131,8 +132,30 @@ def test_strict_prerequisite_must_be_completed():
     message = refused("Complete PRE1 Pre before", offering=offering, user=student)
     assert message == "Complete PRE1 Pre before you enroll in this course."
 
-    CourseEnrollment.objects.filter(user=student).update(status=COMPLETED)
+    finished = OfferingFactory(course=pre, starts_at=timezone.now() - 90 * DAY, ends_at=None)
+    CourseEnrollment.objects.filter(user=student).update(status=COMPLETED, course_offering=finished)
     assert enrollment_create(offering=offering, user=student).enrollment.status == ACTIVE
+
+
+def test_strict_prerequisite_counts_final_completions_only():
+    offering, pre = prerequisite(PrerequisiteType.STRICT)
+    now = timezone.now()
+    running = OfferingFactory(course=pre)  # ends in 80 days, grades not finalised
+    student = UserFactory()
+    EnrollmentFactory(user=student, course_offering=running, status=COMPLETED)
+    refused("Complete PRE1 Pre before", offering=offering, user=student)
+
+    assert offering_grades_finalize(offering_id=running.pk) is True
+    assert offering_grades_finalize(offering_id=running.pk) is False
+    assert enrollment_create(offering=offering, user=student).enrollment.status == ACTIVE
+
+    for other in (
+        OfferingFactory(course=pre, starts_at=now - 90 * DAY, ends_at=now - DAY),  # ended
+        OfferingFactory(course=pre, ends_at=None),  # self-paced
+    ):
+        learner = UserFactory()
+        EnrollmentFactory(user=learner, course_offering=other, status=COMPLETED)
+        assert enrollment_create(offering=offering, user=learner).enrollment.status == ACTIVE
 
 
 def test_recommended_prerequisite_only_warns():
@@ -142,7 +165,10 @@ def test_recommended_prerequisite_only_warns():
     assert outcome.warnings == ("We recommend completing PRE1 Pre before this course.",)
 
     done = UserFactory()
-    EnrollmentFactory(user=done, course_offering=OfferingFactory(course=pre), status=COMPLETED)
+    finished = OfferingFactory(
+        course=pre, starts_at=timezone.now() - 90 * DAY, ends_at=timezone.now() - DAY
+    )
+    EnrollmentFactory(user=done, course_offering=finished, status=COMPLETED)
     assert enrollment_create(offering=offering, user=done).warnings == ()
 
 

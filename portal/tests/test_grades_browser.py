@@ -15,19 +15,9 @@ from django.urls import reverse
 from assessments.models import Certificate, CourseGrade
 from assessments.tests import quiz_factories as qf
 from catalog.models import CourseEnrollment, EnrollmentStatus
-from lms.celery import app as celery_app
 from portal.tests.test_quiz_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def tasks_in_process(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 def attempt_then_grades(page, quiz_url: str, *, answer_all: bool, questions) -> str:
