@@ -1,5 +1,6 @@
 """Copying course material so the copy works on its own: a course's syllabus with its question
-pools, lab files, grading policy and assets, and a module template added to a course.
+pools, lab files, grading policy and assets, a module template added to a course, and a new
+run of an offering with its grading policy.
 
 content.services copies modules, items and assets; what lives here, above content, follows in
 the same transaction: the pools are copied with their questions and options, every quiz of
@@ -12,6 +13,7 @@ questions.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Choice, GradingPolicy, LabFile, Question, QuestionPool
 from catalog.models import Course, CourseOffering
+from catalog.services import offering_rerun
 from content.models import ContentItem, ContentType
 from content.services import content_item_update, module_from_template, syllabus_copy
 from syllabus.models import Module, ModuleTemplate
@@ -266,3 +269,16 @@ def template_add(*, template: ModuleTemplate, parent: Module, title: str | None 
         if quiz.is_active:
             content_item_update(item=quiz, is_active=False)
     return made
+
+
+@transaction.atomic
+def offering_rerun_with_grading(
+    *, offering: CourseOffering, starts_at: datetime, term_name: str | None = None
+) -> CourseOffering:
+    """A new run of `offering` (catalog.services.offering_rerun: dates moved, staff, seats and
+    approval rule kept) that grades like the source: it gets a copy of its grading policy."""
+    rerun = offering_rerun(offering=offering, starts_at=starts_at, term_name=term_name)
+    policy = GradingPolicy.objects.filter(course_offering_id=offering.pk).first()
+    if policy is not None:
+        grading_policy_copy(policy=policy, offering_ids=[rerun.pk])
+    return rerun

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from catalog.models import (
     Course,
@@ -54,6 +54,57 @@ def offering_instructor_remove(*, offering: CourseOffering, user: User) -> None:
         course = Course.objects.get(pk=offering.course_id)
         for perm in COURSE_PERMS:
             remove_perm(perm, user, course)
+
+
+@transaction.atomic
+def offering_rerun(
+    *, offering: CourseOffering, starts_at: datetime, term_name: str | None = None
+) -> CourseOffering:
+    """A new offering of the same course starting at `starts_at`: its end and enrollment dates
+    move by the same amount as the start; visibility, capacity and approval rule are kept
+    (the term name too unless `term_name` is given); the staff are the same, each with the
+    object permissions they held on the source (instructors, not TAs). No enrollments.
+
+    Raises ValidationError and writes nothing when the source has no start date to shift
+    from or the new dates break a rule of offerings.
+    """
+    source = CourseOffering.objects.select_for_update().get(pk=offering.pk)
+    if source.starts_at is None:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "This offering has no start date to move the others by; give it one first."
+                )
+            }
+        )
+    delta = starts_at - source.starts_at
+
+    def shifted(value: datetime | None) -> datetime | None:
+        return value + delta if value is not None else None
+
+    rerun = CourseOffering(
+        course_id=source.course_id,
+        university_id=source.university_id,
+        term_name=term_name or source.term_name,
+        starts_at=starts_at,
+        ends_at=shifted(source.ends_at),
+        enrollment_start=shifted(source.enrollment_start),
+        enrollment_end=shifted(source.enrollment_end),
+        visibility=source.visibility,
+        capacity=source.capacity,
+        requires_approval=source.requires_approval,
+    )
+    rerun.full_clean()
+    rerun.save()
+    granted = get_users_with_perms(source, only_with_perms_in=["change_courseoffering"])
+    granted_ids = set(granted.values_list("pk", flat=True))
+    staff = User.objects.filter(courseofferinginstructor__course_offering=source).order_by("pk")
+    for user in staff:
+        if user.pk in granted_ids:
+            offering_instructor_add(offering=rerun, user=user)
+        else:
+            CourseOfferingInstructor.objects.create(course_offering=rerun, user=user)
+    return rerun
 
 
 @transaction.atomic

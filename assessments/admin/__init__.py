@@ -7,4 +7,5 @@ from assessments.admin import (
     labs,  # noqa: F401
     progress,  # noqa: F401
     quizzes,  # noqa: F401
+    reruns,  # noqa: F401
 )

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.admin.forms import add_service_errors
 from assessments.copying import COPY_PERMISSION, copyable_courses, course_copy, template_add
 from catalog.models import Course
 from content.admin import AuthoringModuleAdmin
@@ -84,8 +85,7 @@ class CourseMaterialModuleAdmin(AuthoringModuleAdmin):
                     parent_module_id=parent.pk if parent else None,
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
+                add_service_errors(form, error)
             else:
                 self.message_user(
                     request,
