@@ -48,6 +48,7 @@ from catalog.models import (
     CoursePrerequisite,
     CourseSubject,
     EnrollmentStatus,
+    OfferingVisibility,
     PrerequisiteType,
     Subject,
 )
@@ -55,7 +56,7 @@ from tenancy.models import Role, University, User
 
 Visitor = User | AnonymousUser
 
-PUBLIC = "public"
+PUBLIC = OfferingVisibility.PUBLIC
 LEARNING_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
 # Statuses that hold a place in the offering; a dropped row may be enrolled again.
 HELD_STATUSES = (
