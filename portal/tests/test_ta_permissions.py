@@ -3,10 +3,10 @@ the instructor's. Each forbidden action is a 403 for the TA that changes nothing
 the instructor of the same offering."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import GradingPolicy, LabFile
+from assessments.tests import test_quiz_pool_picker as quiz_tests
 from assessments.tests.lab_data import HIDDEN_TEST, lab_payload
 from content.models import ContentItem
 from content.services import content_item_create
@@ -14,15 +14,11 @@ from syllabus.models import Module, ModuleTemplate
 from syllabus.tests.test_admin_tree import build_tree
 from tenancy import auth
 from tenancy.models import Role
-from tenancy.tests.tenants import Tenants, build_tenants
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def tenants(db, settings) -> Tenants:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_tenants()
+tenants = quiz_tests.tenants  # the two universities of tenancy.tests.tenants
+client_for = quiz_tests.client_for
 
 
 @pytest.fixture
@@ -38,12 +34,6 @@ def course(tenants):
     )
     policy = GradingPolicy.objects.create(course_offering=tenants.offering_a1)
     return {"modules": modules, "lab": lab, "hidden": hidden, "policy": policy}
-
-
-def client_for(tenants: Tenants, role: str) -> Client:
-    client = Client()
-    client.force_login(tenants.user(role))
-    return client
 
 
 def delete_subtree(client, course):
