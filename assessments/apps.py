@@ -7,3 +7,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments import receivers  # noqa: F401  (connects the grade rollup triggers)
+        from assessments.quiz_selectors import question_pool_options
+        from content.editors import register_quiz_pool_source
+
+        register_quiz_pool_source(question_pool_options)

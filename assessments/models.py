@@ -5,17 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, CourseOffering
 from content.models import ContentItem
-from lms.db import TimestampedModel, enum_check
+from lms.db import FieldCheckConstraint, TimestampedModel, enum_check
 from syllabus.models import Module
 
 USER = settings.AUTH_USER_MODEL
 
 
-def percent_checks(table: str) -> list[models.CheckConstraint]:
+def percent_checks(table: str) -> list[FieldCheckConstraint]:
     return [
-        models.CheckConstraint(
+        FieldCheckConstraint(
+            field="progress_percent",
             condition=models.Q(progress_percent__gte=0, progress_percent__lte=100),
             name=f"{table}_progress_percent_range",
+            violation_error_message=_("Progress is a percentage from 0 to 100."),
         )
     ]
 
@@ -101,8 +103,11 @@ class QuizAttempt(models.Model):
                 fields=["user", "course_offering", "content_item", "attempt_number"],
                 name="ux_quiz_attempts_number",
             ),
-            models.CheckConstraint(
-                condition=models.Q(attempt_number__gte=1), name="quiz_attempts_number_positive"
+            FieldCheckConstraint(
+                field="attempt_number",
+                condition=models.Q(attempt_number__gte=1),
+                name="quiz_attempts_number_positive",
+                violation_error_message=_("Attempts are numbered from 1."),
             ),
         ]
 
@@ -158,9 +163,13 @@ class LabSubmission(models.Model):
         ]
         constraints = [
             enum_check("status", LabStatus, "lab_submissions_status_valid"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="score_override",
                 condition=models.Q(score_override__isnull=True) | models.Q(score_override__gte=0),
                 name="lab_submissions_score_override_not_negative",
+                violation_error_message=_(
+                    "A score cannot be negative; leave it empty to keep the graded score."
+                ),
             ),
         ]
 
@@ -234,9 +243,11 @@ class Certificate(models.Model):
             models.UniqueConstraint(
                 fields=["course_offering", "user"], name="ux_certificates_offering_user"
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="revocation_reason",
                 condition=models.Q(revoked_at__isnull=True) | ~models.Q(revocation_reason=""),
                 name="certificates_revocation_has_reason",
+                violation_error_message=_("Say why the certificate is revoked."),
             ),
         ]
 
@@ -287,7 +298,9 @@ class GradingPolicy(TimestampedModel):
         db_table = "grading_policies"
         verbose_name_plural = "grading policies"
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="weight_quizzes",
+                violation_error_message=_("Each weight is a percentage from 0 to 100."),
                 condition=models.Q(
                     weight_quizzes__gte=0,
                     weight_labs__gte=0,
@@ -298,9 +311,11 @@ class GradingPolicy(TimestampedModel):
                 ),
                 name="grading_policies_weights_range",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="pass_threshold",
                 condition=models.Q(pass_threshold__gte=0, pass_threshold__lte=100),
                 name="grading_policies_pass_threshold_range",
+                violation_error_message=_("The pass mark is a percentage from 0 to 100."),
             ),
             enum_check("quiz_attempt_rule", AttemptRule, "grading_policies_attempt_rule_valid"),
         ]
@@ -385,36 +400,53 @@ class Question(TimestampedModel):
         indexes = [models.Index(fields=["pool", "position"], name="ix_questions_pool_position")]
         constraints = [
             enum_check("question_type", QuestionType, "questions_question_type_valid"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="text_match",
                 condition=models.Q(text_match__isnull=True)
                 | models.Q(text_match__in=TextMatch.values),
                 name="questions_text_match_valid",
+                violation_error_message=_("Choose one of the listed ways to compare answers."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(points__gt=0), name="questions_points_positive"
+            FieldCheckConstraint(
+                field="points",
+                condition=models.Q(points__gt=0),
+                name="questions_points_positive",
+                violation_error_message=_("A question is worth more than 0 points."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="numeric_tolerance",
                 condition=models.Q(numeric_tolerance__isnull=True)
                 | models.Q(numeric_tolerance__gte=0),
                 name="questions_numeric_tolerance_not_negative",
+                violation_error_message=_("The tolerance cannot be negative."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="numeric_answer",
                 condition=~models.Q(question_type=QuestionType.NUMERIC)
                 | models.Q(numeric_answer__isnull=False, numeric_tolerance__isnull=False),
                 name="questions_numeric_has_key",
+                violation_error_message=_(
+                    "A numeric question needs the correct answer and a tolerance (0 for exact)."
+                ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="text_answer",
                 condition=~models.Q(question_type=QuestionType.SHORT_TEXT)
                 | (
                     models.Q(text_answer__isnull=False, text_match__isnull=False)
                     & ~models.Q(text_answer="")
                 ),
                 name="questions_short_text_has_key",
+                violation_error_message=_(
+                    "A short-text question needs the correct answer and how to compare it."
+                ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="correct_boolean",
                 condition=~models.Q(question_type=QuestionType.TRUE_FALSE)
                 | models.Q(correct_boolean__isnull=False),
                 name="questions_true_false_has_key",
+                violation_error_message=_("Say whether the statement is true or false."),
             ),
         ]
 
@@ -481,8 +513,11 @@ class QuizMastery(models.Model):
             models.UniqueConstraint(
                 fields=["user", "course_offering", "content_item"], name="ux_quiz_masteries_unique"
             ),
-            models.CheckConstraint(
-                condition=models.Q(points_awarded__gte=0), name="quiz_masteries_points_not_negative"
+            FieldCheckConstraint(
+                field="points_awarded",
+                condition=models.Q(points_awarded__gte=0),
+                name="quiz_masteries_points_not_negative",
+                violation_error_message=_("Points cannot be negative."),
             ),
         ]
 

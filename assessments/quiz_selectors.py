@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +20,14 @@ from django.utils.translation import gettext as _
 from assessments.models import (
     CHOICE_TYPES,
     Question,
+    QuestionPool,
     QuestionType,
     QuizAttempt,
     QuizMastery,
     TextMatch,
 )
 from assessments.quiz_services import PRACTICE, QuizSettings
+from content.editors import PoolOption
 from content.models import ContentItem
 from content.payloads import QuizReviewPolicy
 
@@ -260,3 +263,24 @@ def quiz_overview(
         user_id=user_id, course_offering_id=offering_id, content_item_id=item_id
     ).first()
     return QuizOverview(QuizSettings.from_payload(data), attempts, mastery)
+
+
+def question_pool_options(*, course_ids: list[int]) -> list[PoolOption]:
+    """The question pools of these courses with how many questions each holds, for the quiz
+    editor's pool picker; one query."""
+    pools = (
+        QuestionPool.objects.filter(course_id__in=course_ids)
+        .select_related("course")
+        .annotate(question_count=Count("questions"))
+        .order_by("course__code", "title", "pk")
+    )
+    return [
+        PoolOption(
+            id=pool.pk,
+            course_id=pool.course_id,
+            course_label=f"{pool.course.code} {pool.course.title}",
+            title=pool.title,
+            question_count=pool.question_count,
+        )
+        for pool in pools
+    ]

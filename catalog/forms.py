@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import CourseLevel
+from catalog.models import CAPACITY_MESSAGE, CourseLevel, CourseOffering
 from catalog.search import MAX_QUERY_LENGTH
 from catalog.selectors import CatalogFilters, CatalogOptions
 
@@ -77,3 +77,23 @@ class CatalogFilterForm(forms.Form):
             language=data.get("language") or "",
             open_now=bool(data.get("open_now")),
         )
+
+
+class OfferingAdminForm(forms.ModelForm):
+    """The offering's staff form. Capacity 0 (refused by the column's CHECK) and -5 (refused by
+    the field as negative) get the same message."""
+
+    class Meta:
+        model = CourseOffering
+        fields = [
+            "course",
+            "term_name",
+            "starts_at",
+            "ends_at",
+            "enrollment_start",
+            "enrollment_end",
+            "visibility",
+            "capacity",
+            "requires_approval",
+        ]
+        error_messages = {"capacity": {"min_value": CAPACITY_MESSAGE}}

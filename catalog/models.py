@@ -4,7 +4,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
-from lms.db import TimestampedModel, created_at_field, enum_check
+from lms.db import FieldCheckConstraint, TimestampedModel, created_at_field, enum_check
 from tenancy.models import Department, Role, University
 
 
@@ -28,6 +28,14 @@ class EnrollmentStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
     PENDING = "pending", _("Pending approval")
     WAITLISTED = "waitlisted", _("Waitlisted")
+
+
+class OfferingVisibility(models.TextChoices):
+    PUBLIC = "public", _("Public: listed in the catalog for everyone")
+    PRIVATE = "private", _("Private: only people of the university")
+
+
+CAPACITY_MESSAGE = _("Give at least 1 seat, or leave capacity empty for unlimited seats.")
 
 
 class Domain(TimestampedModel):
@@ -175,9 +183,11 @@ class CoursePrerequisite(models.Model):
             models.UniqueConstraint(
                 fields=["course", "prerequisite_course"], name="ux_course_prerequisites_unique"
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="prerequisite_course",
                 condition=~models.Q(course=models.F("prerequisite_course")),
                 name="course_prerequisites_not_self",
+                violation_error_message=_("A course cannot be its own prerequisite."),
             ),
             enum_check("prerequisite_type", PrerequisiteType, "course_prerequisites_type_valid"),
         ]
@@ -201,7 +211,12 @@ class CourseOffering(TimestampedModel):
     ends_at = models.DateTimeField(null=True, blank=True)
     enrollment_start = models.DateTimeField(null=True, blank=True)
     enrollment_end = models.DateTimeField(null=True, blank=True)
-    visibility = models.CharField(max_length=32, default="private", db_default="private")
+    visibility = models.CharField(
+        max_length=32,
+        choices=OfferingVisibility.choices,
+        default=OfferingVisibility.PRIVATE,
+        db_default=OfferingVisibility.PRIVATE,
+    )
     capacity = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -229,22 +244,29 @@ class CourseOffering(TimestampedModel):
             models.Index(fields=["university"], name="ix_course_offerings_university_id"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="ends_at",
                 condition=models.Q(starts_at__isnull=True)
                 | models.Q(ends_at__isnull=True)
                 | models.Q(ends_at__gte=models.F("starts_at")),
                 name="course_offerings_ends_after_start",
+                violation_error_message=_("The offering cannot end before it starts."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="enrollment_end",
                 condition=models.Q(enrollment_start__isnull=True)
                 | models.Q(enrollment_end__isnull=True)
                 | models.Q(enrollment_end__gte=models.F("enrollment_start")),
                 name="course_offerings_enrollment_window_ordered",
+                violation_error_message=_("Enrollment cannot close before it opens."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="capacity",
                 condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
                 name="course_offerings_capacity_positive",
+                violation_error_message=CAPACITY_MESSAGE,
             ),
+            enum_check("visibility", OfferingVisibility, "course_offerings_visibility_valid"),
         ]
 
     def __str__(self) -> str:

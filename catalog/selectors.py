@@ -47,13 +47,14 @@ from catalog.models import (
     CoursePrerequisite,
     CourseSubject,
     EnrollmentStatus,
+    OfferingVisibility,
     PrerequisiteType,
     Subject,
 )
 from tenancy.access import Visitor, administers, member_university_ids, sees_everything
 from tenancy.models import University, User
 
-PUBLIC = "public"
+PUBLIC = OfferingVisibility.PUBLIC
 LEARNING_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
 # Statuses that hold a place in the offering; a dropped row may be enrolled again.
 HELD_STATUSES = (

@@ -190,7 +190,11 @@ def _free_seats(offering: CourseOffering) -> int | None:
 
 
 def _fill_seats(offering: CourseOffering) -> list[CourseEnrollment]:
-    """Give free seats to the waitlist, first come first served. The offering must be locked."""
+    """Give free seats to the waitlist, first come first served. The offering must be locked.
+
+    The one way the waitlist moves up: every write that can free a seat (a drop, a rejection,
+    a completion, a removed or edited enrollment, a raised capacity) ends by calling it while it
+    still holds the offering's lock."""
     free = _free_seats(offering)
     if free == 0:
         return []
@@ -431,13 +435,13 @@ def enrollment_reject(*, enrollment: CourseEnrollment, actor: User) -> CourseEnr
         raise EnrollmentRefused(_("This request is no longer waiting for approval."))
     enrollment.status = EnrollmentStatus.DROPPED
     enrollment.save(update_fields=["status"])
+    _fill_seats(offering)
     return enrollment
 
 
 @transaction.atomic
 def offering_waitlist_fill(*, offering: CourseOffering) -> list[CourseEnrollment]:
-    """Give the seats that are free to the waitlist, first come first served; call it after
-    raising an offering's capacity."""
+    """Give the seats that are free to the waitlist, first come first served."""
     return _fill_seats(_lock_offering(offering.pk))
 
 
@@ -455,12 +459,53 @@ def offering_grades_finalize(*, offering_id: int) -> bool:
 
 
 @transaction.atomic
+def offering_save(*, offering: CourseOffering) -> list[CourseEnrollment]:
+    """Save an offering as staff edited it. A raised (or removed) capacity gives the new seats
+    to the waitlist at once; the row is locked first, so enrollments of the offering wait."""
+    if offering.pk is not None:
+        _lock_offering(offering.pk)
+    offering.save()
+    return _fill_seats(_lock_offering(offering.pk))
+
+
+def _lock_offerings(*offering_ids: int | None) -> list[CourseOffering]:
+    """Lock several offerings in id order, so two writers never wait on each other."""
+    return [_lock_offering(pk) for pk in sorted({pk for pk in offering_ids if pk is not None})]
+
+
+@transaction.atomic
+def enrollment_save(*, enrollment: CourseEnrollment) -> list[CourseEnrollment]:
+    """Save an enrollment as staff edited it (its status, or even its offering). A seat it gave
+    up goes to the waitlist of the offering it held it in. Returns the promoted enrollments."""
+    before = (
+        CourseEnrollment.objects.filter(pk=enrollment.pk)
+        .values_list("course_offering_id", flat=True)
+        .first()
+        if enrollment.pk is not None
+        else None
+    )
+    offerings = _lock_offerings(before, enrollment.course_offering_id)
+    enrollment.save()
+    return [promoted for offering in offerings for promoted in _fill_seats(offering)]
+
+
+@transaction.atomic
+def enrollment_delete(*, enrollment: CourseEnrollment) -> list[CourseEnrollment]:
+    """Remove an enrollment row altogether; its seat goes to the waitlist."""
+    offering = _lock_offering(enrollment.course_offering_id)
+    CourseEnrollment.objects.filter(pk=enrollment.pk).delete()
+    return _fill_seats(offering)
+
+
+@transaction.atomic
 def enrollments_complete(*, offering_id: int, user_ids: list[int]) -> int:
     """Mark the active enrollments of `user_ids` in the offering completed (their final course
     grade passed), which unlocks the courses that require this one. Enrollments in any other status
-    stay as they are; running it again changes nothing. Returns how many changed."""
+    stay as they are; running it again changes nothing. A completed enrollment holds no seat, so
+    the seats freed go to the waitlist. Returns how many changed."""
     if not user_ids:
         return 0
+    offering = _lock_offering(offering_id)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -470,4 +515,7 @@ def enrollments_complete(*, offering_id: int, user_ids: list[int]) -> int:
             """,
             [EnrollmentStatus.COMPLETED, offering_id, EnrollmentStatus.ACTIVE, list(user_ids)],
         )
-        return cursor.rowcount
+        changed = cursor.rowcount
+    if changed:
+        _fill_seats(offering)  # a completed enrollment holds no seat
+    return changed

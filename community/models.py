@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CourseOffering
 from content.models import ContentItem
-from lms.db import TimestampedModel, created_at_field, enum_check, updated_at_field
+from lms.db import (
+    FieldCheckConstraint,
+    TimestampedModel,
+    created_at_field,
+    enum_check,
+    updated_at_field,
+)
 from syllabus.models import Module
 
 USER = settings.AUTH_USER_MODEL
@@ -269,8 +275,11 @@ class CourseReview(TimestampedModel):
             models.UniqueConstraint(
                 fields=["user", "course_offering"], name="ux_course_reviews_unique"
             ),
-            models.CheckConstraint(
-                condition=models.Q(rating__gte=1, rating__lte=5), name="course_reviews_rating_check"
+            FieldCheckConstraint(
+                field="rating",
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="course_reviews_rating_check",
+                violation_error_message=_("Give a rating from 1 to 5 stars."),
             ),
             enum_check("display_name", ReviewerName, "course_reviews_display_name_valid"),
         ]

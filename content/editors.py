@@ -8,6 +8,8 @@ always valid for its type.
 """
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -19,6 +21,7 @@ from django.db.models import QuerySet
 from django.forms import BaseFormSet, formset_factory
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from content.models import (
     Asset,
@@ -463,8 +466,53 @@ def _payload_datetime(value) -> str:
 # Quiz --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PoolOption:
+    """A question pool a quiz may draw from, as the quiz editor lists it."""
+
+    id: int
+    course_id: int
+    course_label: str
+    title: str
+    question_count: int
+
+    @property
+    def label(self) -> str:
+        return ngettext(
+            "%(title)s (%(count)d question)", "%(title)s (%(count)d questions)", self.question_count
+        ) % {"title": self.title, "count": self.question_count}
+
+
+# Question pools live in assessments, above content; assessments hands the quiz editor the
+# function that lists the pools of some courses (AssessmentsConfig.ready).
+PoolSource = Callable[..., list[PoolOption]]
+_pool_source: list[PoolSource] = []
+
+
+def register_quiz_pool_source(source: PoolSource) -> None:
+    """`source(course_ids=[...])` lists the pools of those courses, with their question counts."""
+    _pool_source[:] = [source]
+
+
+def quiz_pool_options(course_ids: Iterable[int]) -> list[PoolOption]:
+    ids = sorted(set(course_ids))
+    if not ids or not _pool_source:
+        return []
+    return _pool_source[0](course_ids=ids)
+
+
 class QuizEditorForm(ItemEditorForm):
-    question_pool_id = forms.IntegerField(label=_("Question pool id"), min_value=1)
+    """The pool is picked from the pools of the quiz's course (another course's or another
+    university's pool is not offered and not accepted), and a quiz asks for between one and
+    as many questions as its pool holds."""
+
+    question_pool_id = forms.TypedChoiceField(
+        label=_("Question pool"),
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose one of this course's question pools.")},
+        help_text=_("The pools of the quiz's course, with how many questions each holds."),
+    )
     quiz_mode = forms.ChoiceField(
         label=_("Mode"), choices=[("practice", _("Practice")), ("exam", _("Exam"))]
     )
@@ -520,6 +568,57 @@ class QuizEditorForm(ItemEditorForm):
 
     class Meta(ItemEditorForm.Meta):
         model = QuizItem
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.course_id:
+            course_ids = [self.instance.course_id]
+        elif "module" in self.fields:
+            modules = self.fields["module"].queryset
+            course_ids = list(modules.values_list("course_id", flat=True).distinct())
+        else:
+            course_ids = []
+        self.pools = {pool.id: pool for pool in quiz_pool_options(course_ids)}
+        field = self.fields["question_pool_id"]
+        field.choices = [("", _("Choose a question pool")), *self._pool_choices()]
+
+    def _pool_choices(self) -> list:
+        pools = list(self.pools.values())
+        if len({pool.course_id for pool in pools}) <= 1:
+            return [(pool.id, pool.label) for pool in pools]
+        courses: dict[str, list] = {}
+        for pool in pools:
+            courses.setdefault(pool.course_label, []).append((pool.id, pool.label))
+        return list(courses.items())
+
+    def clean(self):
+        cleaned = super().clean()
+        pool = self.pools.get(cleaned.get("question_pool_id"))
+        module = cleaned.get("module") or (self.instance.module if self.instance.pk else None)
+        if pool is not None and module is not None and pool.course_id != module.course_id:
+            self.add_error(
+                "question_pool_id",
+                _("This pool belongs to another course; choose one of this course's pools."),
+            )
+        elif pool is not None and pool.question_count == 0:
+            self.add_error(
+                "question_pool_id", _("This pool has no questions yet; add some to it first.")
+            )
+        elif pool is not None and (cleaned.get("num_questions_per_attempt") or 0) > (
+            pool.question_count
+        ):
+            self.add_error(
+                "num_questions_per_attempt",
+                ngettext(
+                    "The pool holds %(count)d question; ask for 1.",
+                    "The pool holds %(count)d questions; ask for 1 to %(count)d.",
+                    pool.question_count,
+                )
+                % {"count": pool.question_count},
+            )
+        if self.errors:
+            self.payload = None  # nothing is saved, and the model is not validated
+        return cleaned
 
     def initial_from_payload(self, payload):
         initial = super().initial_from_payload(payload)

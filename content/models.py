@@ -6,7 +6,7 @@ from polymorphic.models import PolymorphicModel
 
 from catalog.models import Course
 from content.payloads import payload_errors
-from lms.db import TimestampedModel, enum_check
+from lms.db import FieldCheckConstraint, TimestampedModel, enum_check
 from syllabus.models import Module
 from tenancy.models import University
 
@@ -99,10 +99,12 @@ class ContentItem(PolymorphicModel, TimestampedModel):
                 fields=["module", "sequence_index"], name="ux_content_items_module_sequence"
             ),
             enum_check("content_type", ContentType, "content_items_content_type_valid"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="estimated_duration_seconds",
                 condition=models.Q(estimated_duration_seconds__isnull=True)
                 | models.Q(estimated_duration_seconds__gte=0),
                 name="content_items_duration_not_negative",
+                violation_error_message=_("A duration cannot be negative."),
             ),
         ]
         indexes = [

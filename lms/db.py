@@ -1,10 +1,13 @@
-"""Shared model building blocks: timestamps with database defaults, enum CHECKs, and the
-migration operation that gives foreign keys the schema contract's ON DELETE clause."""
+"""Shared model building blocks: timestamps with database defaults, CHECKs reported on the form
+field they are about, and the migration operation that gives foreign keys the schema contract's
+ON DELETE clause."""
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.migrations.operations.base import Operation
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def created_at_field(**kwargs) -> models.DateTimeField:
@@ -23,9 +26,47 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
-def enum_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+class FieldCheckConstraint(models.CheckConstraint):
+    """A CHECK whose violation model validation reports on one field, in words for the person
+    filling the form. A plain CheckConstraint is reported on the whole form and, without a
+    message of its own, names the constraint ("Constraint “…” is violated.").
+
+    `field` must be one of the fields the condition reads: validation skips a constraint over a
+    field the form does not edit, so the error always has a form field to sit on.
+    """
+
+    def __init__(self, *, field: str, condition, name: str, violation_error_message, **kwargs):
+        self.field = field
+        super().__init__(
+            condition=condition,
+            name=name,
+            violation_error_message=violation_error_message,
+            **kwargs,
+        )
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS) -> None:
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)
+        except ValidationError as error:
+            raise ValidationError({self.field: error.error_list}) from None
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        kwargs["field"] = self.field
+        return path, args, kwargs
+
+    def __eq__(self, other):
+        return super().__eq__(other) and getattr(other, "field", None) == self.field
+
+
+def enum_check(field: str, choices: type[models.TextChoices], name: str) -> FieldCheckConstraint:
     """A CHECK that keeps a column inside its enum's value domain."""
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+    return FieldCheckConstraint(
+        field=field,
+        condition=models.Q(**{f"{field}__in": choices.values}),
+        name=name,
+        violation_error_message=_("Choose one of the listed values."),
+    )
 
 
 class SetForeignKeyOnDelete(Operation):

@@ -26,8 +26,10 @@ admin module or `AppConfig.ready()`), for example in assessments/admin/quizzes.p
     )
 
 Registration only adds actions (it never takes away what another module granted), so several
-modules may register the same model. The model name is the lower-case class name, as in the
-permission codename `assessments.view_questionpool`.
+modules may register the same model. Grants to teaching assistants are held to
+`ta_allowed_actions`: whatever is registered for them, they grade, moderate and view. The
+model name is the lower-case class name, as in the permission codename
+`assessments.view_questionpool`.
 """
 
 from collections.abc import Iterable, Mapping
@@ -47,6 +49,24 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], frozenset[str]]] = {
     role: {} for role in Role.values if role != Role.PLATFORM_ADMIN
 }
 
+# Teaching assistants grade, moderate and view. What shapes a course (its modules and content,
+# lab files and hidden tests, module templates, question pools) and its policies (grading
+# policies, offering settings) is changed by its instructor. Every grant to TAs, from whichever
+# module registers it, is held to this rule.
+TA_GRADES = frozenset(
+    ("assessments", model) for model in ("quizattempt", "labsubmission", "assignmentsubmission")
+)
+TA_MODERATES = frozenset({"community"})  # app labels
+
+
+def ta_allowed_actions(app_label: str, model: str) -> frozenset[str]:
+    """The most a teaching assistant may ever do with `app_label.model`."""
+    if (app_label, model) in TA_GRADES:
+        return EDIT
+    if app_label in TA_MODERATES:
+        return MODERATE
+    return VIEW
+
 
 def register_role_permissions(
     app_label: str, model: str, roles_to_actions: Mapping[str, Iterable[str]]
@@ -59,6 +79,8 @@ def register_role_permissions(
         wanted = frozenset(actions)
         if not wanted <= ACTIONS:
             raise ValueError(f"Unknown actions {sorted(wanted - ACTIONS)} for {key}.")
+        if role == Role.TA:
+            wanted &= ta_allowed_actions(*key)
         ROLE_PERMISSIONS[role][key] = ROLE_PERMISSIONS[role].get(key, frozenset()) | wanted
 
 
@@ -146,7 +168,7 @@ _grant(
     {**{role: ALL for role in _ADMINS}, **{role: VIEW for role in _TEACHERS}},
 )
 
-# Syllabus and content: staff of a course shape its modules and items.
+# Syllabus and content: staff of a course shape its modules and items (TAs look; see above).
 _grant("syllabus", ["moduletemplate"], {role: VIEW for role in (*_ADMINS, *_TEACHERS)})
 _grant(
     "content",

@@ -4,15 +4,37 @@ Staff are added and removed through catalog.services, which also grants and take
 django-guardian permissions that let instructors see their courses.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from catalog.admin.roster import EnrollmentActionsMixin, RosterAdminMixin
+from catalog.forms import OfferingAdminForm
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.services import offering_instructor_add, offering_instructor_remove
+from catalog.services import (
+    enrollment_delete,
+    enrollment_save,
+    offering_instructor_add,
+    offering_instructor_remove,
+    offering_save,
+)
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+
+
+def report_promoted(request: HttpRequest, promoted: list[CourseEnrollment]) -> None:
+    if promoted:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d student moved up from the waitlist into a freed seat.",
+                "%(count)d students moved up from the waitlist into freed seats.",
+                len(promoted),
+            )
+            % {"count": len(promoted)},
+        )
+
 
 OFFERING_PATHS = {
     "university": "university",
@@ -27,6 +49,7 @@ class CourseOfferingAdmin(RosterAdminMixin, TenantScopedAdmin):
     """The offering's university is always its course's, so it is not asked for."""
 
     tenant_paths = OFFERING_PATHS
+    form = OfferingAdminForm
     exclude = ("university",)
     list_display = ("course", "term_name", "university", "starts_at", "ends_at", "visibility")
     list_display += ("capacity", "requires_approval")
@@ -47,6 +70,9 @@ class CourseOfferingAdmin(RosterAdminMixin, TenantScopedAdmin):
                 return data
 
         return OfferingForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        report_promoted(request, offering_save(offering=obj))
 
 
 @admin.register(CourseOfferingInstructor)
@@ -87,3 +113,16 @@ class CourseEnrollmentAdmin(EnrollmentActionsMixin, TenantScopedAdmin):
     list_select_related = ("user", "course_offering__course")
     autocomplete_fields = ("user", "course_offering")
     date_hierarchy = "enrolled_at"
+
+    def save_model(self, request, obj, form, change) -> None:
+        report_promoted(request, enrollment_save(enrollment=obj))
+
+    def delete_model(self, request, obj) -> None:
+        report_promoted(request, enrollment_delete(enrollment=obj))
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset: QuerySet[CourseEnrollment]) -> None:
+        rows = list(queryset.order_by("pk"))
+        promoted = [moved for row in rows for moved in enrollment_delete(enrollment=row)]
+        deleted = {row.pk for row in rows}
+        report_promoted(request, [row for row in promoted if row.pk not in deleted])

@@ -245,13 +245,20 @@ def test_approve_skips_rows_that_are_not_pending_and_ignores_other_offerings(off
 
 
 def test_reject(offering, admin):
+    enroll(offering, ACTIVE, email="a@x.edu")
+    enroll(offering, ACTIVE, email="b@x.edu")  # full: a rejected request frees no seat
     pending = enroll(offering, PENDING, email="p@x.edu")
     waiting = enroll(offering, WAITLISTED, email="w@x.edu")
     change = roster.roster_reject(
         actor=admin, offering=offering, enrollment_ids=[pending.pk, waiting.pk]
     )
     assert [r.pk for r in change.changed] == [pending.pk]
-    assert statuses(offering) == {"p@x.edu": DROPPED, "w@x.edu": WAITLISTED}
+    assert statuses(offering) == {
+        "a@x.edu": ACTIVE,
+        "b@x.edu": ACTIVE,
+        "p@x.edu": DROPPED,
+        "w@x.edu": WAITLISTED,
+    }
 
 
 def test_promote_respects_capacity_in_waitlist_order(offering, admin):

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments.models import UserContentProgress
+from assessments.models import Question, QuestionPool, UserContentProgress
 from content.models import ITEM_CLASSES, Asset, ContentItem
 from content.services import content_item_create, syllabus_copy
 from content.tests.factories import AssetFactory
@@ -116,12 +116,17 @@ def test_editing_a_quiz_keeps_the_payload_valid(client, tenants, tree):
     item = content_item_create(
         module=m["A2"], content_type="quiz", title="Q", data_json=VALID["quiz"]
     )
-    login(client, tenants, "ta")
+    bank = QuestionPool.objects.create(course=tenants.course_a1, title="Bank")
+    for n in range(4):
+        Question.objects.create(
+            pool=bank, question_type="true_false", prompt=f"Q{n}", position=n, correct_boolean=True
+        )
+    login(client, tenants, "instructor")
     url = reverse("admin:content_quizitem_change", args=[item.pk])
     data = {
         "title": "Quiz 1",
         "is_active": "on",
-        "question_pool_id": "7",
+        "question_pool_id": str(bank.pk),
         "quiz_mode": "practice",
         "num_questions_per_attempt": "4",
         "time_limit_seconds": "",
@@ -133,7 +138,7 @@ def test_editing_a_quiz_keeps_the_payload_valid(client, tenants, tree):
     item.refresh_from_db()
     assert item.title == "Quiz 1"
     assert item.data_json == {
-        "question_pool_id": 7,
+        "question_pool_id": bank.pk,
         "quiz_mode": "practice",
         "num_questions_per_attempt": 4,
         "randomize_order": False,
@@ -368,7 +373,7 @@ ADMIN_BAD_INPUT = {
     "quiz": (
         {"question_pool_id": "0", "quiz_mode": "exam", "num_questions_per_attempt": "5"},
         "question_pool_id",
-        "Ensure this value is greater than or equal to 1.",
+        "Choose one of this course's question pools.",
     ),
     "engineering_lab": (
         {

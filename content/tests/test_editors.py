@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseFormSet
 
 from catalog.tests.factories import CourseFactory
-from content.editors import EDITOR_FORMS, ItemEditorForm
+from content import editors
+from content.editors import EDITOR_FORMS, ItemEditorForm, PoolOption
 from content.models import Asset, ContentItem
 from content.payloads import payload_errors
 from content.services import content_item_create
@@ -65,6 +66,23 @@ ROUND_TRIP = {
         ]
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def question_pools(monkeypatch):
+    """Pools 12 and 3 in whichever course the quiz is in, as assessments would list them."""
+
+    def pools(*, course_ids):
+        return [
+            PoolOption(
+                id=12, course_id=course_ids[0], course_label="C", title="Bank", question_count=20
+            ),
+            PoolOption(
+                id=3, course_id=course_ids[0], course_label="C", title="Small", question_count=5
+            ),
+        ]
+
+    monkeypatch.setattr(editors, "_pool_source", [pools])
 
 
 @pytest.fixture
@@ -238,7 +256,14 @@ BAD_INPUT = [
         {"question_pool_id": "0", "quiz_mode": "exam", "num_questions_per_attempt": "5"},
         {},
         "question_pool_id",
-        "Ensure this value is greater than or equal to 1.",
+        "Choose one of this course's question pools.",
+    ),
+    (
+        "quiz",
+        {"question_pool_id": "3", "quiz_mode": "exam", "num_questions_per_attempt": "100000"},
+        {},
+        "num_questions_per_attempt",
+        "The pool holds 5 questions; ask for 1 to 5.",
     ),
     (
         "quiz",
@@ -303,6 +328,14 @@ def test_bad_input_gets_a_field_error(module, content_type, fields, uploads, fie
     assert not form.is_valid()
     assert any(message in error for error in form.errors[field]), form.errors
     assert form.payload is None
+    assert ContentItem.objects.count() == 0
+
+
+def test_a_negative_duration_is_refused_on_its_field_in_words(module):
+    data = new_item_data(module, instructions="Write it up.", estimated_duration_seconds="-60")
+    form = editor("assignment", data=data)
+    assert not form.is_valid()
+    assert form.errors == {"estimated_duration_seconds": ["A duration cannot be negative."]}
     assert ContentItem.objects.count() == 0
 
 

@@ -135,7 +135,7 @@ def move(client, item, module, position="", **extra):
     return client.post(url, {"module": module.pk, "position": position}, **{**JSON, **extra})
 
 
-@pytest.mark.parametrize("role", ["instructor", "ta", "department_admin", "university_admin"])
+@pytest.mark.parametrize("role", ["instructor", "department_admin", "university_admin"])
 def test_staff_of_the_course_move_items_through_the_endpoint(client, tenants, course_items, role):
     m, items = course_items
     client.force_login(tenants.user(role))

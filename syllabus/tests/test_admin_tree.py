@@ -63,7 +63,7 @@ def snapshot(course_id):
     )
 
 
-@pytest.mark.parametrize("role", ["instructor", "ta", "department_admin", "university_admin"])
+@pytest.mark.parametrize("role", ["instructor", "department_admin", "university_admin"])
 def test_staff_of_the_course_move_modules_through_the_endpoint(client, tenants, tree, role):
     root, m = tree
     as_user(client, tenants, role)

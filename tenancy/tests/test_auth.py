@@ -37,7 +37,15 @@ CASES = [
     ("instructor", "assessments.change_labsubmission", True),
     ("instructor", "community.change_discussionthread", True),
     ("instructor", "tenancy.view_user", False),
-    ("ta", "content.change_contentitem", True),
+    ("ta", "content.change_contentitem", False),
+    ("ta", "content.view_contentitem", True),
+    ("ta", "syllabus.delete_module", False),
+    ("ta", "syllabus.add_moduletemplate", False),
+    ("ta", "assessments.change_gradingpolicy", False),
+    ("ta", "assessments.change_labfile", False),
+    ("ta", "assessments.change_labsubmission", True),
+    ("ta", "assessments.delete_labsubmission", False),
+    ("ta", "community.delete_discussionpost", True),
     ("ta", "catalog.view_courseoffering", True),
     ("student", "catalog.view_course", False),
     ("student", "community.view_discussionpost", False),
@@ -82,15 +90,27 @@ def test_object_questions_are_left_to_guardian():
 def test_registering_adds_actions_and_rejects_unknown_names(monkeypatch):
     table = {role: dict(models) for role, models in ROLE_PERMISSIONS.items()}
     monkeypatch.setattr(auth, "ROLE_PERMISSIONS", table)
-    register_role_permissions("lab", "Bench", {Role.TA: {"view"}})
-    register_role_permissions("lab", "bench", {Role.TA: {"change"}})
-    assert table[Role.TA][("lab", "bench")] == {"view", "change"}
-    assert {"lab.view_bench", "lab.change_bench"} <= auth.role_permissions([Role.TA])
-    assert "lab.view_bench" not in auth.role_permissions([Role.INSTRUCTOR])
+    register_role_permissions("lab", "Bench", {Role.INSTRUCTOR: {"view"}})
+    register_role_permissions("lab", "bench", {Role.INSTRUCTOR: {"change"}})
+    assert table[Role.INSTRUCTOR][("lab", "bench")] == {"view", "change"}
+    assert {"lab.view_bench", "lab.change_bench"} <= auth.role_permissions([Role.INSTRUCTOR])
+    assert "lab.view_bench" not in auth.role_permissions([Role.DEPARTMENT_ADMIN])
     with pytest.raises(ValueError, match="Unknown actions"):
         register_role_permissions("lab", "bench", {Role.TA: {"publish"}})
     with pytest.raises(ValueError, match="cannot be given"):
         register_role_permissions("lab", "bench", {Role.PLATFORM_ADMIN: {"view"}})
+
+
+def test_grants_to_teaching_assistants_are_held_to_grade_moderate_view(monkeypatch):
+    table = {role: dict(models) for role, models in ROLE_PERMISSIONS.items()}
+    monkeypatch.setattr(auth, "ROLE_PERMISSIONS", table)
+    register_role_permissions("lab", "bench", {Role.TA: auth.ALL, Role.INSTRUCTOR: auth.ALL})
+    register_role_permissions("assessments", "labsubmission", {Role.TA: auth.ALL})
+    register_role_permissions("community", "discussionpost", {Role.TA: auth.ALL})
+    assert table[Role.TA][("lab", "bench")] == {"view"}
+    assert table[Role.INSTRUCTOR][("lab", "bench")] == auth.ALL
+    assert table[Role.TA][("assessments", "labsubmission")] == {"view", "change"}
+    assert table[Role.TA][("community", "discussionpost")] == {"view", "change", "delete"}
 
 
 @pytest.mark.django_db
