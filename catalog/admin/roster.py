@@ -34,7 +34,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from catalog import roster
 from catalog.models import CourseEnrollment, CourseOffering
@@ -69,7 +69,7 @@ class Decision:
     verb: str  # on the confirmation button
     applies_to: tuple[str, ...]  # the statuses it changes; others are left alone
     explanation: str
-    done: str  # message, with %(count)d
+    done: Any  # message, plural-aware with %(count)d (ngettext_lazy keyed on "count")
     run: Callable[..., roster.RosterChange]
 
 
@@ -85,7 +85,9 @@ DECISIONS = {
                 "Approved students get a seat while seats last, in the order they asked; the "
                 "rest join the end of the waitlist."
             ),
-            gettext_lazy("%(count)d approved"),
+            ngettext_lazy(
+                "%(count)d approved with a seat", "%(count)d approved with a seat", "count"
+            ),
             roster.roster_approve,
         ),
         Decision(
@@ -94,7 +96,7 @@ DECISIONS = {
             gettext_lazy("Reject"),
             (Status.PENDING,),
             gettext_lazy("Rejected requests are dropped; the students may ask again."),
-            gettext_lazy("%(count)d rejected"),
+            ngettext_lazy("%(count)d rejected", "%(count)d rejected", "count"),
             roster.roster_reject,
         ),
         Decision(
@@ -106,7 +108,7 @@ DECISIONS = {
                 "Selected waitlisted students get a seat, earliest on the waitlist first, while "
                 "seats last. Tick the box below to give all of them a seat past the capacity."
             ),
-            gettext_lazy("%(count)d promoted"),
+            ngettext_lazy("%(count)d promoted", "%(count)d promoted", "count"),
             roster.roster_promote,
         ),
         Decision(
@@ -118,7 +120,7 @@ DECISIONS = {
                 "Dropped students leave the offering; each seat they free goes to the first "
                 "student on the waitlist."
             ),
-            gettext_lazy("%(count)d dropped"),
+            ngettext_lazy("%(count)d dropped", "%(count)d dropped", "count"),
             roster.roster_drop,
         ),
         Decision(
@@ -130,7 +132,7 @@ DECISIONS = {
                 "Completed enrollments stay on the students' records and hold no seat: freed "
                 "seats go to the waitlist."
             ),
-            gettext_lazy("%(count)d marked completed"),
+            ngettext_lazy("%(count)d marked completed", "%(count)d marked completed", "count"),
             roster.roster_complete,
         ),
         Decision(
@@ -142,7 +144,7 @@ DECISIONS = {
                 "Students whose account was created from a roster and who never signed in get a "
                 "new link to choose their password."
             ),
-            gettext_lazy("%(count)d invitations sent"),
+            ngettext_lazy("%(count)d invitation sent", "%(count)d invitations sent", "count"),
             roster.roster_invitations_resend,
         ),
     )
@@ -161,7 +163,7 @@ def _decide(
         text = error.messages[0] if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"{offering}: {text}")
         return
-    text = roster.roster_change_summary(change, str(decision.done))
+    text = roster.roster_change_summary(change, decision.done)
     level = messages.SUCCESS if change.changed else messages.WARNING
     messages.add_message(request, level, f"{offering}: {text}")
 
@@ -530,14 +532,18 @@ class RosterAdminMixin:
             request,
             _(
                 "%(enrolled)d enrolled, %(waitlisted)d waitlisted, %(already)d already in the "
-                "offering, %(created)d accounts created (each was emailed a link to choose a "
-                "password)."
+                "offering, %(created)s."
             )
             % {
                 "enrolled": counts[roster.RowAction.ENROLL],
                 "waitlisted": counts[roster.RowAction.WAITLIST],
                 "already": counts[roster.RowAction.ALREADY],
-                "created": plan.accounts_to_create,
+                "created": ngettext(
+                    "%(n)d account created (emailed a link to choose a password)",
+                    "%(n)d accounts created (each was emailed a link to choose a password)",
+                    plan.accounts_to_create,
+                )
+                % {"n": plan.accounts_to_create},
             },
         )
         return redirect(roster_url)
