@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, CourseOffering
@@ -42,7 +44,7 @@ class UserModuleProgress(models.Model):
         indexes = [models.Index(fields=["module"], name="ix_user_module_progress_module_id")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} · module {self.module_id}: {self.progress_percent}%"
+        return f"{self.user} · {self.module}: {self.progress_percent}%"
 
 
 class UserContentProgress(models.Model):
@@ -67,7 +69,7 @@ class UserContentProgress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} · item {self.content_item_id}: {self.progress_percent}%"
+        return f"{self.user} · {self.content_item}: {self.progress_percent}%"
 
 
 class QuizAttempt(models.Model):
@@ -112,7 +114,11 @@ class QuizAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"attempt {self.attempt_number} by {self.user_id} on {self.content_item_id}"
+        return _("attempt %(n)s at %(quiz)s by %(user)s") % {
+            "n": self.attempt_number,
+            "quiz": self.content_item,
+            "user": self.user,
+        }
 
 
 class LabStatus(models.TextChoices):
@@ -174,7 +180,14 @@ class LabSubmission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"lab submission {self.pk} by {self.user_id} ({self.status})"
+        return _("%(item)s by %(user)s, submitted %(when)s (%(status)s)") % {
+            "item": self.content_item,
+            "user": self.user,
+            "when": date_format(localtime(self.submitted_at), "DATETIME_FORMAT")
+            if self.submitted_at
+            else _("not yet"),
+            "status": self.get_status_display(),
+        }
 
 
 class AssignmentSubmission(LabSubmission):
@@ -186,9 +199,6 @@ class AssignmentSubmission(LabSubmission):
         ordering = ["-submitted_at"]
         verbose_name = _("assignment submission")
         verbose_name_plural = _("assignment submissions")
-
-    def __str__(self) -> str:
-        return f"assignment submission {self.pk} by {self.user_id} ({self.status})"
 
 
 class CourseGrade(models.Model):
@@ -215,7 +225,7 @@ class CourseGrade(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.course_offering_id}: {self.final_score}"
+        return f"{self.user} in {self.course_offering}: {self.final_score}"
 
 
 class Certificate(models.Model):
@@ -321,7 +331,7 @@ class GradingPolicy(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"grading policy of offering {self.course_offering_id}"
+        return _("grading policy of %(offering)s") % {"offering": self.course_offering}
 
     def clean(self) -> None:
         from assessments.grading import policy_errors
@@ -522,7 +532,7 @@ class QuizMastery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} mastered {self.content_item_id}"
+        return _("%(user)s mastered %(quiz)s") % {"user": self.user, "quiz": self.content_item}
 
 
 class QuizRegrade(models.Model):
@@ -546,7 +556,7 @@ class QuizRegrade(models.Model):
         ordering = ["-regraded_at", "-id"]
 
     def __str__(self) -> str:
-        return f"attempt {self.attempt_id}: {self.old_score} -> {self.new_score}"
+        return f"{self.attempt}: {self.old_score} → {self.new_score}"
 
 
 # Engineering labs ------------------------------------------------------------------------------

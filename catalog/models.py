@@ -159,7 +159,7 @@ class CourseSubject(models.Model):
         indexes = [models.Index(fields=["subject"], name="ix_course_subjects_subject_id")]
 
     def __str__(self) -> str:
-        return f"{self.course_id} ~ {self.subject_id}"
+        return _("%(course)s in %(subject)s") % {"course": self.course, "subject": self.subject}
 
 
 class CoursePrerequisite(models.Model):
@@ -196,7 +196,11 @@ class CoursePrerequisite(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course_id} needs {self.prerequisite_course_id} ({self.prerequisite_type})"
+        return _("%(course)s needs %(prerequisite)s (%(kind)s)") % {
+            "course": self.course.code,
+            "prerequisite": self.prerequisite_course.code,
+            "kind": self.get_prerequisite_type_display(),
+        }
 
 
 class CourseOffering(TimestampedModel):
@@ -286,7 +290,10 @@ class CourseOfferingInstructor(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} teaches {self.course_offering_id}"
+        return _("%(user)s teaches %(offering)s") % {
+            "user": self.user,
+            "offering": self.course_offering,
+        }
 
 
 class CourseEnrollment(models.Model):
@@ -325,7 +332,11 @@ class CourseEnrollment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.course_offering_id} ({self.status})"
+        return _("%(user)s in %(offering)s (%(status)s)") % {
+            "user": self.user,
+            "offering": self.course_offering,
+            "status": self.get_status_display(),
+        }
 
 
 class Invitation(models.Model):
@@ -394,4 +405,8 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.email}: {self.get_role_display()} at {self.university_id}"
+        return _("%(email)s: %(role)s at %(university)s") % {
+            "email": self.email,
+            "role": self.get_role_display(),
+            "university": self.university,
+        }

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -70,6 +71,8 @@ class RosterChange:
     changed: list[CourseEnrollment] = field(default_factory=list)
     skipped: list[tuple[CourseEnrollment, str]] = field(default_factory=list)
     promoted: list[CourseEnrollment] = field(default_factory=list)
+    # Among `changed`: approved requests that found no free seat and joined the waitlist.
+    waitlisted: list[CourseEnrollment] = field(default_factory=list)
 
 
 def _check_manager(actor: User, offering: CourseOffering) -> None:
@@ -114,7 +117,10 @@ def roster_approve(
         if row.status != Status.PENDING:
             change.skipped.append((row, _not_in(Status.PENDING)))
             continue
-        change.changed.append(enrollment_approve(enrollment=row, actor=actor).enrollment)
+        approved = enrollment_approve(enrollment=row, actor=actor).enrollment
+        change.changed.append(approved)
+        if approved.status == Status.WAITLISTED:
+            change.waitlisted.append(approved)
     return change
 
 
@@ -566,9 +572,24 @@ def _enqueue_invitations(user_ids: list[int], offering_id: int) -> None:
         account_invitation_task.delay(user_id, offering_id)
 
 
-def roster_change_summary(change: RosterChange, done: str) -> str:
-    """One line for the admin's message: `done` has a %(count)d placeholder."""
-    parts = [done % {"count": len(change.changed)}]
+def roster_change_summary(change: RosterChange, done: Any) -> str:
+    """One line for the admin's message. `done` has a %(count)d placeholder (a plural-aware
+    ngettext_lazy keyed on "count") for the changed rows; approvals that only reached the
+    waitlist are counted on their own, so "2 approved" never hides a waitlisted student."""
+    seated = len(change.changed) - len(change.waitlisted)
+    parts = []
+    if seated or not change.waitlisted:
+        parts.append(done % {"count": seated})
+    if change.waitlisted:
+        n = len(change.waitlisted)
+        parts.append(
+            ngettext(
+                "%(count)d approved onto the waitlist (no seat was free)",
+                "%(count)d approved onto the waitlist (no seats were free)",
+                n,
+            )
+            % {"count": n}
+        )
     if change.skipped:
         parts.append(
             ngettext(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
 from community.selectors import discussion_access, moderated_reports, reviews_access
@@ -82,7 +83,11 @@ class DiscussionPostAdmin(ModerationAdmin):
                 user=request.user, offering_id=post.thread.course_offering_id
             )
             post_delete(access=access, post=post)
-        self.message_user(request, _("%(count)d posts removed.") % {"count": len(posts)})
+        self.message_user(
+            request,
+            ngettext("%(count)d post removed.", "%(count)d posts removed.", len(posts))
+            % {"count": len(posts)},
+        )
 
 
 class ReviewForm(forms.ModelForm):
@@ -202,4 +207,8 @@ class PostReportAdmin(TenantScopedAdmin):
     @admin.action(description=_("Mark the selected reports as resolved"))
     def resolve(self, request: HttpRequest, queryset: QuerySet[PostReport]) -> None:
         closed = reports_resolve(user=request.user, reports=queryset)
-        self.message_user(request, _("%(count)d reports resolved.") % {"count": closed})
+        self.message_user(
+            request,
+            ngettext("%(count)d report resolved.", "%(count)d reports resolved.", closed)
+            % {"count": closed},
+        )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CourseOffering
@@ -51,7 +52,7 @@ class DiscussionThread(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"thread {self.pk}"
+        return self.title or _("Untitled thread")
 
 
 class DiscussionPost(TimestampedModel):
@@ -80,7 +81,7 @@ class DiscussionPost(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"post {self.pk} in thread {self.thread_id}"
+        return _("post by %(user)s in %(thread)s") % {"user": self.user, "thread": self.thread}
 
 
 class ReportReason(models.TextChoices):
@@ -122,7 +123,11 @@ class PostReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"report of post {self.post_id} by {self.reporter_id} ({self.reason})"
+        return _("report of %(post)s by %(user)s (%(reason)s)") % {
+            "post": self.post,
+            "user": self.reporter,
+            "reason": self.get_reason_display(),
+        }
 
 
 class ThreadFollower(models.Model):
@@ -142,7 +147,7 @@ class ThreadFollower(models.Model):
         indexes = [models.Index(fields=["user"], name="ix_discussion_thread_followers_user")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} follows thread {self.thread_id}"
+        return _("%(user)s follows %(thread)s") % {"user": self.user, "thread": self.thread}
 
 
 class NotificationMode(models.TextChoices):
@@ -172,7 +177,7 @@ class DiscussionNotificationSetting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}: {self.mode}"
+        return f"{self.user}: {self.get_mode_display()}"
 
 
 class DiscussionDigest(models.Model):
@@ -191,7 +196,10 @@ class DiscussionDigest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"digest for {self.user_id} on {self.day}"
+        return _("digest for %(user)s on %(day)s") % {
+            "user": self.user,
+            "day": date_format(self.day, "DATE_FORMAT"),
+        }
 
 
 class DeliveryChannel(models.TextChoices):
@@ -238,7 +246,11 @@ class NotificationDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"post {self.post_id} to {self.user_id} ({self.channel})"
+        return _("%(post)s to %(user)s (%(channel)s)") % {
+            "post": self.post,
+            "user": self.user,
+            "channel": self.get_channel_display(),
+        }
 
 
 class ReviewerName(models.TextChoices):
@@ -288,7 +300,7 @@ class CourseReview(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating}/5 by {self.user_id}"
+        return _("%(rating)s/5 by %(user)s") % {"rating": self.rating, "user": self.user}
 
 
 class ReviewReply(TimestampedModel):
@@ -302,4 +314,4 @@ class ReviewReply(TimestampedModel):
         db_table = "course_review_replies"
 
     def __str__(self) -> str:
-        return f"reply to review {self.review_id}"
+        return _("reply to %(review)s") % {"review": self.review}

@@ -443,7 +443,10 @@ class ModuleAdmin(TenantScopedAdmin):
             )
         publish = request.POST.get("is_published") == "true"
         count = module_set_published(module=module, is_published=publish)
-        message = _("Published %(n)s modules.") if publish else _("Unpublished %(n)s modules.")
+        if publish:
+            message = ngettext("Published %(n)s module.", "Published %(n)s modules.", count)
+        else:
+            message = ngettext("Unpublished %(n)s module.", "Unpublished %(n)s modules.", count)
         module.refresh_from_db()
         return self._reply(request, module, ok=True, message=message % {"n": count})
 

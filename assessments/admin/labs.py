@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assessments.labs.selectors import LAB_FILE_TENANT_PATHS, SUBMISSION_TENANT_PATHS
 from assessments.labs.services import lab_submission_review, lab_submissions_regrade
@@ -209,15 +210,23 @@ class LabSubmissionAdmin(TenantScopedAdmin):
         skipped = queryset.count() - queued
         self.message_user(
             request,
-            _("%(n)s submissions queued for grading.") % {"n": queued},
+            ngettext(
+                "%(n)s submission queued for grading.",
+                "%(n)s submissions queued for grading.",
+                queued,
+            )
+            % {"n": queued},
             messages.SUCCESS,
         )
         if skipped:
             self.message_user(
                 request,
-                _(
+                ngettext(
+                    "%(n)s submission was left alone: it is being graded already, or its lab "
+                    "is graded by staff.",
                     "%(n)s submissions were left alone: they are being graded already, or their "
-                    "lab is graded by staff."
+                    "lab is graded by staff.",
+                    skipped,
                 )
                 % {"n": skipped},
                 messages.WARNING,

@@ -184,14 +184,31 @@ def test_instructor_overrides_in_the_admin_and_other_tenants_see_nothing(
     assert reviewed.instructor_feedback == "See me."
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
+        queued = client.post(
             reverse("admin:assessments_labsubmission_changelist"),
             {"action": "regrade", "_selected_action": [submission.pk]},
+            follow=True,
         )
+    assert [str(m) for m in queued.context["messages"]][-1] == "1 submission queued for grading."
     regraded = LabSubmission.objects.get()
     assert regraded.status == LabStatus.GRADED
     assert regraded.graded_at > reviewed.graded_at
     assert regraded.score_obtained == Decimal("30.00")
+
+
+def test_one_test_is_counted_in_the_singular(client, lab_world):
+    LabSubmission.objects.create(
+        user=lab_world.student,
+        course_offering=lab_world.offering,
+        content_item=lab_world.lab,
+        status=LabStatus.GRADED,
+        auto_grade_json={"tests": [{"name": "test_adds", "outcome": "passed"}]},
+    )
+    client.force_login(lab_world.student)
+
+    page = client.get(lab_url(lab_world)).content.decode()
+
+    assert "<p>1 of 1 test passed</p>" in page
 
 
 def test_a_lab_without_a_description_has_no_empty_instructions_heading(client, lab_world):

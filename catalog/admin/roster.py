@@ -34,7 +34,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from catalog import roster
 from catalog.models import CourseEnrollment, CourseOffering
@@ -73,7 +73,7 @@ class Decision:
     verb: str  # on the confirmation button
     applies_to: tuple[str, ...]  # the statuses it changes; others are left alone
     explanation: str
-    done: str  # message, with %(count)d
+    done: Any  # message, plural-aware with %(count)d (ngettext_lazy keyed on "count")
     run: Callable[..., roster.RosterChange]
 
 
@@ -89,7 +89,9 @@ DECISIONS = {
                 "Approved students get a seat while seats last, in the order they asked; the "
                 "rest join the end of the waitlist."
             ),
-            gettext_lazy("%(count)d approved"),
+            ngettext_lazy(
+                "%(count)d approved with a seat", "%(count)d approved with a seat", "count"
+            ),
             roster.roster_approve,
         ),
         Decision(
@@ -98,7 +100,7 @@ DECISIONS = {
             gettext_lazy("Reject"),
             (Status.PENDING,),
             gettext_lazy("Rejected requests are dropped; the students may ask again."),
-            gettext_lazy("%(count)d rejected"),
+            ngettext_lazy("%(count)d rejected", "%(count)d rejected", "count"),
             roster.roster_reject,
         ),
         Decision(
@@ -110,7 +112,7 @@ DECISIONS = {
                 "Selected waitlisted students get a seat, earliest on the waitlist first, while "
                 "seats last. Tick the box below to give all of them a seat past the capacity."
             ),
-            gettext_lazy("%(count)d promoted"),
+            ngettext_lazy("%(count)d promoted", "%(count)d promoted", "count"),
             roster.roster_promote,
         ),
         Decision(
@@ -122,7 +124,7 @@ DECISIONS = {
                 "Dropped students leave the offering; each seat they free goes to the first "
                 "student on the waitlist."
             ),
-            gettext_lazy("%(count)d dropped"),
+            ngettext_lazy("%(count)d dropped", "%(count)d dropped", "count"),
             roster.roster_drop,
         ),
         Decision(
@@ -134,7 +136,7 @@ DECISIONS = {
                 "Completed enrollments stay on the students' records and hold no seat: freed "
                 "seats go to the waitlist."
             ),
-            gettext_lazy("%(count)d marked completed"),
+            ngettext_lazy("%(count)d marked completed", "%(count)d marked completed", "count"),
             roster.roster_complete,
         ),
         Decision(
@@ -146,7 +148,7 @@ DECISIONS = {
                 "Students whose account was created from a roster and who never signed in get a "
                 "new link to choose their password."
             ),
-            gettext_lazy("%(count)d invitations sent"),
+            ngettext_lazy("%(count)d invitation sent", "%(count)d invitations sent", "count"),
             roster.roster_invitations_resend,
         ),
     )
@@ -165,7 +167,7 @@ def _decide(
         text = error.messages[0] if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"{offering}: {text}")
         return
-    text = roster.roster_change_summary(change, str(decision.done))
+    text = roster.roster_change_summary(change, decision.done)
     level = messages.SUCCESS if change.changed else messages.WARNING
     messages.add_message(request, level, f"{offering}: {text}")
 

@@ -169,6 +169,54 @@ def test_each_decision_asks_for_confirmation_then_acts(
     assert statuses(offering) == {"s@x.edu": start}
 
 
+def test_approving_reports_seats_and_the_waitlist_apart(admin_client, offering):
+    enroll(offering, ACTIVE)
+    first = enroll(offering, PENDING, email="first@x.edu")
+    second = enroll(offering, PENDING, email="second@x.edu")
+    form = {"decision": "approve", "ids": [first.pk, second.pk], "confirm": "yes"}
+
+    done = admin_client.post(url("roster", offering.pk), form, follow=True)
+
+    assert [str(m) for m in done.context["messages"]] == [
+        f"{offering}: 1 approved with a seat; 1 approved onto the waitlist (no seat was free)."
+    ]
+    assert statuses(offering)["first@x.edu"] == ACTIVE
+    assert statuses(offering)["second@x.edu"] == WAITLISTED
+
+
+def test_approving_only_onto_the_waitlist_says_so(admin_client, offering):
+    enroll(offering, ACTIVE)
+    enroll(offering, ACTIVE)
+    waiting = [enroll(offering, PENDING, email=f"w{n}@x.edu") for n in range(2)]
+    form = {"decision": "approve", "ids": [w.pk for w in waiting], "confirm": "yes"}
+
+    done = admin_client.post(url("roster", offering.pk), form, follow=True)
+
+    assert [str(m) for m in done.context["messages"]] == [
+        f"{offering}: 2 approved onto the waitlist (no seats were free)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("decision", "one", "two"),
+    [
+        ("approve", "1 approved with a seat", "2 approved with a seat"),
+        ("reject", "1 rejected", "2 rejected"),
+        ("resend_invitation", "1 invitation sent", "2 invitations sent"),
+        ("complete", "1 marked completed", "2 marked completed"),
+    ],
+)
+def test_decision_messages_agree_with_their_count(decision, one, two):
+    from catalog.admin.roster import DECISIONS
+    from catalog.roster import RosterChange, roster_change_summary
+
+    rows = [EnrollmentFactory.build(), EnrollmentFactory.build()]
+    done = DECISIONS[decision].done
+
+    assert roster_change_summary(RosterChange(changed=rows[:1]), done) == f"{one}."
+    assert roster_change_summary(RosterChange(changed=rows), done) == f"{two}."
+
+
 def test_promote_past_capacity_only_when_ticked(admin_client, offering):
     enroll(offering, ACTIVE)
     enroll(offering, ACTIVE)

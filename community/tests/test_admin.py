@@ -27,9 +27,10 @@ def test_instructor_removes_posts_of_their_offering_only(world):
     RoleFactory(user=world.instructor, university=world.offering.university, role=Role.INSTRUCTOR)
     client = client_for(world.instructor)
     url = reverse("admin:community_discussionpost_changelist")
-    client.post(url, {"action": "remove", "_selected_action": [post.pk]})
+    response = client.post(url, {"action": "remove", "_selected_action": [post.pk]}, follow=True)
     post.refresh_from_db()
     assert (post.is_deleted, post.deleted_by_user) == (True, world.instructor)
+    assert [str(m) for m in response.context["messages"]] == ["1 post removed."]
     assert not DiscussionPost.objects.get(pk=elsewhere.pk).is_deleted
 
 

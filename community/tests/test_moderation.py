@@ -71,6 +71,7 @@ def test_resolving_in_the_admin(world, reports):
     there.refresh_from_db()
     assert (here.resolved_by_user, there.resolved_at) == (superuser, None)
     assert here.resolved_at is not None
+    assert [str(m) for m in response.context["messages"]] == ["1 report resolved."]
     assert (
         client.get(reverse("admin:community_postreport_change", args=[here.pk])).status_code == 200
     )

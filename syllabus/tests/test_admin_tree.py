@@ -205,6 +205,21 @@ def test_publish_actions_cover_the_subtree(client, tenants, tree):
     assert published == {"Mechanics", "B", "B1", "B2", "B3"}
 
 
+def test_publishing_one_module_says_one_module(client, tenants, tree):
+    _root, m = tree
+    as_user(client, tenants, "instructor")
+    leaf = m["A1"]
+    publish = reverse("admin:syllabus_module_publish", args=[leaf.pk])
+
+    off = client.post(publish, {"is_published": "false"}, headers={"accept": "application/json"})
+    on = client.post(publish, {"is_published": "true"}, headers={"accept": "application/json"})
+
+    assert (off.json()["message"], on.json()["message"]) == (
+        "Unpublished 1 module.",
+        "Published 1 module.",
+    )
+
+
 def test_the_changelist_is_scoped_and_filters_by_course(client, tenants, tree):
     build_tree(tenants.course_b1, units=1, lessons=1)
     as_user(client, tenants, "university_admin")
