@@ -394,7 +394,8 @@ def _threads(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
             thread,
             replies,
             parent=first,
-            students=students,
+            # Counted from the author, so the first reply is someone else's.
+            students=students[n:] + students[:n],
             staff=staff,
             at=at,
             followers=followers,
