@@ -107,9 +107,9 @@ class AttemptSheet:
 def _answers_shown(*, attempt: QuizAttempt, settings: QuizSettings, now: datetime) -> bool:
     """Whether the review policy shows the learner the answer keys and explanations now.
 
-    Whatever the policy, keys wait while the learner has an attempt of the quiz open (one
-    started before its closing time was moved, say), so no open attempt can be answered from
-    another attempt's review."""
+    After the close or after the last attempt, keys still wait while the learner has an
+    attempt of the quiz open (one started before its closing time was moved, say), so no open
+    attempt can be answered from another attempt's review."""
     policy = settings.review_policy
     if policy == QuizReviewPolicy.IMMEDIATELY:
         return True
