@@ -108,26 +108,36 @@ class AttemptSheet:
 
 
 def _answers_shown(*, attempt: QuizAttempt, settings: QuizSettings, now: datetime) -> bool:
-    """Whether the review policy shows the learner the answer keys and explanations now."""
+    """Whether the review policy shows the learner the answer keys and explanations now.
+
+    After the close or after the last attempt, keys still wait while the learner has an
+    attempt of the quiz open (one started before its closing time was moved, say), so no open
+    attempt can be answered from another attempt's review."""
     policy = settings.review_policy
     if policy == QuizReviewPolicy.IMMEDIATELY:
         return True
+    closed = settings.is_closed(now)
     if policy == QuizReviewPolicy.AFTER_CLOSE:
-        return settings.is_closed(now)
-    if policy == QuizReviewPolicy.AFTER_LAST_ATTEMPT:
-        if settings.is_closed(now):
-            return True
-        if settings.max_attempts is None:
-            return False
-        attempts = QuizAttempt.objects.filter(
+        waiting = not closed
+    elif policy == QuizReviewPolicy.AFTER_LAST_ATTEMPT:
+        waiting = not closed and settings.max_attempts is None
+    else:
+        return False
+    if waiting:
+        return False
+    attempts = list(
+        QuizAttempt.objects.filter(
             user_id=attempt.user_id,
             course_offering_id=attempt.course_offering_id,
             content_item_id=attempt.content_item_id,
-        )
-        counts = list(attempts.values_list("attempt_number", "submitted_at"))
-        used = max((n for n, _at in counts), default=0)
-        return used >= settings.max_attempts and all(at is not None for _n, at in counts)
-    return False
+        ).values_list("attempt_number", "submitted_at")
+    )
+    if any(at is None for _n, at in attempts):
+        return False
+    if closed:
+        return True
+    used = max((n for n, _at in attempts), default=0)
+    return settings.max_attempts is not None and used >= settings.max_attempts
 
 
 def attempt_sheet(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from content.models import ContentType
+from content.payloads import QuizReviewPolicy, quiz_review_policy
 from content.selectors import AssetRow, OutlineItem
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow
@@ -430,11 +431,19 @@ def _local_datetime(value: str, tz_name: str) -> tuple[str, str] | None:
     return parsed.isoformat(), text
 
 
+def _time_element(value: Any, tz_name: str) -> str | None:
+    """A payload's date and time as a <time> element in the reader's zone; None without one."""
+    local = _local_datetime(value, tz_name) if value else None
+    if local is None:
+        return None
+    return f'<time datetime="{_e(local[0])}">{_e(local[1])}</time>'
+
+
 def render_assignment(data: dict[str, Any], ctx: RenderContext) -> SafeString:
     facts = []
-    due = _local_datetime(data.get("due_at"), ctx.time_zone) if data.get("due_at") else None
+    due = _time_element(data.get("due_at"), ctx.time_zone)
     if due:
-        facts.append((_("Due"), f'<time datetime="{_e(due[0])}">{_e(due[1])}</time>'))
+        facts.append((_("Due"), due))
     else:
         facts.append((_("Due"), _e(_("No due date"))))
     if data.get("max_points") is not None:
@@ -480,6 +489,11 @@ def render_quiz(data: dict[str, Any], ctx: RenderContext) -> SafeString:
         )
     if mastery.get("points") is not None:
         facts.append((_("Points"), _e(mastery["points"])))
+    closes = _time_element(data.get("closes_at"), ctx.time_zone)
+    if closes:
+        facts.append((_("Closes"), closes))
+    policy = QuizReviewPolicy(quiz_review_policy(data))
+    facts.append((_("Correct answers shown"), _e(policy.label)))
     return mark_safe(_dl(facts))
 
 

@@ -159,3 +159,16 @@ def test_the_sheet_takes_the_same_queries_whatever_the_number_of_questions(
         sheet = attempt_sheet(attempt=attempt)
     assert len(sheet.questions) == 5 * copies
     assert sheet.answers_shown is True
+
+
+@pytest.mark.parametrize("policy", ["after_close", "after_last_attempt"])
+def test_keys_wait_while_an_attempt_is_open_after_the_close(policy):
+    offering, item, _bank, questions, student = qf.quiz_setup(
+        review_policy=policy, closes_at="2099-01-01T00:00:00Z"
+    )
+    first = take(offering, item, student, questions)
+    attempt_start(user=student, offering=offering, item_id=item.pk)  # open until 2099
+    # The closing time is moved into the past afterwards: the open attempt keeps its deadline.
+    item.data_json = {**item.data_json, "closes_at": "2020-01-01T00:00:00Z"}
+    item.save(update_fields=["data_json"])
+    assert shown(first) == (False, NONE, [])

@@ -374,7 +374,24 @@ def test_quiz_overview():
         "Question order": "Shuffled for each attempt",
         "Mastery": "3 correct answers in a row",
         "Points": "50",
+        "Correct answers shown": "Immediately (after each submission or practice check)",
     }
+
+
+def test_quiz_overview_says_when_it_closes_and_when_answers_are_shown():
+    data = {
+        "question_pool_id": 1,
+        "quiz_mode": "exam",
+        "num_questions_per_attempt": 10,
+        "closes_at": "2026-12-01T23:59:00Z",
+        "review_policy": "after_close",
+    }
+    html = render_quiz(data, ctx())
+    assert '<dt>Closes</dt><dd><time datetime="2026-12-01T23:59:00+00:00">' in html, html
+    assert "<dt>Correct answers shown</dt><dd>After the quiz closes</dd>" in html
+    exam = render_quiz({**data, "closes_at": None, "review_policy": None}, ctx())
+    assert "<dt>Correct answers shown</dt><dd>After the last attempt</dd>" in exam
+    assert "Closes" not in exam
 
 
 def test_lab_overview_shows_student_files_and_hides_tests_and_secrets():

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import QuizAttempt
 from assessments.quiz_services import attempt_start
 from assessments.tests import quiz_factories as qf
 from catalog.tests.factories import EnrollmentFactory
@@ -256,3 +257,20 @@ def test_the_result_page_follows_the_review_policy(client, payload, note, explai
         assert note in page
     else:
         assert 'id="review-policy"' not in page
+
+
+def test_a_closed_quiz_offers_no_start_and_refuses_one(client):
+    offering, item, _bank, _questions, student = qf.quiz_setup(
+        closes_at="2020-01-01T00:00:00Z", review_policy="after_close"
+    )
+    client.force_login(student)
+    kwargs = {"offering_id": offering.pk, "item_id": item.pk}
+    page = client.get(reverse("portal:quiz", kwargs=kwargs)).content.decode()
+    assert "This quiz is closed; no new attempts can be started." in page
+    assert "Start the quiz" not in page
+    response = client.post(reverse("portal:quiz-start", kwargs=kwargs), follow=True)
+    assert (
+        "This quiz closed on Jan. 1, 2020, midnight; no new attempts can be started."
+        in response.content.decode()
+    )
+    assert not QuizAttempt.objects.exists()
