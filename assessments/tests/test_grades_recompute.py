@@ -202,3 +202,16 @@ def test_recalculate_is_refused_to_staff_of_another_university_and_to_get(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get(url).status_code == 405
     assert stored(learner, course) == (Decimal("92.26"), Decimal("73.00"))
+
+
+def test_changing_the_points_of_a_lab_recomputes_the_grade(
+    course, learner, django_capture_on_commit_callbacks
+):
+    lab2 = course.labs[1]
+    payload = {**lab2.data_json, "grading": {**lab2.data_json["grading"], "max_points": 140}}
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_update(item=lab2, data_json=payload)
+
+    # Lab 2's 70 points are now out of 140 (50 %): labs (80 + 50) / 2 = 65;
+    # (40*46.67 + 40*65 + 20*75) / 100 = 59.668; current (40*70 + 40*65 + 20*75) / 100.
+    assert stored(learner, course) == (Decimal("59.67"), Decimal("69.00"))
