@@ -2,7 +2,8 @@
 progress, and roll up the grades of every offering of the course, when the syllabus changes
 what a module shows (content.signals.item_moved and item_visibility_changed,
 syllabus.signals.modules_changed): a graded item added, hidden, shown, moved or removed changes
-every learner's total.
+every learner's total, and so does a graded item's payload (content.signals.item_payload_changed:
+the points a lab or an assignment is out of).
 
 A learner who answers and submits, or a lab that is regraded several times, fires many
 `attempt_scored` / `submission_graded` signals within seconds. The first one claims a Redis key
@@ -27,7 +28,7 @@ from assessments.signals import attempt_scored, submission_graded
 from assessments.tasks import grade_rollup_task
 from catalog.models import CourseEnrollment
 from content.models import ContentItem
-from content.signals import item_moved, item_visibility_changed
+from content.signals import item_moved, item_payload_changed, item_visibility_changed
 from lms.celery import app
 from syllabus.signals import modules_changed
 
@@ -116,6 +117,14 @@ def _item_visibility_changed(
     sender, *, item_id: int, course_id: int, module_id: int, **kwargs
 ) -> None:
     module_progress_recompute(module_ids=[module_id], item_ids=[item_id])
+    if _counts_in_grades(item_id):
+        course_grades_rollup_soon(course_id=course_id)
+
+
+@receiver(item_payload_changed, dispatch_uid="grades-on-item-payload-changed")
+def _item_payload_changed(sender, *, item_id: int, course_id: int, **kwargs) -> None:
+    """A lab's or an assignment's points are in its payload: submissions without their own
+    maximum are scored out of them."""
     if _counts_in_grades(item_id):
         course_grades_rollup_soon(course_id=course_id)
 

@@ -19,7 +19,7 @@ from catalog.models import Course
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from content.payloads import DRAFT_PAYLOADS
 from content.rendering import asset_ids, with_asset_ids
-from content.signals import item_moved, item_visibility_changed
+from content.signals import item_moved, item_payload_changed, item_visibility_changed
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create, modules_copy
 from syllabus.signals import modules_changed
@@ -74,7 +74,7 @@ def _announce_visibility(*, item_id: int, course_id: int, module_id: int) -> Non
 @transaction.atomic
 def content_item_update(*, item: ContentItem, **fields) -> ContentItem:
     """Change an item's own fields; activating or deactivating it takes the course lock, like
-    every change of what learners see, and announces it."""
+    every change of what learners see, and announces it; a changed payload is announced too."""
     allowed = {"title", "description", "data_json", "estimated_duration_seconds", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
@@ -82,13 +82,17 @@ def content_item_update(*, item: ContentItem, **fields) -> ContentItem:
     if "is_active" in fields:
         course_lock(course_id=item.course_id)
     item = type(item).objects.select_for_update().get(pk=item.pk)
-    was_active = item.is_active
+    was_active, old_payload = item.is_active, item.data_json
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
     if item.is_active != was_active:
         _announce_visibility(item_id=item.pk, course_id=item.course_id, module_id=item.module_id)
+    if item.data_json != old_payload:
+        item_payload_changed.send(
+            sender=ContentItem, item_id=item.pk, course_id=item.course_id, module_id=item.module_id
+        )
     return item
 
 

@@ -9,9 +9,12 @@ with the change itself.
 `item_visibility_changed` sends `item_id`, `course_id` and `module_id` when an item starts or
 stops counting in its module: an active item created, an item activated or deactivated, an
 active item deleted (then `item_id` names a row that is gone).
+`item_payload_changed` sends `item_id`, `course_id` and `module_id` when an item's payload
+(`data_json`) changed, such as the points a lab or an assignment is out of.
 """
 
 from django.dispatch import Signal
 
 item_moved = Signal()
 item_visibility_changed = Signal()
+item_payload_changed = Signal()

@@ -1,14 +1,21 @@
 """What learners and staff did in the demo offerings: enrollments in every status, progress,
-quiz attempts, lab submissions, grades, certificates, discussions and reviews."""
+quiz attempts, lab and assignment submissions, grades, certificates, discussions and reviews.
 
-import hashlib
+Grades, completions and certificates come from the services that produce them in the product:
+the running offerings are rolled up (provisional grades), the finished ones finalised (final
+grades; who passed completes and gets a certificate). Only their dates are set back to when the
+term ended."""
+
 import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import F
+from django.test.utils import override_settings
 
+from assessments.certificates import certificate_issue
+from assessments.grading import grades_finalize, grades_rollup
 from assessments.models import (
     Certificate,
     CourseGrade,
@@ -79,14 +86,14 @@ def enrollments_seed(demo: "Demo") -> None:
     live: set[tuple[int, int]] = set()  # (user, course) with an enrollment that is not dropped
 
     def enroll(user: User, offering: CourseOffering, status: str) -> None:
-        completed_at = offering.ends_at + timedelta(days=3) if status == COMPLETED else None
+        # Who is to complete a finished term takes part in it; finalising its grades
+        # completes them (assessments_seed).
         rows.append(
             CourseEnrollment(
                 user=user,
                 course_offering=offering,
-                status=status,
+                status=ACTIVE if status == COMPLETED else status,
                 enrolled_at=_enrolled_at(demo, offering),
-                completed_at=completed_at,
             )
         )
         if status != DROPPED:
@@ -136,7 +143,7 @@ def _run(
     rng, total = demo.rng, len(shape)
     status = enrollment.status
     start = max(offering.starts_at, enrollment.enrolled_at)
-    if status == COMPLETED:
+    if status == ACTIVE and phase == PAST:  # did all the work of a finished term
         return LearnerRun(
             enrollment.user_id,
             offering.pk,
@@ -176,13 +183,6 @@ def progress_seed(demo: "Demo") -> None:
         if run is not None:
             rows.add(shape, run)
     rows.write()
-
-
-def _letter(score: Decimal) -> str:
-    for bound, letter in ((93, "A"), (90, "A-"), (87, "B+"), (83, "B"), (80, "B-"), (77, "C+")):
-        if score >= bound:
-            return letter
-    return "C" if score >= 70 else "D"
 
 
 QUIZ_ATTEMPT_COLUMNS = (
@@ -255,84 +255,104 @@ def _lab_submission(demo: "Demo", progress: UserContentProgress) -> tuple:
     failed = demo.rng.choice((0, 0, 1))
     results = [{"test": path, "passed": i >= failed} for i, path in enumerate(tests)]
     score = max_points * Decimal(len(tests) - failed) / Decimal(len(tests))
+    return _graded_submission(
+        progress,
+        auto_grade={"results": results, "passed": len(tests) - failed, "failed": failed},
+        score=score.quantize(Decimal("0.01")),
+        max_points=max_points,
+        feedback="Clean, well-documented solution." if not failed else None,
+        artifacts_url=f"/media/submissions/{progress.course_offering_id}/{progress.user_id}/"
+        f"{progress.content_item_id}.zip",
+    )
+
+
+def _graded_submission(
+    progress: UserContentProgress,
+    *,
+    auto_grade: dict | None,
+    score: Decimal,
+    max_points: Decimal,
+    feedback: str | None,
+    artifacts_url: str | None,
+) -> tuple:
+    """A row of LAB_SUBMISSION_COLUMNS, graded, submitted when the item was completed."""
     return (
         progress.user_id,
         progress.course_offering_id,
         progress.content_item_id,
         progress.completed_at,
         "graded",
-        json.dumps({"results": results, "passed": len(tests) - failed, "failed": failed}),
-        score.quantize(Decimal("0.01")),
+        json.dumps(auto_grade) if auto_grade is not None else None,
+        score,
         max_points,
-        "Clean, well-documented solution." if not failed else None,
-        f"/media/submissions/{progress.course_offering_id}/{progress.user_id}/"
-        f"{progress.content_item_id}.zip",
+        feedback,
+        artifacts_url,
     )
 
 
-def _certificate_code(university: str, offering: CourseOffering, user_id: int) -> str:
-    digest = hashlib.sha256(f"{offering.pk}:{user_id}".encode()).hexdigest()[:10].upper()
-    return f"{university}-{offering.starts_at.year}-{digest}"
+def _assignment_submission(demo: "Demo", progress: UserContentProgress) -> tuple:
+    """A submission graded by staff, with feedback now and then."""
+    max_points = Decimal(str(progress.content_item.data_json["max_points"]))
+    score = (max_points * Decimal(demo.rng.randint(70, 100)) / 100).quantize(Decimal("0.01"))
+    feedback = "Well argued; check the units in the last part."
+    return _graded_submission(
+        progress,
+        auto_grade=None,
+        score=score,
+        max_points=max_points,
+        feedback=feedback if demo.rng.random() < 0.5 else None,
+        artifacts_url=None,
+    )
 
 
 def assessments_seed(demo: "Demo") -> None:
-    """Quiz attempts and lab submissions behind completed items; grades and certificates for
-    completed enrollments."""
+    """Quiz attempts, lab and assignment submissions behind completed items; then the grades:
+    provisional in the running offerings, final in the finished ones (see the module)."""
     done = UserContentProgress.objects.filter(
         completed_at__isnull=False,
-        content_item__content_type__in=("quiz", "engineering_lab"),
+        content_item__content_type__in=("quiz", "engineering_lab", "assignment"),
         course_offering__course__in=demo.courses.values(),
     ).select_related("content_item")
     attempts: list[tuple] = []
     submissions: list[tuple] = []
     for progress in done.order_by("pk"):
-        if progress.content_item.content_type == "quiz":
+        content_type = progress.content_item.content_type
+        if content_type == "quiz":
             attempts.extend(_quiz_attempts(demo, progress))
+        elif content_type == "assignment":
+            submissions.append(_assignment_submission(demo, progress))
         else:
             submissions.append(_lab_submission(demo, progress))
     # COPY keeps the historical started_at / submitted_at that auto_now_add would overwrite.
     copy_rows(QuizAttempt._meta.db_table, QUIZ_ATTEMPT_COLUMNS, attempts)
     copy_rows(LabSubmission._meta.db_table, LAB_SUBMISSION_COLUMNS, submissions)
 
-    grades, certificates = [], []
-    completed = CourseEnrollment.objects.filter(
-        status=COMPLETED, course_offering__course__in=demo.courses.values()
-    ).select_related("course_offering__course", "course_offering__university")
-    for enrollment in completed.order_by("pk"):
-        offering = enrollment.course_offering
-        score = Decimal(demo.rng.randint(7000, 9900)) / 100
-        grades.append(
-            CourseGrade(
-                user_id=enrollment.user_id,
-                course_offering=offering,
-                final_score=score,
-                letter_grade=_letter(score),
-                passed=True,
-                graded_at=enrollment.completed_at,
-            )
+    grades_seed(demo)
+
+
+QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
+
+def grades_seed(demo: "Demo") -> None:
+    """Roll up the running offerings; finalise the finished ones and issue their certificates
+    (without e-mailing the demo learners), dated three days after their term ended."""
+    for runs in demo.offerings.values():
+        if CURRENT in runs:
+            grades_rollup(offering_id=runs[CURRENT].pk)
+        if PAST not in runs:
+            continue
+        offering = runs[PAST]
+        result = grades_finalize(offering_id=offering.pk)
+        with override_settings(MAILERS=QUIET_MAIL):
+            for user_id in result.certificates_due:
+                certificate_issue(offering_id=offering.pk, user_id=user_id)
+        at = offering.ends_at + timedelta(days=3)
+        CourseOffering.objects.filter(pk=offering.pk).update(grades_finalized_at=at)
+        CourseGrade.objects.filter(course_offering=offering).update(graded_at=at, finalized_at=at)
+        CourseEnrollment.objects.filter(course_offering=offering, status=COMPLETED).update(
+            completed_at=at
         )
-        course = offering.course
-        certificates.append(
-            Certificate(
-                user_id=enrollment.user_id,
-                course_offering=offering,
-                certificate_code=_certificate_code(
-                    offering.university.short_code, offering, enrollment.user_id
-                ),
-                issued_at=enrollment.completed_at,
-                metadata_json={
-                    "course_code": course.code,
-                    "course_title": course.title,
-                    "term": offering.term_name,
-                    "credit_hours": str(course.credit_hours) if course.credit_hours else None,
-                    "final_score": str(score),
-                    "letter_grade": _letter(score),
-                    "issuer": offering.university.name,
-                },
-            )
-        )
-    CourseGrade.objects.bulk_create(grades)
-    Certificate.objects.bulk_create(certificates)
+        Certificate.objects.filter(course_offering=offering).update(issued_at=at, emailed_at=at)
 
 
 def _post_tree(

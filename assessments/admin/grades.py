@@ -82,6 +82,42 @@ def recompute_grades(modeladmin, request: HttpRequest, queryset) -> None:
     modeladmin.message_user(request, message)
 
 
+@admin.action(description=_("Finalise the grades of these offerings"))
+def finalize_grades(modeladmin, request: HttpRequest, queryset) -> None:
+    """For the offerings the member of staff instructs or administers; others are skipped and
+    said so."""
+    offerings = CourseOffering.objects.filter(
+        pk__in=queryset.values("course_offering_id")
+    ).select_related("course")
+    finalised, refused = [], []
+    for offering in offerings.order_by("pk"):
+        if not may_finalize_grades(user=request.user, offering=offering):
+            refused.append(str(offering))
+            continue
+        _finalize(offering)
+        finalised.append(offering)
+    if finalised:
+        modeladmin.message_user(
+            request,
+            _("Finalising the grades of %(n)d offerings.") % {"n": len(finalised)},
+        )
+    if refused:
+        modeladmin.message_user(
+            request,
+            _("Only the instructors and admins of an offering finalise it: %(offerings)s.")
+            % {"offerings": ", ".join(refused)},
+            level=messages.WARNING,
+        )
+
+
+def _finalize(offering: CourseOffering) -> None:
+    """Final at once (pages say so); the rollup, completions and certificates follow in the
+    task, which finalises again harmlessly."""
+    with transaction.atomic():
+        offering_grades_finalize(offering_id=offering.pk)
+        transaction.on_commit(lambda oid=offering.pk: grades_finalize_task.delay(oid))
+
+
 class GradingPolicyForm(forms.ModelForm):
     letter_scheme = forms.JSONField(
         help_text=_(
@@ -159,24 +195,29 @@ class CourseGradeAdmin(TenantScopedAdmin):
     list_display = (
         "user",
         "course_offering",
+        "current_score",
         "final_score",
         "letter_grade",
         "passed",
+        "is_final",
         "graded_at",
         "gradebook",
     )
     list_select_related = ("user", "course_offering__course")
-    list_filter = ("passed", "letter_grade", "course_offering__university")
+    list_filter = ("passed", "is_final", "letter_grade", "course_offering__university")
     search_fields = ("user__email", "user__full_name", "course_offering__course__code")
     readonly_fields = (
         "user",
         "course_offering",
+        "current_score",
         "final_score",
         "letter_grade",
         "passed",
+        "is_final",
+        "finalized_at",
         "graded_at",
     )
-    actions = (recompute_grades,)
+    actions = (recompute_grades, finalize_grades)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -286,11 +327,7 @@ class CourseGradeAdmin(TenantScopedAdmin):
         offering = offering_for_staff(request, offering_id)
         if not may_finalize_grades(user=request.user, offering=offering):
             raise PermissionDenied
-        # Final at once (the page says so); the rollup, completions and certificates follow in
-        # the task, which finalises again harmlessly.
-        with transaction.atomic():
-            offering_grades_finalize(offering_id=offering.pk)
-            transaction.on_commit(lambda oid=offering.pk: grades_finalize_task.delay(oid))
+        _finalize(offering)
         messages.info(
             request,
             _(

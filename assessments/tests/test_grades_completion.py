@@ -30,7 +30,7 @@ from catalog.tests.factories import (
     staff_member,
 )
 from tenancy.models import Role
-from tenancy.tests.factories import RoleFactory, UserFactory
+from tenancy.tests.factories import RoleFactory, UniversityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +227,45 @@ def test_finalising_is_refused_to_others_and_changes_nothing(
     assert grade_row(learner, offering) == (Decimal("63.67"), True, False, False)
     assert status_of(learner, offering) == EnrollmentStatus.ACTIVE
     assert not Certificate.objects.exists()
+
+
+def test_the_finalise_admin_action_finalises_only_what_the_user_may(
+    client, django_capture_on_commit_callbacks
+):
+    taught, assisted = (
+        graded_course(),
+        graded_course(OfferingFactory(course__university=UniversityFactory())),
+    )
+    learners = {}
+    for name, course in (("taught", taught), ("assisted", assisted)):
+        learners[name] = EnrollmentFactory(course_offering=course.offering).user
+        worked_example(course, learners[name])
+        grades_rollup(offering_id=course.offering.pk)
+    user = RoleFactory(university=taught.offering.university, role=Role.INSTRUCTOR).user
+    RoleFactory(user=user, university=assisted.offering.university, role=Role.TA)
+    taught.offering.instructors.add(user)
+    assisted.offering.instructors.add(user)
+    client.force_login(user)
+    selected = list(CourseGrade.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:assessments_coursegrade_changelist"),
+            {"action": "finalize_grades", "_selected_action": selected},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Finalising the grades of 1 offerings." in page
+    assert f"finalise it: {assisted.offering}." in page
+    assert grade_row(learners["taught"], taught.offering) == (Decimal("63.67"), True, True, True)
+    assert status_of(learners["taught"], taught.offering) == EnrollmentStatus.COMPLETED
+    assert grade_row(learners["assisted"], assisted.offering) == (
+        Decimal("63.67"),
+        True,
+        False,
+        False,
+    )
+    assert status_of(learners["assisted"], assisted.offering) == EnrollmentStatus.ACTIVE
+    assert list(Certificate.objects.values_list("user_id", flat=True)) == [learners["taught"].pk]

@@ -22,7 +22,7 @@ from assessments.tests.grading_data import GradedCourse, graded_course, worked_e
 from catalog.tests.factories import EnrollmentFactory
 from content.services import content_item_delete, content_item_move, content_item_update
 from syllabus.models import Module
-from syllabus.services import module_set_published
+from syllabus.services import module_delete, module_set_published
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
 
@@ -202,3 +202,30 @@ def test_recalculate_is_refused_to_staff_of_another_university_and_to_get(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get(url).status_code == 405
     assert stored(learner, course) == (Decimal("92.26"), Decimal("73.00"))
+
+
+def test_changing_the_points_of_a_lab_recomputes_the_grade(
+    course, learner, django_capture_on_commit_callbacks
+):
+    lab2 = course.labs[1]
+    payload = {**lab2.data_json, "grading": {**lab2.data_json["grading"], "max_points": 140}}
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_update(item=lab2, data_json=payload)
+
+    # Lab 2's 70 points are now out of 140 (50 %): labs (80 + 50) / 2 = 65;
+    # (40*46.67 + 40*65 + 20*75) / 100 = 59.668; current (40*70 + 40*65 + 20*75) / 100.
+    assert stored(learner, course) == (Decimal("59.67"), Decimal("69.00"))
+
+
+def test_deleting_a_module_with_graded_items_recomputes_the_grade(
+    course, learner, django_capture_on_commit_callbacks
+):
+    extra = trees.module(course.quizzes[0].module.parent, "Unit 2")
+    trees.item(extra, "Quiz 4", "quiz")
+    grades_rollup(offering_id=course.offering.pk)
+    assert stored(learner, course) == (Decimal("59.00"), Decimal("73.00"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        module_delete(module=extra)
+
+    assert stored(learner, course) == (Decimal("63.67"), Decimal("73.00"))

@@ -25,10 +25,15 @@ from assessments.models import (
     Question,
     QuizAttempt,
 )
-from assessments.tasks import certificate_issue_task, grade_rollup_task
+from assessments.tasks import (
+    certificate_issue_task,
+    grade_rollup_task,
+    grades_finalize_due_task,
+    grades_finalize_task,
+)
 from assessments.tests.grading_data import graded_course, worked_example
 from assessments.tests.quiz_factories import correct_answers
-from catalog.models import CourseEnrollment, EnrollmentStatus
+from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory
 from content.models import ContentItem
 from demo.activity import KNOWN_STUDENT
@@ -114,15 +119,26 @@ def worker(tmp_path):
             process.wait()
 
 
-def test_a_real_worker_rolls_up_and_issues_the_certificate(worker):
+def status_of(user, offering) -> str:
+    return CourseEnrollment.objects.get(user=user, course_offering=offering).status
+
+
+def test_a_real_worker_rolls_up_then_finalises_and_issues_the_certificate(worker):
     media, log = worker
     course = graded_course()
     learner = EnrollmentFactory(course_offering=course.offering).user
     worked_example(course, learner)
     failing = EnrollmentFactory(course_offering=course.offering).user
 
-    grade_rollup_task.delay(course.offering.pk)
+    # Mid-term: the grade passes but is provisional.
+    assert grade_rollup_task.delay(course.offering.pk).get(timeout=20) == 2
+    grade = CourseGrade.objects.get(user=learner)
+    assert (str(grade.final_score), grade.passed, grade.is_final) == ("63.67", True, False)
+    assert status_of(learner, course.offering) == EnrollmentStatus.ACTIVE
+    assert not Certificate.objects.exists()
 
+    # Staff finalise: the worker completes the enrollment and issues the certificate.
+    assert grades_finalize_task.delay(course.offering.pk).get(timeout=20) == 1
     certificate = wait_for(
         lambda: Certificate.objects.filter(
             user=learner, emailed_at__isnull=False, course_offering=course.offering
@@ -134,11 +150,12 @@ def test_a_real_worker_rolls_up_and_issues_the_certificate(worker):
     assert (media / certificate.pdf_path).read_bytes().startswith(b"%PDF-")
     grade = CourseGrade.objects.get(user=learner)
     assert (str(grade.final_score), grade.letter_grade, grade.passed) == ("63.67", "D", True)
+    assert grade.is_final
     assert CourseGrade.objects.get(user=failing).passed is False
-    assert (
-        CourseEnrollment.objects.get(user=learner, course_offering=course.offering).status
-        == EnrollmentStatus.COMPLETED
-    )
+    assert status_of(learner, course.offering) == EnrollmentStatus.COMPLETED
+    assert status_of(failing, course.offering) == EnrollmentStatus.ACTIVE
+    # Finalised again: nothing more is completed.
+    assert grades_finalize_task.delay(course.offering.pk).get(timeout=20) == 0
 
     # Delivered again: the task finishes and nothing new appears.
     result = certificate_issue_task.delay(course.offering.pk, learner.pk)
@@ -148,9 +165,10 @@ def test_a_real_worker_rolls_up_and_issues_the_certificate(worker):
 
 
 def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, settings):
-    """The issue's "done when": on the demo, the student takes a quiz and submits a lab that the
-    worker autogrades; the worker rolls the grade up to a pass and issues the certificate,
-    whose public page says it is valid."""
+    """On the demo, mid-term, the student takes a quiz and submits a lab that the worker
+    autogrades; the worker rolls the grade up to a pass, which stays provisional (no completion,
+    no certificate) until the term ends: then the beat task finalises it and the certificate,
+    whose public page says it is valid, is issued."""
     media, log = worker
     settings.MEDIA_ROOT = str(media)
     settings.GRADE_ROLLUP_COALESCE_SECONDS = COALESCE_SECONDS
@@ -174,7 +192,8 @@ def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, setting
         .order_by("pk")
         .first()
     )
-    assert not CourseGrade.objects.filter(user=student, course_offering=offering).exists()
+    provisional = CourseGrade.objects.get(user=student, course_offering=offering)
+    assert (provisional.passed, provisional.is_final) == (False, False)
     receivers._redis().delete(receivers.coalesce_key(offering_id=offering.pk, user_id=student.pk))
     client = Client()
     client.force_login(student)
@@ -212,6 +231,26 @@ def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, setting
     assert (submission.score_obtained, submission.max_score) == (Decimal(100), Decimal(100))
     assert (submission.auto_grade_json["passed"], submission.auto_grade_json["failed"]) == (6, 0)
 
+    grade = wait_for(
+        lambda: CourseGrade.objects.filter(
+            user=student, course_offering=offering, passed=True
+        ).first(),
+        20,
+        "the passing grade",
+        log,
+    )
+    # Quizzes 40 % (75 from the demo and 100 now), labs 40 % (100 and 100), assignments 20 %
+    # (two not graded yet): 0.4 * 87.5 + 0.4 * 100 + 0.2 * 0.
+    assert (grade.final_score, grade.letter_grade, grade.is_final) == (Decimal("75.00"), "C", False)
+    assert grade.current_score == Decimal("93.75")  # graded work only: (40*87.5 + 40*100) / 80
+    time.sleep(COALESCE_SECONDS + 1)  # any rollup still due has run
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+    assert not Certificate.objects.filter(user=student, course_offering=offering).exists()
+
+    # The term ends; the hourly beat task finalises it on the worker.
+    CourseOffering.objects.filter(pk=offering.pk).update(ends_at=offering.starts_at)
+    assert grades_finalize_due_task.delay().get(timeout=20) == 1
     certificate = wait_for(
         lambda: Certificate.objects.filter(
             user=student, course_offering=offering, emailed_at__isnull=False
@@ -220,10 +259,6 @@ def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, setting
         "the certificate",
         log,
     )
-    # Quizzes 40 % (87.5 from the demo and 100 now), labs 40 % (100 and 100), assignments 20 %
-    # (two unscored): 0.4 * 93.75 + 0.4 * 100 + 0.2 * 0.
-    grade = CourseGrade.objects.get(user=student, course_offering=offering)
-    assert (grade.final_score, grade.letter_grade, grade.passed) == (Decimal("77.50"), "C", True)
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED
     assert (media / certificate.pdf_path).read_bytes().startswith(b"%PDF-")

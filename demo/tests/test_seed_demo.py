@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
+from assessments.grading import grades_rollup
 from assessments.models import (
     Certificate,
     CourseGrade,
@@ -361,6 +362,33 @@ def test_assessments_and_community(seeded):
     assert DiscussionThread.objects.exclude(answer_post=None).exists()
     ratings = set(CourseReview.objects.values_list("rating", flat=True))
     assert ratings and ratings <= {1, 2, 3, 4, 5}
+
+
+def test_grades_are_provisional_mid_term_and_final_with_certificates_after_the_term(seeded):
+    now = timezone.now()
+    running = CourseGrade.objects.filter(course_offering__ends_at__gt=now)
+    finished = CourseGrade.objects.filter(course_offering__ends_at__lt=now)
+    assert running.exists() and finished.exists()
+    assert not running.filter(is_final=True).exists()
+    assert not CourseEnrollment.objects.filter(
+        course_offering__ends_at__gt=now, status="completed"
+    ).exists()
+    assert running.filter(passed=False, current_score__gt=60).exists()  # work still to do
+    assert not finished.filter(is_final=False).exists()
+    assert (
+        set(finished.filter(passed=True).values_list("user_id", "course_offering_id"))
+        == set(Certificate.objects.values_list("user_id", "course_offering_id"))
+        == set(
+            CourseEnrollment.objects.filter(status="completed").values_list(
+                "user_id", "course_offering_id"
+            )
+        )
+    )
+    # Every stored grade is what the rollup computes: rolling up again changes nothing.
+    with transaction.atomic():
+        for offering_id in set(CourseGrade.objects.values_list("course_offering_id", flat=True)):
+            assert grades_rollup(offering_id=offering_id).changed == 0
+        transaction.set_rollback(True)
 
 
 def test_second_run_changes_nothing(seeded):

@@ -326,12 +326,12 @@ def course_world():
     calculus = PrerequisiteFactory(
         course=course, prerequisite_course__title="Calculus I", prerequisite_course__code="MA101"
     ).prerequisite_course
-    PrerequisiteFactory(
+    physics = PrerequisiteFactory(
         course=course,
         prerequisite_type=PrerequisiteType.RECOMMENDED,
         prerequisite_course__title="Physics I",
         prerequisite_course__code="PH101",
-    )
+    ).prerequisite_course
     PrerequisiteFactory(
         course=course,
         prerequisite_type=PrerequisiteType.CO_REQUISITE,
@@ -370,6 +370,7 @@ def course_world():
         "full": full,
         "closed": closed,
         "calculus": calculus,
+        "physics": physics,
     }
 
 
@@ -409,9 +410,11 @@ def test_course_page_for_a_student_who_is_not_enrolled(client, course_world):
     student = UserFactory()
     EnrollmentFactory(
         user=student,
-        course_offering=OfferingFactory(course=course_world["calculus"]),
-        status=EnrollmentStatus.COMPLETED,
+        course_offering=OfferingFactory(course=course_world["calculus"], ends_at=None),
+        status=EnrollmentStatus.COMPLETED,  # self-paced: final once completed
     )
+    running = OfferingFactory(course=course_world["physics"])  # grades still provisional
+    EnrollmentFactory(user=student, course_offering=running, status=EnrollmentStatus.COMPLETED)
     client.force_login(student)
     page = client.get(course_url(course_world["course"])).content.decode()
     current, full = course_world["current"], course_world["full"]

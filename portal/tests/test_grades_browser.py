@@ -1,9 +1,12 @@
-"""A student in Chromium: a first quiz attempt that does not pass the course, then a second
-that does; the grades page follows each score, and once the grade passes it links to the
-certificate, whose public verification page says it is valid.
+"""A student in Chromium. In a self-paced course: a first quiz attempt that does not pass the
+course, then a second that does; the grades page follows each score, and once everything is
+graded and the grade passes it is final and links to the certificate, whose public
+verification page says it is valid. In a running term: a passing grade stays provisional
+(no certificate) until the instructor finalises the grades from the gradebook.
 
 Tasks run in-process here (a real worker is assessments/tests/test_worker.py): each scored
-attempt rolls the grade up as soon as it commits, and a passing grade issues the certificate.
+attempt rolls the grade up as soon as it commits, and a final passing grade issues the
+certificate.
 """
 
 import re
@@ -15,7 +18,10 @@ from django.urls import reverse
 from assessments.models import Certificate, CourseGrade
 from assessments.tests import quiz_factories as qf
 from catalog.models import CourseEnrollment, EnrollmentStatus
+from catalog.tests.factories import OfferingFactory
 from portal.tests.test_quiz_browser import log_in
+from tenancy.models import Role
+from tenancy.tests.factories import RoleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +51,7 @@ def attempt_then_grades(page, quiz_url: str, *, answer_all: bool, questions) -> 
 def test_student_passes_the_course_with_a_quiz_and_opens_the_certificate(
     page, live_server, screenshot, tasks_in_process
 ):
-    offering, item, _bank, questions, student = qf.quiz_setup()
+    offering, item, _bank, questions, student = qf.quiz_setup(OfferingFactory(ends_at=None))
     student.full_name = "Grace Hopper"
     student.save(update_fields=["full_name"])
     log_in(page, live_server, student)
@@ -100,3 +106,53 @@ def test_student_passes_the_course_with_a_quiz_and_opens_the_certificate(
     page.context.clear_cookies()
     page.reload()
     assert page.locator(".certificate-status").inner_text() == "Valid"
+
+
+def test_a_passing_grade_mid_term_is_provisional_until_the_instructor_finalises(
+    page, live_server, screenshot, tasks_in_process
+):
+    offering, item, _bank, questions, student = qf.quiz_setup()  # ends in 80 days
+    instructor = RoleFactory(university=offering.university, role=Role.INSTRUCTOR).user
+    offering.instructors.add(instructor)
+    log_in(page, live_server, student)
+    quiz = reverse("portal:quiz", kwargs={"offering_id": offering.pk, "item_id": item.pk})
+    summary = page.locator(".grade-summary")
+
+    attempt_then_grades(page, quiz, answer_all=True, questions=questions)
+    text = summary.inner_text()
+    assert "Provisional" in text and "Projected final grade" in text and "Current grade" in text
+    assert page.locator('[data-grade="final"] strong').first.inner_text() == "100.00%"
+    assert page.locator('[data-grade="current"] strong').first.inner_text() == "100.00%"
+    assert page.get_by_role("link", name="View your certificate").count() == 0
+    grades_page = page.url
+    screenshot("grades-provisional")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot("grades-provisional-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not Certificate.objects.exists()
+    assert CourseEnrollment.objects.get(user=student).status == EnrollmentStatus.ACTIVE
+
+    page.context.clear_cookies()
+    log_in(page, live_server, instructor)
+    page.goto(reverse("admin:assessments_coursegrade_gradebook", args=[offering.pk]))
+    assert page.locator('td[data-grade="final"]').inner_text() == "100.00"
+    assert page.locator("table.gradebook tbody td").last.inner_text() == "provisional"
+    screenshot("gradebook-provisional")
+    page.get_by_role("button", name="Finalise grades").click()
+    page.wait_for_load_state()
+    assert "Grades are final." in page.locator("#content-main").inner_text()
+    assert page.locator("table.gradebook tbody td").last.inner_text() == "final"
+    screenshot("gradebook-final")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot("gradebook-final-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.context.clear_cookies()
+    log_in(page, live_server, student)
+    page.goto(grades_page)
+    assert "Final grade" in summary.inner_text()
+    assert "Provisional" not in summary.inner_text()
+    assert page.get_by_role("link", name="View your certificate").count() == 1
+    screenshot("grades-final")
+    assert CourseEnrollment.objects.get(user=student).status == EnrollmentStatus.COMPLETED
