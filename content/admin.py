@@ -766,7 +766,9 @@ class AuthoringModuleAdmin(ModuleAdmin):
 
     change_form_template = "admin/syllabus/module/change_form.html"
 
-    def _form_page(self, request, title: str, form, course, submit: str) -> TemplateResponse:
+    def _form_page(
+        self, request, title: str, form, course, submit: str, method: str = "post"
+    ) -> TemplateResponse:
         return TemplateResponse(
             request,
             "admin/syllabus/module/form_page.html",
@@ -777,6 +779,7 @@ class AuthoringModuleAdmin(ModuleAdmin):
                 "form": form,
                 "course": course,
                 "submit": submit,
+                "method": method,
                 "tree_url": reverse("admin:syllabus_module_tree", args=[course.pk]),
             },
         )

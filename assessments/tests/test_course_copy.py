@@ -9,8 +9,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.copying import course_copy, template_add
-from assessments.models import Choice, GradingPolicy, LabFile, Question, QuestionPool
+from assessments.models import (
+    Choice,
+    GradingPolicy,
+    LabFile,
+    Question,
+    QuestionPool,
+    UserModuleProgress,
+)
 from assessments.quiz_services import attempt_start
+from assessments.services import content_complete
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
 from catalog.services import offering_instructor_add
@@ -166,6 +174,21 @@ def test_a_copy_appends_under_a_chosen_module_of_a_course_with_a_syllabus(tenant
     assert_tree_consistent(target.pk)
 
 
+def test_learners_module_progress_follows_what_an_append_adds(tenants, source):
+    target = tenants.course_a2
+    week = trees.module(trees.root(target), "Week 1")
+    notes = trees.item(week, "Notes", "text")
+    trees.item(week, "Slides", "text")
+    student = tenants.enrollments["a2"].user
+    content_complete(user=student, offering=tenants.offering_a2, item_id=notes.pk)
+    progress = UserModuleProgress.objects.get(user=student, module=week)
+    assert progress.progress_percent == Decimal("50.00")
+    copy_as(tenants, "university_admin", source, target, parent_module_id=week.pk)
+    progress.refresh_from_db()
+    # Notes of Notes, Slides, Reading, and the quiz, lab and text under Statics > Forces.
+    assert progress.progress_percent == Decimal("16.67")
+
+
 def test_a_copy_without_a_module_appends_at_the_root(tenants, source):
     target = tenants.course_a2
     root = trees.root(target)
@@ -234,7 +257,15 @@ def test_an_instructor_copies_between_courses_they_teach_in_the_admin(client, te
     page = client.get(url)
     assert page.status_code == 200
     assert [c.code for c in page.context["form"].fields["target"].queryset] == ["HIS101"]
-    response = client.post(url, {"target": tenants.course_a2.pk, "parent": ""})
+    assert list(page.context["form"].fields) == ["target"]
+    week = trees.module(trees.root(tenants.course_a2), "Week 1")
+    trees.module(trees.root(tenants.course_a1), "Not a target")
+    page = client.get(url, {"target": tenants.course_a2.pk})
+    assert [m.title for m in page.context["form"].fields["parent"].queryset] == [
+        tenants.course_a2.title,
+        "Week 1",
+    ]
+    response = client.post(url, {"target": tenants.course_a2.pk, "parent": week.pk})
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "admin:syllabus_module_tree", args=[tenants.course_a2.pk]
