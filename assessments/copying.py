@@ -145,15 +145,24 @@ def _lab_files_copy(*, items: dict[int, int]) -> int:
     return len(copies)
 
 
+@transaction.atomic
 def grading_policy_copy(*, policy: GradingPolicy, offering_ids: Iterable[int]) -> int:
     """Give each offering among `offering_ids` that has no grading policy a copy of `policy`;
     returns how many got one."""
     fields = _copied_fields(GradingPolicy, "course_offering_id")
-    missing = (
-        CourseOffering.objects.filter(pk__in=set(offering_ids), grading_policy__isnull=True)
+    # The offering rows are locked first, so a policy saved meanwhile is seen, not collided with.
+    locked = list(
+        CourseOffering.objects.select_for_update()
+        .filter(pk__in=set(offering_ids))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    having = set(
+        GradingPolicy.objects.filter(course_offering_id__in=locked).values_list(
+            "course_offering_id", flat=True
+        )
+    )
+    missing = [pk for pk in locked if pk not in having]
     copies = GradingPolicy.objects.bulk_create(
         [
             GradingPolicy(course_offering_id=pk, **{f: getattr(policy, f) for f in fields})
