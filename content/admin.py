@@ -681,8 +681,16 @@ class TemplateChoiceForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates_for_university(
+        field = self.fields["template"]
+        field.queryset = templates_for_university(
             university_id=course.university_id
+        ).select_related("university")
+        field.label_from_instance = lambda t: (
+            _("%(template)s · %(owner)s")
+            % {
+                "template": t,
+                "owner": t.university.name if t.university else _("every university"),
+            }
         )
 
 

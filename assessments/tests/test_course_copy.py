@@ -353,3 +353,12 @@ def test_adding_a_template_in_the_admin_remaps_its_pools(client, tenants, source
     assert QuestionPool.objects.get(pk=quiz.data_json["question_pool_id"]).course_id == (
         tenants.course_a2.pk
     )
+
+
+def test_a_template_lab_waits_inactive_for_its_files(tenants, source):
+    template = template_from_subtree(module=Module.objects.get(title="Statics"))
+    template_add(template=template, parent=trees.root(tenants.course_a2))
+    lab = ContentItem.objects.get(course=tenants.course_a2, title="Lab")
+    assert (lab.is_active, lab.data_json) == (False, source["lab"].data_json)
+    assert not LabFile.objects.filter(content_item=lab).exists()
+    assert ContentItem.objects.get(course=tenants.course_a2, title="Picture").is_active
