@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.copying import course_copy, template_add
+from assessments.copying import course_copy, pools_copy, template_add
 from assessments.models import (
     Choice,
     GradingPolicy,
@@ -362,3 +364,18 @@ def test_a_template_lab_waits_inactive_for_its_files(tenants, source):
     assert (lab.is_active, lab.data_json) == (False, source["lab"].data_json)
     assert not LabFile.objects.filter(content_item=lab).exists()
     assert ContentItem.objects.get(course=tenants.course_a2, title="Picture").is_active
+
+
+def test_copying_pools_takes_the_same_statements_whatever_their_size(tenants):
+    def statements(pool_count: int) -> int:
+        pools = []
+        for n in range(pool_count):
+            pool = QuestionPool.objects.create(course=tenants.course_a1, title=f"P{n}")
+            every_type(pool)
+            pools.append(pool.pk)
+        with CaptureQueriesContext(connection) as queries:
+            copied = pools_copy(pool_ids=pools, target_course=tenants.course_a2)
+        assert copied.questions == 5 * pool_count
+        return len(queries)
+
+    assert statements(1) == statements(3)
