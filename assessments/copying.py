@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from assessments.models import Choice, GradingPolicy, LabFile, Question, QuestionPool
 from catalog.models import Course, CourseOffering
 from catalog.services import offering_rerun
+from content.copying import syllabus_copy
 from content.models import ContentItem, ContentType
-from content.services import content_item_update, module_from_template, syllabus_copy
+from content.services import content_item_update, module_from_template
 from syllabus.models import Module, ModuleTemplate
 from tenancy.models import User
 from tenancy.scoping import scoped
@@ -145,15 +146,24 @@ def _lab_files_copy(*, items: dict[int, int]) -> int:
     return len(copies)
 
 
+@transaction.atomic
 def grading_policy_copy(*, policy: GradingPolicy, offering_ids: Iterable[int]) -> int:
     """Give each offering among `offering_ids` that has no grading policy a copy of `policy`;
     returns how many got one."""
     fields = _copied_fields(GradingPolicy, "course_offering_id")
-    missing = (
-        CourseOffering.objects.filter(pk__in=set(offering_ids), grading_policy__isnull=True)
+    # The offering rows are locked first, so a policy saved meanwhile is seen, not collided with.
+    locked = list(
+        CourseOffering.objects.select_for_update()
+        .filter(pk__in=set(offering_ids))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    having = set(
+        GradingPolicy.objects.filter(course_offering_id__in=locked).values_list(
+            "course_offering_id", flat=True
+        )
+    )
+    missing = [pk for pk in locked if pk not in having]
     copies = GradingPolicy.objects.bulk_create(
         [
             GradingPolicy(course_offering_id=pk, **{f: getattr(policy, f) for f in fields})
@@ -248,7 +258,7 @@ def template_add(*, template: ModuleTemplate, parent: Module, title: str | None 
     its quizzes point at pools of the parent's course: a pool of the same university that a
     stub names is copied in with its questions; any other reference (another university's
     pool, a draft's placeholder) becomes an empty pool of the course, and the quiz waits
-    inactive until staff fill it."""
+    inactive until staff fill it. Labs that list files wait inactive for their files."""
     made = module_from_template(template=template, parent=parent, title=title)
     course = made.course
     named = _stub_pool_ids(template.default_data or {})
@@ -259,15 +269,25 @@ def template_add(*, template: ModuleTemplate, parent: Module, title: str | None 
     keep = set(
         QuestionPool.objects.filter(pk__in=named, course=course).values_list("pk", flat=True)
     )
-    items = ContentItem.objects.filter(
+    items = ContentItem.objects.non_polymorphic().filter(
         module__in=made.get_descendants(include_self=True)
-    ).values_list("pk", flat=True)
-    emptied = _quiz_pools_point_at(
-        quizzes=_quizzes(items), target_course=course, pools=pools.pools, keep=keep
     )
-    for quiz in emptied:
-        if quiz.is_active:
-            content_item_update(item=quiz, is_active=False)
+    emptied = _quiz_pools_point_at(
+        quizzes=_quizzes(items.values_list("pk", flat=True)),
+        target_course=course,
+        pools=pools.pools,
+        keep=keep,
+    )
+    # A template holds a lab's settings, not its files: a lab that lists files waits
+    # inactive until staff upload them, rather than failing every submission.
+    unfilled = [
+        item
+        for item in items.filter(content_type=ContentType.ENGINEERING_LAB, is_active=True)
+        if (item.data_json or {}).get("files")
+    ]
+    for item in [*emptied, *unfilled]:
+        if item.is_active:
+            content_item_update(item=item, is_active=False)
     return made
 
 

@@ -729,8 +729,16 @@ class TemplateChoiceForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates_for_university(
+        field = self.fields["template"]
+        field.queryset = templates_for_university(
             university_id=course.university_id
+        ).select_related("university")
+        field.label_from_instance = lambda t: (
+            _("%(template)s · %(owner)s")
+            % {
+                "template": t,
+                "owner": t.university.name if t.university else _("every university"),
+            }
         )
 
 
@@ -814,7 +822,9 @@ class AuthoringModuleAdmin(ModuleAdmin):
 
     change_form_template = "admin/syllabus/module/change_form.html"
 
-    def _form_page(self, request, title: str, form, course, submit: str) -> TemplateResponse:
+    def _form_page(
+        self, request, title: str, form, course, submit: str, method: str = "post"
+    ) -> TemplateResponse:
         return TemplateResponse(
             request,
             "admin/syllabus/module/form_page.html",
@@ -825,6 +835,7 @@ class AuthoringModuleAdmin(ModuleAdmin):
                 "form": form,
                 "course": course,
                 "submit": submit,
+                "method": method,
                 "tree_url": reverse("admin:syllabus_module_tree", args=[course.pk]),
             },
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -129,8 +130,8 @@ class ModuleTemplateAdmin(admin.ModelAdmin):
             raise Http404(_("No module template with that id."))
         return obj
 
-    def get_actions(self, request: HttpRequest, *args, **kwargs):
-        actions = super().get_actions(request, *args, **kwargs)
+    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if not tenant_scope(request.user).everything:
             actions.pop("publish_platform_wide", None)
         return actions

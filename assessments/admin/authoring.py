@@ -40,10 +40,15 @@ class CourseCopyForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, courses: QuerySet[Course], **kwargs):
+    def __init__(self, *args, courses: QuerySet[Course], target: Course | None, **kwargs):
+        """Without a `target` the form only asks for one (a GET form: step one); with it,
+        the modules to copy under are that course's."""
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = courses
-        self.fields["parent"].queryset = Module.objects.filter(course__in=courses)
+        if target is None:
+            del self.fields["parent"]
+            return
+        self.fields["parent"].queryset = Module.objects.filter(course_id=target.pk)
         as_module_tree_choices(self.fields["parent"])
 
     def clean(self):
@@ -74,7 +79,14 @@ class CourseMaterialModuleAdmin(AuthoringModuleAdmin):
         if not request.user.has_perm(COPY_PERMISSION):
             raise PermissionDenied
         courses = copyable_courses(actor=request.user).exclude(pk=course.pk).order_by("code")
-        form = CourseCopyForm(request.POST or None, courses=courses)
+        chosen = request.POST.get("target") or request.GET.get("target") or ""
+        target = courses.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        form = CourseCopyForm(
+            request.POST or None,
+            initial={"target": target.pk if target else None},
+            courses=courses,
+            target=target,
+        )
         if request.method == "POST" and form.is_valid():
             target, parent = form.cleaned_data["target"], form.cleaned_data["parent"]
             try:
@@ -103,6 +115,8 @@ class CourseMaterialModuleAdmin(AuthoringModuleAdmin):
                 )
                 return HttpResponseRedirect(reverse("admin:syllabus_module_tree", args=[target.pk]))
         title = _("Copy the material of %(course)s") % {"course": course}
+        if target is None:
+            return self._form_page(request, title, form, course, _("Next"), method="get")
         return self._form_page(request, title, form, course, _("Copy"))
 
 

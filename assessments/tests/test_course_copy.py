@@ -6,11 +6,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.copying import course_copy, template_add
-from assessments.models import Choice, GradingPolicy, LabFile, Question, QuestionPool
+from assessments.copying import course_copy, pools_copy, template_add
+from assessments.models import (
+    Choice,
+    GradingPolicy,
+    LabFile,
+    Question,
+    QuestionPool,
+    UserModuleProgress,
+)
 from assessments.quiz_services import attempt_start
+from assessments.services import content_complete
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
 from catalog.services import offering_instructor_add
@@ -166,6 +176,21 @@ def test_a_copy_appends_under_a_chosen_module_of_a_course_with_a_syllabus(tenant
     assert_tree_consistent(target.pk)
 
 
+def test_learners_module_progress_follows_what_an_append_adds(tenants, source):
+    target = tenants.course_a2
+    week = trees.module(trees.root(target), "Week 1")
+    notes = trees.item(week, "Notes", "text")
+    trees.item(week, "Slides", "text")
+    student = tenants.enrollments["a2"].user
+    content_complete(user=student, offering=tenants.offering_a2, item_id=notes.pk)
+    progress = UserModuleProgress.objects.get(user=student, module=week)
+    assert progress.progress_percent == Decimal("50.00")
+    copy_as(tenants, "university_admin", source, target, parent_module_id=week.pk)
+    progress.refresh_from_db()
+    # Notes of Notes, Slides, Reading, and the quiz, lab and text under Statics > Forces.
+    assert progress.progress_percent == Decimal("16.67")
+
+
 def test_a_copy_without_a_module_appends_at_the_root(tenants, source):
     target = tenants.course_a2
     root = trees.root(target)
@@ -234,7 +259,15 @@ def test_an_instructor_copies_between_courses_they_teach_in_the_admin(client, te
     page = client.get(url)
     assert page.status_code == 200
     assert [c.code for c in page.context["form"].fields["target"].queryset] == ["HIS101"]
-    response = client.post(url, {"target": tenants.course_a2.pk, "parent": ""})
+    assert list(page.context["form"].fields) == ["target"]
+    week = trees.module(trees.root(tenants.course_a2), "Week 1")
+    trees.module(trees.root(tenants.course_a1), "Not a target")
+    page = client.get(url, {"target": tenants.course_a2.pk})
+    assert [m.title for m in page.context["form"].fields["parent"].queryset] == [
+        tenants.course_a2.title,
+        "Week 1",
+    ]
+    response = client.post(url, {"target": tenants.course_a2.pk, "parent": week.pk})
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "admin:syllabus_module_tree", args=[tenants.course_a2.pk]
@@ -322,3 +355,27 @@ def test_adding_a_template_in_the_admin_remaps_its_pools(client, tenants, source
     assert QuestionPool.objects.get(pk=quiz.data_json["question_pool_id"]).course_id == (
         tenants.course_a2.pk
     )
+
+
+def test_a_template_lab_waits_inactive_for_its_files(tenants, source):
+    template = template_from_subtree(module=Module.objects.get(title="Statics"))
+    template_add(template=template, parent=trees.root(tenants.course_a2))
+    lab = ContentItem.objects.get(course=tenants.course_a2, title="Lab")
+    assert (lab.is_active, lab.data_json) == (False, source["lab"].data_json)
+    assert not LabFile.objects.filter(content_item=lab).exists()
+    assert ContentItem.objects.get(course=tenants.course_a2, title="Picture").is_active
+
+
+def test_copying_pools_takes_the_same_statements_whatever_their_size(tenants):
+    def statements(pool_count: int) -> int:
+        pools = []
+        for n in range(pool_count):
+            pool = QuestionPool.objects.create(course=tenants.course_a1, title=f"P{n}")
+            every_type(pool)
+            pools.append(pool.pk)
+        with CaptureQueriesContext(connection) as queries:
+            copied = pools_copy(pool_ids=pools, target_course=tenants.course_a2)
+        assert copied.questions == 5 * pool_count
+        return len(queries)
+
+    assert statements(1) == statements(3)

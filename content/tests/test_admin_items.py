@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessments.models import Question, QuestionPool, UserContentProgress
+from content.copying import syllabus_copy
 from content.models import ITEM_CLASSES, Asset, ContentItem
-from content.services import content_item_create, syllabus_copy
+from content.services import content_item_create
 from content.tests.factories import AssetFactory
 from content.tests.test_admin_services import media, png_bytes, tree_shape  # noqa: F401
 from content.tests.test_models import VALID

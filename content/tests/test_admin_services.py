@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.tests.factories import CourseFactory
+from content.copying import syllabus_copy
 from content.models import Asset, ContentItem
 from content.services import (
     asset_upload,
     content_item_create,
     module_from_template,
     subtree_layout,
-    syllabus_copy,
     template_from_subtree,
 )
 from content.tests.factories import AssetFactory

@@ -66,6 +66,10 @@ def test_the_template_choices_under_a_module_are_scoped(client, tenants, tree, t
     url = reverse("admin:syllabus_module_from_template", args=[m["B"].pk])
     form = client.get(url).context["form"]
     assert [t.title for t in form.fields["template"].queryset] == ["Alpha week", "Platform week"]
+    assert [label for _value, label in form.fields["template"].choices][1:] == [
+        "Alpha week (Lesson) · Alpha University",
+        "Platform week (Lesson) · every university",
+    ]
     before = list(Module.objects.order_by("pk").values_list("pk", flat=True))
     response = client.post(url, {"template": templates["b"].pk, "title": ""})
     assert response.status_code == 200
