@@ -162,3 +162,24 @@ def test_inviting_many_takes_the_same_queries_as_inviting_a_few(
             offering=offering,
         )
     assert Invitation.objects.count() == 33
+
+
+def test_admins_see_and_withdraw_their_own_invitations_only(client, admin, offering):
+    from django.urls import reverse
+
+    mine = invite(admin, offering, email="mine@y.edu")
+    other_offering = OfferingFactory()
+    theirs = invite(
+        staff_member(other_offering.course.department), other_offering, email="theirs@y.edu"
+    )
+    client.force_login(admin)
+    listing = client.get(reverse("admin:catalog_invitation_changelist"))
+    assert [row.email for row in listing.context["cl"].result_list] == ["mine@y.edu"]
+    foreign = reverse("admin:catalog_invitation_delete", args=[theirs.pk])
+    assert client.post(foreign, {"post": "yes"}).status_code == 404
+    own = reverse("admin:catalog_invitation_delete", args=[mine.pk])
+    assert client.post(own, {"post": "yes"}).status_code == 302
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["theirs@y.edu"]
+    token_page = reverse("portal:invitation", kwargs={"token": mine.token})
+    client.force_login(UserFactory(email="mine@y.edu"))
+    assert client.get(token_page).status_code == 404
