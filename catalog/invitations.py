@@ -58,6 +58,9 @@ def invitations_create(
     role_check(university=university, role=role, department=department)
     if role != Role.DEPARTMENT_ADMIN:
         department = None
+    # One inviter at a time per university, so the same address invited twice at once gets one
+    # pending invitation. Locks are taken offering, university, invitation, in that order.
+    University.objects.select_for_update().only("pk").get(pk=university.pk)
     typed = {email.strip().lower(): email.strip() for email in emails}
     pending = {
         invitation.email.lower(): invitation
@@ -184,11 +187,18 @@ def invitation_accept(*, user: User, invitation_id: int, now: datetime | None = 
     while there is one, the waitlist after that, as the CSV would). All or nothing: an
     enrollment that cannot be made (prerequisites, another run of the course) leaves no role."""
     now = now or timezone.now()
+    offering_ids = list(
+        Invitation.objects.filter(pk=invitation_id).values_list("course_offering_id", flat=True)
+    )
+    offering = _lock_offering(offering_ids[0]) if offering_ids and offering_ids[0] else None
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("university", "department", "course_offering", "invited_by")
-        .get(pk=invitation_id)
+        .select_related("university", "department", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
     )
+    if invitation is None:
+        raise InvitationRefused(_("This invitation has been withdrawn."))
     problem = invitation_problem(invitation, user)
     if problem:
         raise InvitationRefused(problem)
@@ -199,8 +209,7 @@ def invitation_accept(*, user: User, invitation_id: int, now: datetime | None = 
         department=invitation.department,
         actor=invitation.invited_by,
     )
-    if invitation.course_offering_id is not None:
-        offering = _lock_offering(invitation.course_offering_id)
+    if offering is not None:
         rows = [roster.CsvRow(line=1, email=user.email, name=user.full_name)]
         plan = roster.roster_csv_plan(offering=offering, rows=rows)
         if not plan.is_valid:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from tenancy.models import Role, User, UserUniversityRole
+from tenancy.models import Role, University, User, UserUniversityRole
 
 Visitor = User | AnonymousUser
 
@@ -94,8 +94,9 @@ def administers(*, user: Visitor, university_id: int, department_id: int | None)
     return False
 
 
-def can_administer_university(user: Visitor, university_id: int) -> bool:
+def can_administer_university(user: Visitor, university: University | int) -> bool:
     """University admins run their university (its roles, its people); platform admins all."""
+    university_id = university.pk if isinstance(university, University) else university
     return sees_everything(user) or university_id in administered_university_ids(user)
 
 

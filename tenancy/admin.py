@@ -1,8 +1,10 @@
 """Admin for countries, universities, departments, users and their roles, scoped by tenant.
 
-A university admin manages the people of their university: they create accounts (each with at
-least one role at their university), change names and roles, but not emails, passwords or the
-active flag, which belong to the person's whole account across universities. They see only
+A university admin manages the people of their university: they change names and roles, but
+not emails, passwords or the active flag, which belong to the person's whole account across
+universities. They do not create accounts: an add page would answer differently for an address
+an account already uses, so people join a university by invitation (the roles page and the
+roster's CSV, in catalog), and create their account themselves if they need one. They see only
 people who hold a role at their university, and a person who also holds a role elsewhere has
 a read-only profile for them (tenancy.access.can_edit_profile). Platform admins
 and superusers are never listed for anyone else.
@@ -201,39 +203,27 @@ class RoleChoicesMixin:
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-class NewUserRolesFormSet(BaseInlineFormSet):
-    """A new account made by a university admin needs a role there, or they would lose it; a
-    role removed here must be one the user may take away."""
+class UserRolesFormSet(BaseInlineFormSet):
+    """A role removed on a user's page must be one the user may take away."""
 
-    require_role = False
     writes: RoleWrites = RoleWrites()
     actor: User | None = None
 
     def clean(self):
         super().clean()
-        if any(self.errors):
+        if any(self.errors) or self.actor is None:
             return
-        if self.actor is not None:
-            for form in self.deleted_forms:
-                if form.instance.pk:
-                    refusal = revoke_refusal(self.writes, self.actor, form.instance)
-                    if refusal:
-                        raise ValidationError(refusal)
-        if not self.require_role:
-            return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
-        ]
-        if not kept:
-            raise ValidationError(_("Give the new user a role at your university."))
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                refusal = revoke_refusal(self.writes, self.actor, form.instance)
+                if refusal:
+                    raise ValidationError(refusal)
 
 
 class RoleInline(RoleChoicesMixin, TenantScopedTabularInline):
     model = UserUniversityRole
     form = RoleForm
-    formset = NewUserRolesFormSet
+    formset = UserRolesFormSet
     tenant_paths = ROLE_PATHS
     fields = ("university", "role", "department")
     extra = 0
@@ -244,7 +234,6 @@ class RoleInline(RoleChoicesMixin, TenantScopedTabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         writes = role_writes(self.admin_site)
-        formset.require_role = obj is None and not _sees_everything(request)
         formset.writes = writes
         formset.actor = request.user
         formset.form = type(

@@ -145,11 +145,9 @@ def _grant(app_label: str, models: Iterable[str], roles_to_actions: Mapping) -> 
 _grant("tenancy", ["country"], {role: VIEW for role in _ADMINS})
 _grant("tenancy", ["university"], {Role.UNIVERSITY_ADMIN: EDIT, Role.DEPARTMENT_ADMIN: VIEW})
 _grant("tenancy", ["department"], {Role.UNIVERSITY_ADMIN: ALL, Role.DEPARTMENT_ADMIN: VIEW})
-_grant(
-    "tenancy",
-    ["user"],
-    {Role.UNIVERSITY_ADMIN: {"view", "add", "change"}, Role.DEPARTMENT_ADMIN: VIEW},
-)
+# Accounts are platform-wide: university admins edit the people of their university (see
+# tenancy.admin) but add people by invitation, never by creating an account.
+_grant("tenancy", ["user"], {Role.UNIVERSITY_ADMIN: EDIT, Role.DEPARTMENT_ADMIN: VIEW})
 _grant("tenancy", ["useruniversityrole"], {Role.UNIVERSITY_ADMIN: ALL})
 _grant("tenancy", ["rolechange"], {Role.UNIVERSITY_ADMIN: VIEW})
 

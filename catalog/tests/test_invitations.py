@@ -144,8 +144,8 @@ def test_inviting_many_takes_the_same_queries_as_inviting_a_few(
     admin, offering, django_assert_num_queries
 ):
     invite(admin, offering, email="again-0@y.edu")  # one renewed in each batch
-    # savepoint, pending rows, renewals, new rows, release
-    with django_assert_num_queries(5):
+    # savepoint, the university's lock, pending rows, renewals, new rows, release
+    with django_assert_num_queries(6):
         invitations.invitations_create(
             actor=admin,
             university=offering.university,
@@ -153,7 +153,7 @@ def test_inviting_many_takes_the_same_queries_as_inviting_a_few(
             role=Role.STUDENT,
             offering=offering,
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         invitations.invitations_create(
             actor=admin,
             university=offering.university,
@@ -162,3 +162,34 @@ def test_inviting_many_takes_the_same_queries_as_inviting_a_few(
             offering=offering,
         )
     assert Invitation.objects.count() == 33
+
+
+def test_admins_see_and_withdraw_their_own_invitations_only(client, admin, offering):
+    from django.urls import reverse
+
+    mine = invite(admin, offering, email="mine@y.edu")
+    other_offering = OfferingFactory()
+    theirs = invite(
+        staff_member(other_offering.course.department), other_offering, email="theirs@y.edu"
+    )
+    client.force_login(admin)
+    listing = client.get(reverse("admin:catalog_invitation_changelist"))
+    assert [row.email for row in listing.context["cl"].result_list] == ["mine@y.edu"]
+    foreign = reverse("admin:catalog_invitation_delete", args=[theirs.pk])
+    assert client.post(foreign, {"post": "yes"}).status_code == 404
+    own = reverse("admin:catalog_invitation_delete", args=[mine.pk])
+    assert client.post(own, {"post": "yes"}).status_code == 302
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["theirs@y.edu"]
+    token_page = reverse("portal:invitation", kwargs={"token": mine.token})
+    client.force_login(UserFactory(email="mine@y.edu"))
+    assert client.get(token_page).status_code == 404
+
+
+def test_a_withdrawn_invitation_cannot_be_accepted(admin, offering):
+    invitation = invite(admin, offering)
+    Invitation.objects.filter(pk=invitation.pk).delete()
+    guest = UserFactory(email="guest@y.edu")
+    with pytest.raises(InvitationRefused) as refused:
+        invitations.invitation_accept(user=guest, invitation_id=invitation.pk)
+    assert refused.value.messages == ["This invitation has been withdrawn."]
+    assert not UserUniversityRole.objects.filter(user=guest).exists()

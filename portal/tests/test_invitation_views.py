@@ -72,3 +72,12 @@ def test_someone_else_cannot_accept(client, invitation):
     assert response.status_code == 200
     assert not CourseEnrollment.objects.exists()
     assert not UserUniversityRole.objects.filter(role=Role.STUDENT).exists()
+
+
+def test_the_invitation_page_passes_the_accessibility_audit(client, invitation):
+    from portal.tests.test_accessibility import assert_accessible
+
+    client.force_login(UserFactory(email="guest@y.edu"))
+    assert_accessible(client, page(invitation))
+    client.force_login(UserFactory(email="other@y.edu"))
+    assert_accessible(client, page(invitation))

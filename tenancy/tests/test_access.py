@@ -48,6 +48,7 @@ def test_administers_for_each_role(places):
     assert access.administered_university_ids(uni_admin) == {a.pk}
     assert access.administered_department_ids(dept_admin) == {a_dept.pk}
     assert access.can_administer_university(uni_admin, a.pk)
+    assert access.can_administer_university(uni_admin, a)
     assert not access.can_administer_university(uni_admin, b.pk)
     assert not access.can_administer_university(dept_admin, a.pk)
     assert access.administrators_among(
