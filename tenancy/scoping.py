@@ -43,6 +43,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from tenancy.auth import teaching_actions
 from tenancy.models import Role
 
 TENANT_KEYS = ("university", "department", "course", "offering")
@@ -299,6 +300,8 @@ class _TenantScopedBase:
         if obj is None:
             return False
         opts = self.opts
+        if action not in teaching_actions(request.user, opts.app_label, opts.model_name):
+            return False
         return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
 
     def has_view_permission(self, request, obj=None) -> bool:
