@@ -19,6 +19,13 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from assessments.models import (
+    LabSubmission,
+    QuizAttempt,
+    QuizMastery,
+    UserContentProgress,
+    UserModuleProgress,
+)
 from content.selectors import OutlineItem
 from syllabus.selectors import OutlineRow
 
@@ -195,3 +202,14 @@ def course_progress(*, user_id: int, offering_ids: list[int]) -> dict[int, Cours
         offering_id: CourseProgress(offering_id, total, done, resume)
         for offering_id, total, done, resume in rows
     }
+
+
+def learners_worked_on(*, item_ids: list[int], module_ids: list[int]) -> bool:
+    """Whether any learner has progress, a quiz attempt or mastery, or a lab or assignment
+    submission on these items, or progress in these modules: content holding any of it is
+    archived rather than deleted (content.archive)."""
+    by_item = (UserContentProgress, QuizAttempt, QuizMastery, LabSubmission)
+    return (
+        any(model.objects.filter(content_item_id__in=item_ids).exists() for model in by_item)
+        or UserModuleProgress.objects.filter(module_id__in=module_ids).exists()
+    )

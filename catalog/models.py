@@ -31,8 +31,8 @@ class EnrollmentStatus(models.TextChoices):
 
 
 class OfferingVisibility(models.TextChoices):
-    PUBLIC = "public", _("Public: listed in the catalog for everyone")
-    PRIVATE = "private", _("Private: only people of the university")
+    PUBLIC = "public", _("Public: in the catalog")
+    PRIVATE = "private", _("Private: the university only")
 
 
 CAPACITY_MESSAGE = _("Give at least 1 seat, or leave capacity empty for unlimited seats.")

@@ -19,9 +19,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Course
+from content.archive import (
+    content_item_remove,
+    content_item_restore,
+    holds_student_work,
+    module_remove,
+    module_restore,
+)
 from content.editors import EDITOR_FORMS, ItemEditorForm
 from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
@@ -37,7 +44,6 @@ from content.selectors import (
 from content.services import (
     asset_upload,
     content_item_create,
-    content_item_delete,
     content_item_move,
     content_item_update,
     module_from_template,
@@ -106,17 +112,79 @@ def assets_for_staff(user) -> QuerySet[Asset]:
     return assets.filter(Q(university_id__in=universities) | Q(university__isnull=True))
 
 
-class _ItemDeletion:
-    """Deleting items goes through content_item_delete, which locks the course, closes the gap
-    in the module's numbering and lets learners' module progress follow."""
+class RecycleBinFilter(admin.SimpleListFilter):
+    """Lists show current rows; the recycle bin shows what was archived instead of deleted
+    because it holds students' work (content.archive)."""
+
+    title = gettext_lazy("recycle bin")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("In the recycle bin"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Current"),
+        }
+        yield {
+            "selected": self.value() == "yes",
+            "query_string": changelist.get_query_string({self.parameter_name: "yes"}),
+            "display": _("In the recycle bin"),
+        }
+
+    def queryset(self, request, queryset):
+        return queryset.filter(archived_at__isnull=self.value() != "yes")
+
+
+def _report_archived(model_admin, request: HttpRequest, archived: int) -> None:
+    if archived:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d holds students' work, so it was moved to the recycle bin instead; "
+                "restore it from there.",
+                "%(count)d hold students' work, so they were moved to the recycle bin "
+                "instead; restore them from there.",
+                archived,
+            )
+            % {"count": archived},
+            messages.WARNING,
+        )
+
+
+class _ArchivingDeletion:
+    """The delete confirmation of rows that are archived when they hold students' work: the
+    work is not deleted, so deleting it needs no permission (staff may only view it)."""
+
+    def holds_work(self, objs) -> bool:
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if perms_needed and self.holds_work(objs):
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
+
+
+class _ItemDeletion(_ArchivingDeletion):
+    """Deleting items goes through content.archive: an item holding students' work is
+    archived, any other is deleted by content_item_delete, which locks the course, closes the
+    gap in the module's numbering and lets learners' module progress follow."""
+
+    def holds_work(self, objs) -> bool:
+        return holds_student_work(item_ids=[obj.pk for obj in objs])
 
     def delete_model(self, request: HttpRequest, obj: ContentItem) -> None:
-        content_item_delete(item=obj)
+        _report_archived(self, request, int(content_item_remove(item=obj)))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ContentItem]) -> None:
         with transaction.atomic():
-            for item in queryset.non_polymorphic().order_by("pk"):
-                content_item_delete(item=item)
+            archived = [
+                content_item_remove(item=item) for item in queryset.non_polymorphic().order_by("pk")
+            ]
+        _report_archived(self, request, sum(archived))
 
 
 class TypedItemAdmin(_ItemDeletion, TenantScopedAdmin):
@@ -216,9 +284,29 @@ class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
 
     tenant_paths = COURSE_PATHS
     list_display = ("title", "type_label", "module", "course", "is_active", "preview")
-    list_filter = ("content_type", "course", "is_active")
+    list_filter = ("content_type", "course", "is_active", RecycleBinFilter)
     list_select_related = ("module", "course")
     search_fields = ("title", "description")
+    actions = ["restore_from_recycle_bin"]
+
+    @admin.action(
+        description=gettext_lazy("Restore selected items from the recycle bin"),
+        permissions=["change"],
+    )
+    def restore_from_recycle_bin(self, request: HttpRequest, queryset: QuerySet[ContentItem]):
+        restored = [
+            content_item_restore(item=item)
+            for item in queryset.filter(archived_at__isnull=False).order_by("pk")
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item restored, inactive: activate it when it is ready.",
+                "%(count)d items restored, inactive: activate them when they are ready.",
+                len(restored),
+            )
+            % {"count": len(restored)},
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContentItem]:
         return super().get_queryset(request).non_polymorphic()
@@ -749,8 +837,48 @@ class SaveTemplateForm(forms.Form):
     )
 
 
-class AuthoringModuleAdmin(ModuleAdmin):
-    actions = [*ModuleAdmin.actions, "save_as_template"]
+class AuthoringModuleAdmin(_ArchivingDeletion, ModuleAdmin):
+    actions = [*ModuleAdmin.actions, "save_as_template", "restore_from_recycle_bin"]
+    list_filter = (*ModuleAdmin.list_filter, RecycleBinFilter)
+
+    def holds_work(self, objs) -> bool:
+        subtree = Module.objects.none()
+        for module in objs:
+            subtree |= module.get_descendants(include_self=True)
+        module_ids = list(subtree.values_list("pk", flat=True))
+        items = ContentItem.objects.filter(module_id__in=module_ids).values_list("pk", flat=True)
+        return holds_student_work(item_ids=list(items), module_ids=module_ids)
+
+    def delete_model(self, request: HttpRequest, obj: Module) -> None:
+        _report_archived(self, request, int(module_remove(module=obj)))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
+        archived = 0
+        with transaction.atomic():
+            for pk in queryset.order_by("-depth").values_list("pk", flat=True):
+                module = Module.objects.filter(pk=pk).first()
+                if module is not None:  # gone already with an ancestor
+                    archived += module_remove(module=module)
+        _report_archived(self, request, archived)
+
+    @admin.action(
+        description=gettext_lazy("Restore selected modules from the recycle bin"),
+        permissions=["change"],
+    )
+    def restore_from_recycle_bin(self, request: HttpRequest, queryset: QuerySet[Module]):
+        restored = [
+            module_restore(module=module)
+            for module in queryset.filter(archived_at__isnull=False).order_by("depth", "pk")
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d module restored, unpublished: publish it when it is ready.",
+                "%(count)d modules restored, unpublished: publish them when they are ready.",
+                len(restored),
+            )
+            % {"count": len(restored)},
+        )
 
     def tree_extra(self, request, course):
         """Each module's items, with what moving them needs when the user may reorder."""

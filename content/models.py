@@ -90,6 +90,9 @@ class ContentItem(PolymorphicModel, TimestampedModel):
     estimated_duration_seconds = models.IntegerField(null=True, blank=True)
     data_json = models.JSONField()
     is_active = models.BooleanField(default=True, db_default=True)
+    # Set instead of deleting an item that holds students' work (content.services); archived
+    # items are in no outline, learners' or staff's, until restored from the recycle bin.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "content_items"

@@ -82,7 +82,7 @@ def outline_items(*, course_id: int, include_inactive: bool) -> dict[int, list[O
             """
             SELECT id, module_id, title, content_type, is_active
             FROM content_items
-            WHERE course_id = %s AND (is_active OR %s)
+            WHERE course_id = %s AND (is_active OR %s) AND archived_at IS NULL
             ORDER BY module_id, sequence_index
             """,
             [course_id, include_inactive],

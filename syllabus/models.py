@@ -85,6 +85,9 @@ class Module(MPTTModel, TimestampedModel):
     sequence_index = models.IntegerField(default=1, db_default=1, editable=False)
     depth = models.IntegerField(default=0, db_default=0, editable=False)
     is_published = models.BooleanField(default=False, db_default=False)
+    # Set on a whole subtree instead of deleting modules that hold students' work (content
+    # archives them: syllabus cannot see the work); archived modules are in no outline.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class MPTTMeta:
         level_attr = "depth"

@@ -48,14 +48,15 @@ def outline_rows(*, course_id: int, published_only: bool) -> list[OutlineRow]:
     """The course's module tree as plain rows in outline (pre-)order, in one query.
 
     With `published_only`, a module is kept only when it and every ancestor are published, so
-    unpublishing a unit hides its whole subtree. Plain SQL rather than the ORM: the player
+    unpublishing a unit hides its whole subtree. Archived modules (and what is under them) are
+    left out for everyone. Plain SQL rather than the ORM: the player
     reads courses of thousands of modules through it.
     """
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT id, parent_module_id, title, module_type, depth, sequence_index,
-                   is_published, tree_id, rght
+                   is_published, tree_id, rght, archived_at IS NOT NULL
             FROM modules
             WHERE course_id = %s
             ORDER BY tree_id, lft
@@ -65,10 +66,10 @@ def outline_rows(*, course_id: int, published_only: bool) -> list[OutlineRow]:
         rows = cursor.fetchall()
     result: list[OutlineRow] = []
     hidden: tuple[int, int] | None = None  # (tree_id, rght) of the subtree being skipped
-    for id_, parent_id, title, module_type, depth, seq, published, tree_id, rght in rows:
+    for id_, parent_id, title, module_type, depth, seq, published, tree_id, rght, gone in rows:
         if hidden is not None and hidden[0] == tree_id and rght < hidden[1]:
             continue
-        if published_only and not published:
+        if gone or (published_only and not published):  # archived: in no outline at all
             hidden = (tree_id, rght)
             continue
         result.append(

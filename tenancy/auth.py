@@ -68,6 +68,16 @@ def ta_allowed_actions(app_label: str, model: str) -> frozenset[str]:
     return VIEW
 
 
+def teaching_actions(user, app_label: str, model: str) -> frozenset[str]:
+    """What object permissions from teaching (django-guardian grants to an offering's staff,
+    whatever their role) may let `user` do with `app_label.model`: a user whose only staff
+    role is TA stays within `ta_allowed_actions`."""
+    roles = {role for _, role, _ in user.role_rows} - {Role.STUDENT}
+    if user.is_superuser or roles != {Role.TA}:
+        return ACTIONS
+    return ta_allowed_actions(app_label, model)
+
+
 def register_role_permissions(
     app_label: str, model: str, roles_to_actions: Mapping[str, Iterable[str]]
 ) -> None:

@@ -43,6 +43,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from tenancy.access import TenantScope, tenant_scope
+from tenancy.auth import teaching_actions
 
 TENANT_KEYS = ("university", "department", "course", "offering")
 TenantPaths = Mapping[str, str | tuple[str, ...]]
@@ -230,6 +231,8 @@ class _TenantScopedBase:
         if obj is None:
             return False
         opts = self.opts
+        if action not in teaching_actions(request.user, opts.app_label, opts.model_name):
+            return False
         return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
 
     def has_view_permission(self, request, obj=None) -> bool:

@@ -138,8 +138,8 @@ class Migration(migrations.Migration):
             name="visibility",
             field=models.CharField(
                 choices=[
-                    ("public", "Public: listed in the catalog for everyone"),
-                    ("private", "Private: only people of the university"),
+                    ("public", "Public: in the catalog"),
+                    ("private", "Private: the university only"),
                 ],
                 db_default="private",
                 default="private",

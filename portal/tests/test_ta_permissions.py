@@ -8,6 +8,9 @@ from django.urls import reverse
 from assessments.models import GradingPolicy, LabFile
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from assessments.tests.lab_data import HIDDEN_TEST, lab_payload
+from catalog.models import CourseOffering
+from catalog.services import offering_instructor_add
+from catalog.tests.test_offering_forms import offering_data
 from content.models import ContentItem
 from content.services import content_item_create
 from syllabus.models import Module, ModuleTemplate
@@ -156,6 +159,21 @@ def test_a_ta_may_not_and_the_instructor_may(tenants, course, what, act, read, b
     assert response.status_code in (200, 302), what
     expected = after if after is not None else b"def test_nothing():\n    pass\n"
     assert read(course) == expected
+
+
+def test_a_ta_on_the_staff_through_the_service_may_not_change_the_offering(tenants):
+    """Staff added through catalog.services get django-guardian rights on the offering; for a
+    TA they stay view-only: capacity, visibility and dates are the instructor's."""
+    offering = tenants.offering_a1
+    offering_instructor_add(offering=offering, user=tenants.user("ta"))
+    url = reverse("admin:catalog_courseoffering_change", args=[offering.pk])
+    data = offering_data(offering, capacity=99)
+    ta = client_for(tenants, "ta")
+    assert ta.get(url).status_code == 200
+    assert ta.post(url, data).status_code == 403
+    assert CourseOffering.objects.get(pk=offering.pk).capacity is None
+    assert client_for(tenants, "instructor").post(url, data).status_code == 302
+    assert CourseOffering.objects.get(pk=offering.pk).capacity == 99
 
 
 def test_a_ta_still_views_what_they_may_not_change(tenants, course):
