@@ -19,7 +19,6 @@ from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import latex2mathml.converter
-from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.utils.translation import ngettext
 
 from content.models import ContentType
 from content.selectors import AssetRow, OutlineItem
+from lms.dates import display_datetime
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow
 
@@ -426,7 +426,7 @@ def _local_datetime(value: str, tz_name: str) -> tuple[str, str] | None:
     if parsed is None or parsed.tzinfo is None:
         return None
     local: datetime = parsed.astimezone(_zone(tz_name))
-    text = f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+    text = f"{display_datetime(local, local.tzinfo)} ({local.tzname()})"
     return parsed.isoformat(), text
 
 
