@@ -391,6 +391,9 @@ def test_library_staff_open_an_asset_and_its_thumbnail_in_the_admin(client, worl
         reverse("admin:content_asset_thumbnail", args=[world.image.pk]) in change.content.decode()
     )
     assert b'src="/media/' not in change.content
+    assert world.image.url not in change.content.decode()
+    file_url = reverse("admin:content_asset_file", args=[world.image.pk])
+    assert f'<a href="{file_url}">{file_url}</a>' in change.content.decode()
     assert (file.status_code, thumb.status_code) == (200, 200)
     assert body(file) == png_bytes()
     assert thumb["Content-Type"] == "image/png"
