@@ -474,7 +474,12 @@ def render_quiz(data: dict[str, Any], ctx: RenderContext) -> SafeString:
             (
                 _("Mastery"),
                 _e(
-                    _("%(n)s correct answers in a row") % {"n": mastery["threshold_correct_in_row"]}
+                    ngettext(
+                        "%(n)s correct answer in a row",
+                        "%(n)s correct answers in a row",
+                        mastery["threshold_correct_in_row"],
+                    )
+                    % {"n": mastery["threshold_correct_in_row"]}
                 ),
             )
         )
