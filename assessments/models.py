@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, CourseOffering
 from content.models import ContentItem
+from lms.dates import display_datetime
 from lms.db import FieldCheckConstraint, TimestampedModel, enum_check
 from syllabus.models import Module
 
@@ -183,9 +182,7 @@ class LabSubmission(models.Model):
         return _("%(item)s by %(user)s, submitted %(when)s (%(status)s)") % {
             "item": self.content_item,
             "user": self.user,
-            "when": date_format(localtime(self.submitted_at), "DATETIME_FORMAT")
-            if self.submitted_at
-            else _("not yet"),
+            "when": display_datetime(self.submitted_at) or _("not yet"),
             "status": self.get_status_display(),
         }
 

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
@@ -21,6 +20,7 @@ from catalog.models import (
     Subject,
 )
 from catalog.selectors import final_completion_q
+from lms.dates import display_datetime
 from tenancy.access import administers
 from tenancy.models import User
 
@@ -170,7 +170,7 @@ def _local(value: datetime, offering: CourseOffering, user: User) -> str:
     """`value` in the student's time zone (their profile's, as every page shows dates), or the
     university's when theirs is unset or unknown, with the zone named."""
     zone = _zone(user.time_zone) or _zone(offering.university.time_zone) or ZoneInfo("UTC")
-    return f"{date_format(value.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
+    return f"{display_datetime(value, zone)} ({zone.key})"
 
 
 def _titles(links: list[CoursePrerequisite]) -> str:

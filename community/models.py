@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CourseOffering
 from content.models import ContentItem
+from lms.dates import display_date
 from lms.db import (
     FieldCheckConstraint,
     TimestampedModel,
@@ -52,7 +52,7 @@ class DiscussionThread(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("Untitled thread")
+        return self.title or str(_("Untitled thread"))
 
 
 class DiscussionPost(TimestampedModel):
@@ -198,7 +198,7 @@ class DiscussionDigest(models.Model):
     def __str__(self) -> str:
         return _("digest for %(user)s on %(day)s") % {
             "user": self.user,
-            "day": date_format(self.day, "DATE_FORMAT"),
+            "day": display_date(self.day),
         }
 
 

@@ -532,7 +532,7 @@ class AssetAdmin(admin.ModelAdmin):
         "meta_json__licence",
         "meta_json__filename",
     )
-    readonly_fields = ("preview_image", "url", "asset_type", "university", "facts")
+    readonly_fields = ("preview_image", "address", "asset_type", "university", "facts")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Asset]:
         return assets_for_staff(request.user).select_related("university")
@@ -587,7 +587,7 @@ class AssetAdmin(admin.ModelAdmin):
             return ("file", "university", "title", "alt", "licence")
         return (
             "preview_image",
-            "url",
+            "address",
             "asset_type",
             "university",
             "facts",
@@ -660,6 +660,13 @@ class AssetAdmin(admin.ModelAdmin):
             self._file_url(asset, thumbnail=True) or url,
             meta.get("alt", ""),
         )
+
+    @admin.display(description=gettext_lazy("Address"))
+    def address(self, asset: Asset) -> str:
+        """Where staff open the file: for an upload, the checked view (the stored /media/
+        address serves nothing, so showing it would only invite broken links)."""
+        url = self._file_url(asset)
+        return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.display(description=gettext_lazy("Name"))
     def label(self, asset: Asset) -> str:

@@ -19,7 +19,6 @@ from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import latex2mathml.converter
-from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from django.utils.translation import ngettext
 from content.models import ContentType
 from content.payloads import QuizReviewPolicy, quiz_review_policy
 from content.selectors import AssetRow, OutlineItem
+from lms.dates import display_datetime
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow
 
@@ -427,7 +427,7 @@ def _local_datetime(value: str, tz_name: str) -> tuple[str, str] | None:
     if parsed is None or parsed.tzinfo is None:
         return None
     local: datetime = parsed.astimezone(_zone(tz_name))
-    text = f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+    text = f"{display_datetime(local, local.tzinfo)} ({local.tzname()})"
     return parsed.isoformat(), text
 
 
@@ -483,7 +483,12 @@ def render_quiz(data: dict[str, Any], ctx: RenderContext) -> SafeString:
             (
                 _("Mastery"),
                 _e(
-                    _("%(n)s correct answers in a row") % {"n": mastery["threshold_correct_in_row"]}
+                    ngettext(
+                        "%(n)s correct answer in a row",
+                        "%(n)s correct answers in a row",
+                        mastery["threshold_correct_in_row"],
+                    )
+                    % {"n": mastery["threshold_correct_in_row"]}
                 ),
             )
         )

@@ -67,6 +67,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # One way to show dates: {{ value|local_date }} and {{ value|local_datetime }}.
+            "builtins": ["lms.templatetags.dates"],
         },
     },
 ]

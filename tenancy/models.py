@@ -63,6 +63,27 @@ class Department(TimestampedModel):
         return f"{self.name} ({self.code})"
 
 
+class LowercaseEmailField(models.EmailField):
+    """An e-mail address kept in lower case however it comes in (sign-up, the admin, roster
+    files, invitations, code), and looked up the same way, so one person has one account and
+    "Ana@Uni.edu" finds "ana@uni.edu"."""
+
+    @staticmethod
+    def _lower(value):
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return self._lower(super().to_python(value))
+
+    def get_prep_value(self, value):
+        return self._lower(super().get_prep_value(value))
+
+    def pre_save(self, model_instance, add):
+        value = self._lower(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -86,7 +107,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Platform user; logs in by email. The password hash lives in `password_hash`."""
 
-    email = models.EmailField(max_length=255, unique=True)
+    email = LowercaseEmailField(max_length=255, unique=True)
     full_name = models.CharField(max_length=255)
     password = models.CharField(_("password"), max_length=255, db_column="password_hash")
     locale = models.CharField(max_length=16, default="en", db_default="en")

@@ -353,6 +353,20 @@ def test_assignment_due_date_in_the_readers_time_zone():
     assert "<dd>No due date</dd>" in render_assignment({"instructions": "x"}, ctx())
 
 
+def test_one_correct_answer_in_a_row_is_singular():
+    html = render_quiz(
+        {
+            "question_pool_id": 1,
+            "quiz_mode": "practice",
+            "num_questions_per_attempt": 1,
+            "mastery": {"threshold_correct_in_row": 1},
+        },
+        ctx(),
+    )
+
+    assert "<dt>Mastery</dt><dd>1 correct answer in a row</dd>" in html
+
+
 def test_quiz_overview():
     html = render_quiz(
         {

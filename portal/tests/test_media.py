@@ -1,13 +1,15 @@
 """Uploaded files reach exactly those who may see them: library assets through the items that
 show them, submitted work to its owner and the offering's staff; everyone else gets a 404."""
 
+import importlib
 import io
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.views.static import serve as static_serve
 from PIL import Image
 
 from assessments.models import LabSubmission
@@ -145,6 +147,20 @@ def test_the_raw_media_address_serves_nothing(client, world):
 
     assert client.get(f"/media/{name}").status_code == 404
     assert client.get(world.image.url).status_code == 404
+
+
+def test_no_route_serves_the_media_folder_even_with_debug_on(settings):
+    settings.DEBUG = True
+    try:
+        urls = importlib.reload(importlib.import_module("lms.urls"))
+        views = {getattr(p, "callback", None) for p in urls.urlpatterns}
+        with pytest.raises(Resolver404):
+            resolve("/media/assets/1/abc/forces.png", urlconf=urls)
+    finally:
+        settings.DEBUG = False
+        importlib.reload(urls)
+
+    assert static_serve not in views
 
 
 def test_anonymous_visitors_get_a_404(client, world):
@@ -391,6 +407,9 @@ def test_library_staff_open_an_asset_and_its_thumbnail_in_the_admin(client, worl
         reverse("admin:content_asset_thumbnail", args=[world.image.pk]) in change.content.decode()
     )
     assert b'src="/media/' not in change.content
+    assert world.image.url not in change.content.decode()
+    file_url = reverse("admin:content_asset_file", args=[world.image.pk])
+    assert f'<a href="{file_url}">{file_url}</a>' in change.content.decode()
     assert (file.status_code, thumb.status_code) == (200, 200)
     assert body(file) == png_bytes()
     assert thumb["Content-Type"] == "image/png"

@@ -249,3 +249,25 @@ def test_staff_see_the_overview_but_take_nothing(client, quiz):
     assert "preview quizzes but not take them" in page
     client.post(urls(offering, item)["start"])
     assert not QuizAttempt.objects.exists()
+
+
+def test_one_mastery_point_is_singular(client):
+    from assessments.models import QuizMastery
+
+    offering, item, _bank, _questions, student = qf.quiz_setup(
+        mastery={"points": 1, "threshold_correct_in_row": 1}
+    )
+    QuizMastery.objects.create(
+        user=student,
+        course_offering=offering,
+        content_item=item,
+        mastered_at=timezone.now(),
+        points_awarded=1,
+    )
+    client.force_login(student)
+
+    page = client.get(urls(offering, item)["quiz"]).content.decode()
+
+    assert "1 correct answer in a row · 1 point</dd>" in page
+    assert ", 1 point awarded</p>" in page
+    assert "1 points" not in page

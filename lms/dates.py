@@ -1,0 +1,32 @@
+"""The one way the site shows dates and times: the viewer's locale formats (DATE_FORMAT,
+DATETIME_FORMAT) in the viewer's time zone, which tenancy.middleware activates from their
+profile (a `{% timezone %}` block or an explicit zone overrides it). Templates use the
+`local_date` and `local_datetime` filters (lms.templatetags.dates, built in); Python that
+writes dates for people calls these functions."""
+
+from datetime import date, datetime, tzinfo
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def _local(value: datetime, zone: tzinfo | None) -> datetime:
+    return timezone.localtime(value, zone) if timezone.is_aware(value) else value
+
+
+def display_datetime(value: datetime | date | None, zone: tzinfo | None = None) -> str:
+    """A moment as people read it; a plain date gets the date format. Empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return date_format(_local(value, zone), "DATETIME_FORMAT")
+    return date_format(value, "DATE_FORMAT")
+
+
+def display_date(value: datetime | date | None, zone: tzinfo | None = None) -> str:
+    """The day of a moment (in the viewer's zone) or a plain date. Empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value, zone)
+    return date_format(value, "DATE_FORMAT")
