@@ -35,6 +35,7 @@ from assessments.tests import lab_data, trees
 from assessments.tests import quiz_factories as qf
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.tests.factories import CourseFactory, OfferingFactory
+from portal.tests.test_quiz_autosave_browser import answer_every_question_right, saved, start
 from portal.tests.test_quiz_browser import log_in
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
@@ -207,18 +208,9 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
 
     # The weekly quiz: answers saved as she works survive a reload, then she submits.
     _single, _multiple, true_false, numeric, text = term.questions
-    page.goto(reverse("portal:quiz", args=[offering.pk, term.quiz.pk]))
-    page.get_by_role("button", name=re.compile(r"^Start")).click()
-    page.wait_for_url(re.compile(r"/attempts/\d+/$"))
-    page.get_by_label("Newton").check()
-    page.get_by_label("Force").check()
-    page.get_by_label("Velocity").check()
-    page.locator(f"#question-{true_false.pk}").get_by_label("False").check()
-    page.locator(f"#q{numeric.pk}").fill("9.81")
-    page.locator(f"#q{text.pk}").fill("joule")
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').textContent.startsWith('All answers saved')"
-    )
+    start(page, offering, term.quiz)
+    answer_every_question_right(page, term.questions)
+    saved(page)
     page.reload()
     assert page.get_by_label("Newton").is_checked()
     assert page.get_by_label("Force").is_checked() and page.get_by_label("Velocity").is_checked()
@@ -234,16 +226,12 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     screenshot("term-04-grades-after-quiz")
 
     # The timed exam runs out: the page submits at zero with the saved answers (3 of 6).
-    page.goto(reverse("portal:quiz", args=[offering.pk, term.exam.pk]))
-    page.get_by_role("button", name=re.compile(r"^Start")).click()
-    page.wait_for_url(re.compile(r"/attempts/\d+/$"))
+    start(page, offering, term.exam)
     assert page.locator(".quiz-countdown").is_visible()
     page.get_by_label("Newton").check()
     page.get_by_label("Force").check()
     page.get_by_label("Velocity").check()
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').textContent.startsWith('All answers saved')"
-    )
+    saved(page)
     page.wait_for_url(re.compile(r"/result/(#.*)?$"), timeout=(EXAM_SECONDS + 6) * 1000)
     assert page.locator("#quiz-score").inner_text().startswith("Your score: 3 / 6")
     assert page.locator(".messages").inner_text().startswith("Time is up:")
