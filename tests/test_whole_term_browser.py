@@ -46,6 +46,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+TITLE = "Thermodynamics for Engineers"
 EXAM_SECONDS = 6
 ROLLUP_TIMEOUT = 20
 
@@ -63,7 +64,7 @@ class Term:
 
 def build_term() -> Term:
     course = CourseFactory(
-        title="Thermodynamics for Engineers",
+        title=TITLE,
         code="ME310",
         description="Energy, entropy and the engines that turn one into work.",
     )
@@ -179,8 +180,8 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     page.get_by_label("Search courses").fill("entropy")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/?q=entropy**")
-    card = page.locator(".course-card", has_text="Thermodynamics for Engineers")
-    card.get_by_role("link", name="Thermodynamics for Engineers").click()
+    card = page.locator(".course-card", has_text=TITLE)
+    card.get_by_role("link", name=TITLE).click()
     page.get_by_role("button", name="Enroll").first.click()
     assert (
         page.locator(".message-success")
@@ -262,6 +263,9 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     screenshot("term-06-lab-graded")
     # 0.4 * 75 + 0.4 * 100 = 70 projected: a pass, provisional, which completes nothing.
     grades_agree(current="87.50", final="70.00", letter="C", passed=True)
+    page.goto(reverse("portal:dashboard"))
+    assert page.locator(".course-card[data-status=active]", has_text=TITLE).is_visible()
+    assert page.locator(".course-card[data-status=completed]").count() == 0
 
     # The essay: submitted, then graded by the instructor in the admin.
     page.goto(reverse("portal:assignment", args=[offering.pk, term.essay.pk]))
@@ -319,6 +323,12 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
         "labels": "Current grade / Final grade",
     }
     screenshot("term-09-grades-final")
+    page.goto(reverse("portal:dashboard"))
+    done = page.locator(".course-card[data-status=completed]", has_text=TITLE)
+    assert done.locator(".badge").inner_text().startswith("Completed · ")
+    assert page.locator(".course-card[data-status=active]").count() == 0
+    screenshot("term-09-dashboard-completed")
+    page.goto(reverse("portal:grades", args=[offering.pk]))
     book = gradebook_totals(staff, offering.pk, student.email)
     assert book == {
         "current": "85.00",
