@@ -7,7 +7,8 @@ After every score the learner's grades page and the instructor's gradebook show 
 current and projected grade, which the worker has stored; the grade stays provisional, and
 passing in the middle of the term completes nothing. Then the term ends: the hourly beat task
 runs on the worker, the grade is final, the enrollment completed, and the certificate the
-worker issued is valid on its public page.
+worker issued is valid on its public page. A second walk has the instructor finalise early in
+the gradebook: only the learner whose final grade passes completes.
 
 The policy is the default one: quizzes 40 %, labs 40 %, assignments 20 %, best attempt, pass at
 60 %, A/B/C/D from 90/80/70/60.
@@ -33,8 +34,9 @@ from assessments.models import (
 from assessments.tasks import grades_finalize_due_task
 from assessments.tests import lab_data, trees
 from assessments.tests import quiz_factories as qf
+from assessments.tests.grading_data import attempt, graded_course, worked_example
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.tests.factories import CourseFactory, OfferingFactory
+from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from portal.tests.test_quiz_autosave_browser import answer_every_question_right, saved, start
 from portal.tests.test_quiz_browser import log_in
 from tenancy.models import Role
@@ -95,6 +97,19 @@ def build_term() -> Term:
         },
     )
     return Term(offering, reading, quiz, exam, lab, essay, questions)
+
+
+def issued_certificate(worker, offering, user) -> Certificate:
+    """The learner's certificate once the worker has stored its PDF and e-mailed it."""
+    certificate = worker.wait_for(
+        lambda: Certificate.objects.filter(
+            user=user, course_offering=offering, emailed_at__isnull=False
+        ).first(),
+        ROLLUP_TIMEOUT,
+        "the certificate",
+    )
+    assert (worker.media / certificate.pdf_path).read_bytes().startswith(b"%PDF-")
+    return certificate
 
 
 def grade_totals(page, offering_id: int) -> dict[str, str]:
@@ -298,14 +313,7 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
         enrollment_end=now - timedelta(minutes=2), ends_at=now - timedelta(minutes=1)
     )
     assert grades_finalize_due_task.delay().get(timeout=ROLLUP_TIMEOUT) == 1
-    certificate = worker.wait_for(
-        lambda: Certificate.objects.filter(
-            user=student, course_offering=offering, emailed_at__isnull=False
-        ).first(),
-        ROLLUP_TIMEOUT,
-        "the certificate",
-    )
-    assert (worker.media / certificate.pdf_path).read_bytes().startswith(b"%PDF-")
+    certificate = issued_certificate(worker, offering, student)
     grade = CourseGrade.objects.get(user=student, course_offering=offering)
     assert (grade.final_score, grade.letter_grade, grade.passed, grade.is_final) == (
         Decimal("85.00"),
@@ -352,3 +360,65 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     page.context.clear_cookies()
     page.reload()
     assert page.locator(".certificate-status").inner_text() == "Valid"
+
+
+def test_staff_finalise_early_and_only_the_passing_learner_completes(
+    page, browser, live_server, screenshot, worker
+):
+    """The instructor finalises in the gradebook before the end date: the worker completes the
+    learner whose final grade passes and issues her certificate; the one who fails keeps an
+    active enrollment, a final grade that says "Not passed" and no certificate."""
+    course = graded_course()
+    offering = course.offering
+    passing = EnrollmentFactory(course_offering=offering, user__full_name="Grace Hopper").user
+    worked_example(course, passing)  # 63.67, D: see assessments/tests/test_grades_rollup.py
+    failing = EnrollmentFactory(course_offering=offering, user__full_name="Alan Turing").user
+    attempt(failing, offering, course.quizzes[0], 2)  # quizzes (20 + 0 + 0) / 3, 40 % of it
+    instructor = RoleFactory(university=offering.university, role=Role.INSTRUCTOR).user
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=instructor)
+    log_in(page, live_server, instructor)
+
+    assert gradebook_totals(page, offering.pk, failing.email)["status"] == "provisional"
+    page.get_by_role("button", name="Finalise grades").click()
+    assert (
+        page.locator(".messagelist")
+        .inner_text()
+        .startswith("The offering's grades are being finalised")
+    )
+    certificate = issued_certificate(worker, offering, passing)
+    assert gradebook_totals(page, offering.pk, passing.email) == {
+        "current": "73.00",
+        "final": "63.67",
+        "letter": "D",
+        "passed": "yes",
+        "status": "final",
+    }
+    assert gradebook_totals(page, offering.pk, failing.email) == {
+        "current": "20.00",
+        "final": "2.67",
+        "letter": "F",
+        "passed": "no",
+        "status": "final",
+    }
+    screenshot("term-finalised-gradebook")
+    grades = {
+        grade.user_id: (str(grade.final_score), grade.passed, grade.is_final)
+        for grade in CourseGrade.objects.filter(course_offering=offering)
+    }
+    assert grades == {passing.pk: ("63.67", True, True), failing.pk: ("2.67", False, True)}
+    statuses = dict(
+        CourseEnrollment.objects.filter(course_offering=offering).values_list("user", "status")
+    )
+    assert statuses == {passing.pk: "completed", failing.pk: "active"}
+    assert list(Certificate.objects.values_list("pk", flat=True)) == [certificate.pk]
+
+    page.context.clear_cookies()
+    log_in(page, live_server, failing)
+    assert grade_totals(page, offering.pk) == {
+        "current": "20.00%",
+        "final": "2.67% · Letter F · Not passed (pass at 60%)",
+        "badge": "Final",
+        "labels": "Current grade / Final grade",
+    }
+    assert page.get_by_role("link", name="View your certificate").count() == 0
+    screenshot("term-finalised-not-passed")
