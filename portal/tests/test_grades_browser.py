@@ -1,5 +1,6 @@
-"""A student in Chromium: a first quiz attempt that does not pass the course, then a second
-that does; the grades page follows each score, and once the grade passes it links to the
+"""A student in Chromium, in a self-paced offering (no end date): a first quiz attempt that does
+not pass the course, then a second that does; the grades page follows each score. With every
+graded item graded and passing, the self-paced grade is final at once, so the page links to the
 certificate, whose public verification page says it is valid.
 
 Tasks run in-process here (a real worker is assessments/tests/test_worker.py): each scored
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from assessments.models import Certificate, CourseGrade
 from assessments.tests import quiz_factories as qf
+from assessments.tests.grading_data import self_paced_offering
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from portal.tests.test_quiz_browser import log_in
 
@@ -45,7 +47,7 @@ def attempt_then_grades(page, quiz_url: str, *, answer_all: bool, questions) -> 
 def test_student_passes_the_course_with_a_quiz_and_opens_the_certificate(
     page, live_server, screenshot, tasks_in_process
 ):
-    offering, item, _bank, questions, student = qf.quiz_setup()
+    offering, item, _bank, questions, student = qf.quiz_setup(self_paced_offering())
     student.full_name = "Grace Hopper"
     student.save(update_fields=["full_name"])
     log_in(page, live_server, student)
@@ -57,6 +59,7 @@ def test_student_passes_the_course_with_a_quiz_and_opens_the_certificate(
     assert score.startswith("Your score: 1 / 6")
     assert "16.67%" in summary.inner_text()
     assert "Not passed yet (pass at 60%)" in summary.inner_text()
+    assert summary.locator("h2 .badge").inner_text() == "Provisional"
     assert page.get_by_role("link", name="View your certificate").count() == 0
     # The only graded category carries the whole grade, whatever the policy's 40%.
     assert "Quizzes · 100% of the total" in page.locator("#cat-quizzes").inner_text()
@@ -67,6 +70,7 @@ def test_student_passes_the_course_with_a_quiz_and_opens_the_certificate(
     assert score.startswith("Your score: 6 / 6")
     assert "100.00%" in summary.inner_text() and "Passed" in summary.inner_text()
     assert "Letter A" in summary.inner_text()
+    assert summary.locator("h2 .badge").inner_text() == "Final"
     screenshot("grades-passed")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("grades-passed-mobile")
