@@ -49,7 +49,7 @@ pytestmark = [
 ]
 
 TITLE = "Thermodynamics for Engineers"
-EXAM_SECONDS = 6
+EXAM_SECONDS = 8
 ROLLUP_TIMEOUT = 20
 
 
