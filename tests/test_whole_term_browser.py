@@ -28,6 +28,7 @@ from assessments.models import (
     CourseGrade,
     LabFile,
     LabSubmission,
+    Question,
     QuizAttempt,
     UserContentProgress,
 )
@@ -37,6 +38,7 @@ from assessments.tests import quiz_factories as qf
 from assessments.tests.grading_data import attempt, graded_course, worked_example
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
+from content.models import ContentItem
 from portal.tests.test_quiz_autosave_browser import answer_every_question_right, saved, start
 from portal.tests.test_quiz_browser import log_in
 from tenancy.models import Role
@@ -56,12 +58,12 @@ ROLLUP_TIMEOUT = 20
 @dataclass
 class Term:
     offering: CourseOffering
-    reading: object
-    quiz: object
-    exam: object
-    lab: object
-    essay: object
-    questions: list
+    reading: ContentItem
+    quiz: ContentItem
+    exam: ContentItem
+    lab: ContentItem
+    essay: ContentItem
+    questions: list[Question]
 
 
 def build_term() -> Term:
@@ -135,19 +137,24 @@ def gradebook_totals(staff, offering_id: int, email: str) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def staff(browser, live_server):
+    """A second browser, for the instructor beside the student."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    staff = context.new_page()
+    staff.set_default_timeout(10_000)
+    yield staff
+    context.close()
+
+
 def test_one_whole_term_from_enrolling_to_a_valid_certificate(
-    page, browser, live_server, screenshot, artifacts_dir, worker
+    page, staff, live_server, screenshot, artifacts_dir, worker
 ):
     term = build_term()
     offering = term.offering
     student = UserFactory(full_name="Ada Lovelace", email="ada@example.edu")
     instructor = RoleFactory(university=offering.university, role=Role.INSTRUCTOR).user
     CourseOfferingInstructor.objects.create(course_offering=offering, user=instructor)
-    staff_context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
-    staff = staff_context.new_page()
-    staff.set_default_timeout(10_000)
     log_in(staff, live_server, instructor)
 
     def stored_grade(final: str, current: str) -> CourseGrade:
@@ -346,7 +353,6 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
         "status": "final",
     }
     assert staff.get_by_text("Grades are final.").is_visible()
-    staff_context.close()
 
     # The certificate the worker issued, valid on its public page.
     page.get_by_role("link", name="View your certificate").click()
@@ -363,7 +369,7 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
 
 
 def test_staff_finalise_early_and_only_the_passing_learner_completes(
-    page, browser, live_server, screenshot, worker
+    page, live_server, screenshot, worker
 ):
     """The instructor finalises in the gradebook before the end date: the worker completes the
     learner whose final grade passes and issues her certificate; the one who fails keeps an
