@@ -138,13 +138,9 @@ def gradebook_totals(staff, offering_id: int, email: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def staff(browser, live_server):
+def staff(new_page):
     """A second browser, for the instructor beside the student."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    staff = context.new_page()
-    staff.set_default_timeout(10_000)
-    yield staff
-    context.close()
+    return new_page()
 
 
 def test_one_whole_term_from_enrolling_to_a_valid_certificate(
