@@ -1,9 +1,16 @@
 """Fixtures shared by every app's tests: Playwright driving the system's Chromium against
-Django's live server (tests marked `browser`)."""
+Django's live server (tests marked `browser`), and a real Celery worker consuming the local
+Redis and reading the test database (tests marked `worker`)."""
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +27,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+# The worker and the test roll a learner's grade up this soon after a score (5 s by default).
+WORKER_COALESCE_SECONDS = 1
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +46,28 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Opens a page in a browser context of its own (another person beside `page`); every
+    context it opened is closed after the test."""
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}
+        )
+        contexts.append(context)
+        opened = context.new_page()
+        opened.set_default_timeout(10_000)
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
@@ -74,3 +100,96 @@ def tasks_in_process(settings, tmp_path):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+
+@dataclass
+class Worker:
+    """A running worker: where it stores files, and its log for failure messages."""
+
+    media: Path
+    log: Path
+
+    def wait_for(self, condition: Callable[[], Any], timeout: float, what: str) -> Any:
+        """Poll `condition` until it returns something truthy (returned), failing with the
+        worker's log after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(0.2)
+        pytest.fail(f"timed out waiting for {what}; worker log:\n{self.log.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def worker(tmp_path, settings):
+    """A Celery worker subprocess on REDIS_URL that reads the test database, so it sees what
+    the test commits (use with `django_db(transaction=True)`). Tasks the test process (and its
+    live server) enqueue go to it; grade rollups follow a score after
+    WORKER_COALESCE_SECONDS in both processes, and both store files under `worker.media`."""
+    import redis
+    from django.db import connection
+
+    from lms.celery import app as celery_app
+
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.fail(f"Redis at {settings.CELERY_BROKER_URL} does not answer")
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)
+    settings.GRADE_ROLLUP_COALESCE_SECONDS = WORKER_COALESCE_SECONDS
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(media),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "GRADE_ROLLUP_COALESCE_SECONDS": str(WORKER_COALESCE_SECONDS),
+    }
+    if database.get("PASSWORD"):
+        env["PGPASSWORD"] = database["PASSWORD"]
+    celery_app.control.purge()
+    log = tmp_path / "worker.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                f"--hostname=test-worker-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    running = Worker(media=media, log=log)
+    try:
+        running.wait_for(lambda: b"ready." in log.read_bytes(), 20, "the worker to start")
+        yield running
+    finally:
+        celery_app.conf.task_always_eager = eager
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -395,9 +395,11 @@ class Invitation(models.Model):
                 name="ux_invitations_pending",
             ),
             enum_check("role", Role, "invitations_role_valid"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="course_offering",
                 condition=models.Q(course_offering__isnull=True) | models.Q(role=Role.STUDENT),
                 name="invitations_offering_for_students",
+                violation_error_message=_("Only students are invited to an offering."),
             ),
         ]
         indexes = [

@@ -96,6 +96,22 @@ def test_learner_page_before_any_grade(client, course):
     assert page.count("Not graded yet") == 1 + 6 + 3  # the current grade, 6 items, 3 categories
 
 
+def test_a_failing_grade_is_not_passed_yet_while_provisional_and_not_passed_once_final(
+    client, course
+):
+    user = EnrollmentFactory(course_offering=course.offering).user
+    client.force_login(user)
+    badge = '<span class="badge warn">{}</span>'
+
+    provisional = client.get(grades_url(course.offering)).content.decode()
+    grades_finalize(offering_id=course.offering.pk)
+    final = client.get(grades_url(course.offering)).content.decode()
+
+    assert badge.format("Not passed yet (pass at 60%)") in provisional
+    assert badge.format("Not passed (pass at 60%)") in final
+    assert "Not passed yet" not in final
+
+
 def test_learner_grades_page_runs_a_constant_number_of_queries(
     client, course, learner, django_assert_num_queries
 ):

@@ -1,19 +1,13 @@
 """End to end on a real Celery worker: a subprocess consuming the local Redis (REDIS_URL) and
 reading the test database, so it sees what the test commits."""
 
-import os
 import re
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -39,84 +33,10 @@ from content.models import ContentItem
 from demo.activity import KNOWN_STUDENT
 from demo.labs import SOLUTION
 from demo.seed import seed_demo
-from lms.celery import app as celery_app
 from tenancy.models import User
 
-ROOT = Path(__file__).resolve().parents[2]
 # The worker and the test roll a learner's grade up this soon after a score (5 s by default).
-COALESCE_SECONDS = 1
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout: float, what: str, log: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-4000:]}")
-
-
-@pytest.fixture
-def worker(tmp_path):
-    try:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.fail(f"Redis at {settings.CELERY_BROKER_URL} does not answer")
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "GRADE_ROLLUP_COALESCE_SECONDS": str(COALESCE_SECONDS),
-    }
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = database["PASSWORD"]
-    celery_app.control.purge()
-    log = tmp_path / "worker.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=2",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                f"--hostname=grade-test-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        wait_for(lambda: b"ready." in log.read_bytes(), 20, "the worker to start", log)
-        yield tmp_path / "media", log
-    finally:
-        celery_app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def status_of(user, offering) -> str:
@@ -124,7 +44,7 @@ def status_of(user, offering) -> str:
 
 
 def test_a_real_worker_rolls_up_then_finalises_and_issues_the_certificate(worker):
-    media, log = worker
+    media = worker.media
     course = graded_course()
     learner = EnrollmentFactory(course_offering=course.offering).user
     worked_example(course, learner)
@@ -139,13 +59,12 @@ def test_a_real_worker_rolls_up_then_finalises_and_issues_the_certificate(worker
 
     # Staff finalise: the worker completes the enrollment and issues the certificate.
     assert grades_finalize_task.delay(course.offering.pk).get(timeout=20) == 1
-    certificate = wait_for(
+    certificate = worker.wait_for(
         lambda: Certificate.objects.filter(
             user=learner, emailed_at__isnull=False, course_offering=course.offering
         ).first(),
         20,
         "the certificate",
-        log,
     )
     assert (media / certificate.pdf_path).read_bytes().startswith(b"%PDF-")
     grade = CourseGrade.objects.get(user=learner)
@@ -164,14 +83,12 @@ def test_a_real_worker_rolls_up_then_finalises_and_issues_the_certificate(worker
     assert Certificate.objects.get().emailed_at == certificate.emailed_at
 
 
-def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, settings):
+def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker):
     """On the demo, mid-term, the student takes a quiz and submits a lab that the worker
     autogrades; the worker rolls the grade up to a pass, which stays provisional (no completion,
     no certificate) until the term ends: then the beat task finalises it and the certificate,
     whose public page says it is valid, is issued."""
-    media, log = worker
-    settings.MEDIA_ROOT = str(media)
-    settings.GRADE_ROLLUP_COALESCE_SECONDS = COALESCE_SECONDS
+    media = worker.media
     assert seed_demo()
     student = User.objects.get(email=KNOWN_STUDENT)
     enrollment = CourseEnrollment.objects.get(
@@ -221,29 +138,27 @@ def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, setting
     )
     assert uploaded.status_code == 302
     submission = LabSubmission.objects.get(user=student, content_item=lab)
-    wait_for(
+    worker.wait_for(
         lambda: LabSubmission.objects.filter(pk=submission.pk, status="graded").exists(),
         20,
         "the lab to be graded",
-        log,
     )
     submission.refresh_from_db()
     assert (submission.score_obtained, submission.max_score) == (Decimal(100), Decimal(100))
     assert (submission.auto_grade_json["passed"], submission.auto_grade_json["failed"]) == (6, 0)
 
-    grade = wait_for(
+    grade = worker.wait_for(
         lambda: CourseGrade.objects.filter(
             user=student, course_offering=offering, passed=True
         ).first(),
         20,
         "the passing grade",
-        log,
     )
     # Quizzes 40 % (75 from the demo and 100 now), labs 40 % (100 and 100), assignments 20 %
     # (two not graded yet): 0.4 * 87.5 + 0.4 * 100 + 0.2 * 0.
     assert (grade.final_score, grade.letter_grade, grade.is_final) == (Decimal("75.00"), "C", False)
     assert grade.current_score == Decimal("93.75")  # graded work only: (40*87.5 + 40*100) / 80
-    time.sleep(COALESCE_SECONDS + 1)  # any rollup still due has run
+    time.sleep(settings.GRADE_ROLLUP_COALESCE_SECONDS + 1)  # any rollup still due has run
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
     assert not Certificate.objects.filter(user=student, course_offering=offering).exists()
@@ -251,13 +166,12 @@ def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker, setting
     # The term ends; the hourly beat task finalises it on the worker.
     CourseOffering.objects.filter(pk=offering.pk).update(ends_at=offering.starts_at)
     assert grades_finalize_due_task.delay().get(timeout=20) == 1
-    certificate = wait_for(
+    certificate = worker.wait_for(
         lambda: Certificate.objects.filter(
             user=student, course_offering=offering, emailed_at__isnull=False
         ).first(),
         20,
         "the certificate",
-        log,
     )
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED

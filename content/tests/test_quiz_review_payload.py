@@ -8,7 +8,13 @@ import pytest
 from content.models import ContentItem
 from content.payloads import QuizReviewPolicy, payload_errors, quiz_review_policy
 from content.services import content_item_create
-from content.tests.test_editors import editor, module, new_item_data, submitted  # noqa: F401
+from content.tests.test_editors import (  # noqa: F401
+    editor,
+    module,
+    new_item_data,
+    question_pools,
+    submitted,
+)
 from content.tests.test_models import VALID
 
 pytestmark = pytest.mark.django_db

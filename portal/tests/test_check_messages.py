@@ -87,6 +87,13 @@ VIOLATIONS: dict[str, tuple[str, dict]] = {
     "discussion_notification_deliveries_channel": ("channel", {"channel": "banana"}),
     "course_reviews_rating_check": ("rating", {"rating": 6}),
     "course_reviews_display_name_valid": ("display_name", {"display_name": "banana"}),
+    "role_changes_action_valid": ("action", {"action": "banana"}),
+    "role_changes_role_valid": ("role", {"role": "banana"}),
+    "invitations_role_valid": ("role", {"role": "banana"}),
+    "invitations_offering_for_students": (
+        "course_offering",
+        {"course_offering_id": 1, "role": "instructor"},
+    ),
 }
 
 

@@ -33,6 +33,17 @@ def saved(page) -> None:
     )
 
 
+def answer_every_question_right(page, questions) -> None:
+    """Answer the five questions of `quiz_factories.every_type` right, in the attempt page."""
+    _single, _multiple, true_false, numeric, text = questions
+    page.get_by_label("Newton").check()
+    page.get_by_label("Force").check()
+    page.get_by_label("Velocity").check()
+    page.locator(f"#question-{true_false.pk}").get_by_label("False").check()
+    page.locator(f"#q{numeric.pk}").fill("9.81")
+    page.locator(f"#q{text.pk}").fill("joule")
+
+
 def test_answers_autosave_survive_a_reload_and_leaving_unsaved_warns(page, live_server, screenshot):
     offering, item, _bank, questions, student = qf.quiz_setup(time_limit_seconds=900)
     single, multiple, true_false, numeric, text = questions
@@ -87,16 +98,11 @@ def test_answers_autosave_survive_a_reload_and_leaving_unsaved_warns(page, live_
 
 def test_a_practice_check_keeps_every_other_answer(page, live_server, screenshot):
     offering, item, _bank, questions, student = qf.quiz_setup(quiz_mode="practice")
-    single, _multiple, true_false, numeric, text = questions
+    single, _multiple, _true_false, numeric, text = questions
     log_in(page, live_server, student)
     start(page, offering, item)
     # Answer quickly, without waiting for the saves: the check button posts everything.
-    page.get_by_label("Newton").check()
-    page.get_by_label("Force").check()
-    page.get_by_label("Velocity").check()
-    page.locator(f"#question-{true_false.pk}").get_by_label("False").check()
-    page.locator(f"#q{numeric.pk}").fill("9.81")
-    page.locator(f"#q{text.pk}").fill("joule")
+    answer_every_question_right(page, questions)
     page.locator(f"#question-{single.pk}").get_by_role("button", name="Check answer").click()
     page.wait_for_selector(".message-info")
     assert page.locator(".message-info").inner_text() == "Answer checked."
