@@ -74,6 +74,7 @@ def test_the_demo_tour_as_student_and_instructor(page, screenshot, demo):
     assert dict(zip(terms, [v.strip() for v in values], strict=True)) == {
         "Questions per attempt": "20",
         "Time limit": "1 hour",
+        "Correct answers shown": "After the last attempt",
         "Attempts": "2 attempts left",
         "Mastery": "1 correct answer in a row · 100 points",
     }
