@@ -131,9 +131,9 @@ def gradebook_totals(staff, offering_id: int, email: str) -> dict[str, str]:
     return {
         "current": row.locator("[data-grade=current]").inner_text(),
         "final": row.locator("[data-grade=final]").inner_text(),
-        "letter": row.locator("td").nth(-3).inner_text(),
-        "passed": row.locator("td").nth(-2).inner_text(),
-        "status": row.locator("td").nth(-1).inner_text(),
+        "letter": row.locator("[data-grade=letter]").inner_text(),
+        "passed": row.locator("[data-grade=passed]").inner_text(),
+        "status": row.locator("[data-grade=status]").inner_text(),
     }
 
 
