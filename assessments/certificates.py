@@ -30,11 +30,11 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import Certificate, CourseGrade
+from lms.dates import display_date, zone_named
 from tenancy.models import User
 
 REVOCATION_REASON_MAX = 2000
@@ -137,7 +137,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             "Helvetica",
             12,
             110,
-            _("Issued on %(date)s") % {"date": date_format(certificate.issued_at, "DATE_FORMAT")},
+            _("Issued on %(date)s")
+            % {"date": display_date(certificate.issued_at, zone_named(certificate.user.time_zone))},
         ),
         (
             "Helvetica",

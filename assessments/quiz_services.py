@@ -22,7 +22,6 @@ server: nothing is saved after `deadline_at`, and an attempt found open after it
 with what was saved, as of its deadline.
 """
 
-import contextlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,7 +53,7 @@ from assessments.scoring import (
     score_answer,
     score_attempt,
 )
-from assessments.services import _lock_enrollment, content_complete
+from assessments.services import _lock_enrollment, graded_work_complete
 from assessments.signals import attempt_scored
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
@@ -410,10 +409,17 @@ def _award_mastery(
         ],
         ignore_conflicts=True,
     )
-    offering = CourseOffering.objects.get(pk=attempt.course_offering_id)
-    # Someone no longer enrolled keeps the recorded mastery; their progress is not written.
-    with contextlib.suppress(PermissionDenied):
-        content_complete(user=attempt.user, offering=offering, item_id=attempt.content_item_id)
+
+
+def _record_passed(attempt: QuizAttempt) -> None:
+    """A passing attempt (per the quiz's rule, see _passed) completes the quiz in the
+    learner's progress, with or without a mastery threshold."""
+    if attempt.passed:
+        graded_work_complete(
+            user_id=attempt.user_id,
+            offering_id=attempt.course_offering_id,
+            item_id=attempt.content_item_id,
+        )
 
 
 def _apply_score(attempt: QuizAttempt, settings: QuizSettings) -> AttemptScore:
@@ -451,6 +457,7 @@ def _finalize(attempt: QuizAttempt, *, submitted_at: datetime | None, by: str) -
         ]
     )
     _award_mastery(attempt, settings, score.longest_run, attempt.submitted_at)
+    _record_passed(attempt)
     _send_scored(attempt)
     return attempt
 
@@ -563,5 +570,6 @@ def attempts_regrade(*, question_ids: Iterable[int], actor: User | None) -> Regr
                     regraded_by=actor,
                 )
                 _award_mastery(attempt, settings, score.longest_run, timezone.now())
+                _record_passed(attempt)
                 _send_scored(attempt)
     return RegradeResult(regraded, changed)

@@ -34,6 +34,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
+from assessments.models import UserContentProgress
 from catalog.models import CourseOffering
 from syllabus.selectors import LEARNING_STATUSES
 from tenancy.models import User
@@ -221,6 +222,29 @@ def content_complete(*, user: User, offering: CourseOffering, item_id: int) -> P
     return _write(
         user=user, offering=offering, item_id=item_id, visit=False, complete=True, percent=100
     )
+
+
+def graded_work_complete(*, user_id: int, offering_id: int, item_id: int) -> bool:
+    """Graded work completes its item like "Mark as complete" does: a lab or an assignment
+    once it is graded, a quiz once an attempt passes. Inside the grading transaction; an item
+    already complete is left as it is (its last interaction stays the learner's own), and
+    someone no longer learning in the offering keeps the score without progress. True when the
+    item is complete afterwards."""
+    done = UserContentProgress.objects.filter(
+        user_id=user_id,
+        course_offering_id=offering_id,
+        content_item_id=item_id,
+        completed_at__isnull=False,
+    ).exists()
+    if done:
+        return True
+    try:
+        content_complete(
+            user=User(pk=user_id), offering=CourseOffering(pk=offering_id), item_id=item_id
+        )
+    except PermissionDenied:
+        return False
+    return True
 
 
 def content_progress_report(

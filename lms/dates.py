@@ -5,9 +5,19 @@ profile (a `{% timezone %}` block or an explicit zone overrides it). Templates u
 writes dates for people calls these functions."""
 
 from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 from django.utils.formats import date_format
+
+
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The time zone a profile names (User.time_zone); None for an empty or unknown name, so
+    the caller falls back to the active zone."""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _local(value: datetime, zone: tzinfo | None) -> datetime:

@@ -131,9 +131,9 @@ def gradebook_totals(staff, offering_id: int, email: str) -> dict[str, str]:
     return {
         "current": row.locator("[data-grade=current]").inner_text(),
         "final": row.locator("[data-grade=final]").inner_text(),
-        "letter": row.locator("td").nth(-3).inner_text(),
-        "passed": row.locator("td").nth(-2).inner_text(),
-        "status": row.locator("td").nth(-1).inner_text(),
+        "letter": row.locator("[data-grade=letter]").inner_text(),
+        "passed": row.locator("[data-grade=passed]").inner_text(),
+        "status": row.locator("[data-grade=status]").inner_text(),
     }
 
 
@@ -258,6 +258,7 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     assert page.locator(".messages").inner_text().startswith("Time is up:")
     exam = QuizAttempt.objects.get(user=student, content_item=term.exam)
     assert (exam.score_obtained, exam.max_score) == (Decimal(3), Decimal(6))
+    assert exam.passed is False  # two right in a row; the exam's mastery needs three
     screenshot("term-05-exam-timed-out")
     # Quizzes: (100 + 50) / 2 = 75; 40 % of it projected.
     grades_agree(current="75.00", final="30.00", letter="F", passed=False)
@@ -282,7 +283,10 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     # 0.4 * 75 + 0.4 * 100 = 70 projected: a pass, provisional, which completes nothing.
     grades_agree(current="87.50", final="70.00", letter="C", passed=True)
     page.goto(reverse("portal:dashboard"))
-    assert page.locator(".course-card[data-status=active]", has_text=TITLE).is_visible()
+    active = page.locator(".course-card[data-status=active]", has_text=TITLE)
+    assert active.is_visible()
+    # Graded work counts as done: the reading, the weekly quiz and the lab; not the failed exam.
+    assert active.locator(".pct").inner_text() == "60%"
     assert page.locator(".course-card[data-status=completed]").count() == 0
 
     # The essay: submitted, then graded by the instructor in the admin.
@@ -337,6 +341,8 @@ def test_one_whole_term_from_enrolling_to_a_valid_certificate(
     page.goto(reverse("portal:dashboard"))
     done = page.locator(".course-card[data-status=completed]", has_text=TITLE)
     assert done.locator(".badge").inner_text().startswith("Completed · ")
+    assert done.locator(".pct").inner_text() == "80%"
+    assert done.locator(".meta").nth(1).inner_text() == "4 of 5 items completed"
     assert page.locator(".course-card[data-status=active]").count() == 0
     screenshot("term-09-dashboard-completed")
     page.goto(reverse("portal:grades", args=[offering.pk]))

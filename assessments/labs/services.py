@@ -36,6 +36,7 @@ from assessments.labs.limits import limits_for
 from assessments.labs.sandbox import LabJob, LabSetupError, RunOutcome, lab_runner
 from assessments.labs.selectors import PENDING_STATUSES, lab_file_contents, payload_paths
 from assessments.models import LabFile, LabStatus, LabSubmission
+from assessments.services import graded_work_complete
 from assessments.signals import submission_graded
 from catalog.models import CourseEnrollment, CourseOffering
 from content.models import ContentItem
@@ -69,6 +70,14 @@ def _enqueue(submission_id: int) -> None:
 
 
 def _announce(submission: LabSubmission) -> None:
+    """Inside the transaction that changed the score: a graded submission completes its item
+    in the learner's progress now, and the grade rollup hears of it once this commits."""
+    if submission.status == LabStatus.GRADED:
+        graded_work_complete(
+            user_id=submission.user_id,
+            offering_id=submission.course_offering_id,
+            item_id=submission.content_item_id,
+        )
     transaction.on_commit(
         lambda: submission_graded.send(
             sender=LabSubmission,

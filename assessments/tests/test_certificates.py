@@ -1,5 +1,8 @@
+import base64
+import re
 import threading
-from datetime import timedelta
+import zlib
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +13,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.certificates import certificate_issue, certificate_revoke, pdf_storage_path
+from assessments.certificates import (
+    certificate_issue,
+    certificate_pdf,
+    certificate_revoke,
+    pdf_storage_path,
+)
 from assessments.models import Certificate, CourseGrade
 from assessments.tasks import grade_rollup_task
 from assessments.tests.grading_data import ended_offering, graded_course, worked_example
@@ -311,3 +319,33 @@ def test_verification_page_of_a_revoked_certificate(client):
 @pytest.mark.django_db
 def test_unknown_code_is_404(client):
     assert client.get("/certificates/not-a-real-code/").status_code == 404
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The drawing operators of the PDF's content streams (ASCII85, then Flate encoded)."""
+    streams = re.findall(
+        rb"/Filter \[ /ASCII85Decode /FlateDecode \].*?stream\r?\n(.*?)~>", pdf, re.DOTALL
+    )
+    return b"".join(zlib.decompress(base64.a85decode(body)) for body in streams)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("zone", "printed"),
+    [
+        ("America/New_York", b"(Issued on Feb. 28, 2026)"),
+        ("Asia/Tokyo", b"(Issued on March 1, 2026)"),
+        ("UTC", b"(Issued on March 1, 2026)"),
+        ("Not/A_Zone", b"(Issued on March 1, 2026)"),
+    ],
+)
+def test_the_pdf_prints_the_issue_date_in_the_holders_time_zone(zone, printed):
+    grade = passed_grade(user=UserFactory(time_zone=zone))
+    certificate = issue(grade)
+    # 02:30 UTC on 1 March is still 28 February in New York.
+    certificate.issued_at = datetime(2026, 3, 1, 2, 30, tzinfo=UTC)
+
+    text = pdf_text(certificate_pdf(certificate))
+
+    assert printed in text
+    assert text.count(b"(Issued on ") == 1
