@@ -254,13 +254,13 @@ def _stub_pool_ids(layout: dict) -> set[int]:
 
 @transaction.atomic
 def template_add(*, template: ModuleTemplate, parent: Module, title: str | None = None) -> Module:
-    """Instantiate `template` under `parent` (content.services.module_from_template) and make
-    its quizzes point at pools of the parent's course: a pool of the same university that a
-    stub names is copied in with its questions; any other reference (another university's
-    pool, a draft's placeholder) becomes an empty pool of the course, and the quiz waits
-    inactive until staff fill it. Labs that list files wait inactive for their files."""
-    made = module_from_template(template=template, parent=parent, title=title)
-    course = made.course
+    """Instantiate `template` under `parent` (content.services.module_from_template) with
+    every quiz pointing at a pool of the parent's course from the start: a pool of the same
+    university that a stub names is copied in with its questions; any other reference
+    (another university's pool, a draft without one) becomes an empty pool of the course,
+    and the quiz waits inactive until staff fill it. Labs that list files wait inactive for
+    their files."""
+    course = parent.course
     named = _stub_pool_ids(template.default_data or {})
     same_university = QuestionPool.objects.filter(
         pk__in=named, university_id=course.university_id
@@ -269,15 +269,26 @@ def template_add(*, template: ModuleTemplate, parent: Module, title: str | None 
     keep = set(
         QuestionPool.objects.filter(pk__in=named, course=course).values_list("pk", flat=True)
     )
+    empty: set[int] = set()
+
+    def quiz_pool(named_id: object, quiz_title: str) -> int:
+        if named_id in pools.pools:
+            return pools.pools[named_id]
+        if named_id in keep:
+            return named_id  # type: ignore[return-value]
+        pool = QuestionPool.objects.create(course=course, title=quiz_title[:255]).pk
+        empty.add(pool)
+        return pool
+
+    made = module_from_template(template=template, parent=parent, title=title, quiz_pool=quiz_pool)
     items = ContentItem.objects.non_polymorphic().filter(
         module__in=made.get_descendants(include_self=True)
     )
-    emptied = _quiz_pools_point_at(
-        quizzes=_quizzes(items.values_list("pk", flat=True)),
-        target_course=course,
-        pools=pools.pools,
-        keep=keep,
-    )
+    emptied = [
+        quiz
+        for quiz in _quizzes(items.values_list("pk", flat=True))
+        if quiz.data_json["question_pool_id"] in empty
+    ]
     # A template holds a lab's settings, not its files: a lab that lists files waits
     # inactive until staff upload them, rather than failing every submission.
     unfilled = [

@@ -34,7 +34,14 @@ from content.models import (
     TextItem,
     VideoItem,
 )
-from content.payloads import ENGINEERING_LAB, URL, QuizReviewPolicy, payload_errors
+from content.payloads import (
+    ENGINEERING_LAB,
+    RAW_MEDIA_URL_MESSAGE,
+    URL,
+    QuizReviewPolicy,
+    is_raw_media_url,
+    payload_errors,
+)
 from content.rendering import latex_to_mathml, safe_url
 from content.transcripts import TranscriptError, decode_caption_file, parse_captions
 
@@ -55,6 +62,8 @@ def safe_payload_url(value: str) -> None:
         raise forms.ValidationError(
             _("Give an address starting with https:// or http://, or a path starting with /.")
         )
+    if is_raw_media_url(value):
+        raise forms.ValidationError(RAW_MEDIA_URL_MESSAGE)
 
 
 def _url_field(**kwargs) -> forms.CharField:

@@ -7,6 +7,7 @@ see exactly what is wrong.
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -334,9 +335,39 @@ def payload_errors(content_type: str, data: Any) -> list[str]:
     return messages
 
 
-def _semantic_errors(content_type: str, data: dict) -> list[str]:
-    """Rules a schema cannot say: a segment ends after it starts, a lab has a hidden test."""
+def is_raw_media_url(value: object) -> bool:
+    """An address under MEDIA_URL: nothing serves those, uploads are reached only through the
+    views that check who may open them (an asset is picked from the library instead)."""
+    media = "/" + settings.MEDIA_URL.strip("/") + "/"
+    return isinstance(value, str) and value.startswith(media)
+
+
+RAW_MEDIA_URL_MESSAGE = _(
+    "Addresses under /media/ are not served; upload the file to the asset library and pick it."
+)
+
+
+def _raw_media_url_errors(data: Any, path: str = "") -> list[str]:
+    """Every address field (`url`, `thumbnail_url`, ...) anywhere in the payload that points
+    under MEDIA_URL."""
     problems = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key.endswith("url") and is_raw_media_url(value):
+                problems.append(f"{where}: {RAW_MEDIA_URL_MESSAGE}")
+            else:
+                problems.extend(_raw_media_url_errors(value, where))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            problems.extend(_raw_media_url_errors(value, f"{path}[{i}]"))
+    return problems
+
+
+def _semantic_errors(content_type: str, data: dict) -> list[str]:
+    """Rules a schema cannot say: a segment ends after it starts, a lab has a hidden test, no
+    address points under /media/."""
+    problems = _raw_media_url_errors(data)
     if content_type == "video" and data.get("transcript"):
         for i, seg in enumerate(data["transcript"]["segments"]):
             if seg["end"] < seg["start"]:

@@ -1,6 +1,7 @@
 import io
 import mimetypes
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from content.rendering import with_asset_ids
 from content.signals import item_moved, item_payload_changed, item_visibility_changed
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create
+
+# (the pool id a quiz stub names, or None; the quiz's title) -> a pool id of the target course
+QuizPool = Callable[[Any, str], int]
 
 
 @transaction.atomic
@@ -196,11 +200,18 @@ def _template_layout_errors(layout: Any, path: str = "default_data") -> list[str
 
 @transaction.atomic
 def module_from_template(
-    *, template: ModuleTemplate, parent: Module, title: str | None = None
+    *,
+    template: ModuleTemplate,
+    parent: Module,
+    title: str | None = None,
+    quiz_pool: QuizPool | None = None,
 ) -> Module:
     """Instantiate `template` as the last child of `parent`, with the child modules and content
     stubs its `default_data` describes (a stub without `data_json` becomes an inactive draft
-    with its type's DRAFT_PAYLOADS entry):
+    with its type's DRAFT_PAYLOADS entry). Each quiz gets the pool `quiz_pool(named, title)`
+    returns for the pool its stub names (None for a draft): question pools live above content,
+    so the caller that knows them (assessments.copying.template_add, the only one in the
+    product) decides, and no quiz is ever written with the id the template names:
 
         {"children": [{"module_type": "lesson", "title": "...", "children": [...],
                        "content": [{"content_type": "text", "title": "...", "data_json": {...}}]}],
@@ -226,7 +237,7 @@ def module_from_template(
         payloads=[(s["content_type"], s.get("data_json")) for s in _layout_stubs(layout)],
         university_id=course.university_id,
     )
-    _build_layout(course, root, layout, assets)
+    _build_layout(course, root, layout, assets, quiz_pool)
     root.refresh_from_db()
     return root
 
@@ -238,17 +249,28 @@ def _layout_stubs(layout: dict) -> list[dict]:
     return stubs
 
 
-def _build_layout(course, module: Module, layout: dict, assets: dict[int, int]) -> None:
+def _stub_payload(
+    stub: dict, title: str, assets: dict[int, int], quiz_pool: QuizPool | None
+) -> dict:
+    kind, data = stub["content_type"], stub.get("data_json")
+    payload = DRAFT_PAYLOADS[kind] if data is None else with_asset_ids(kind, data, assets)
+    if kind == "quiz" and quiz_pool is not None:
+        named = data.get("question_pool_id") if isinstance(data, dict) else None
+        payload = {**payload, "question_pool_id": quiz_pool(named, title)}
+    return payload
+
+
+def _build_layout(
+    course, module: Module, layout: dict, assets: dict[int, int], quiz_pool: QuizPool | None
+) -> None:
     for stub in layout.get("content", []):
         draft = stub.get("data_json") is None
-        data = stub.get("data_json")
+        title = stub.get("title") or module.title
         content_item_create(
             module=module,
             content_type=stub["content_type"],
-            title=stub.get("title") or module.title,
-            data_json=DRAFT_PAYLOADS[stub["content_type"]]
-            if draft
-            else with_asset_ids(stub["content_type"], data, assets),
+            title=title,
+            data_json=_stub_payload(stub, title, assets, quiz_pool),
             description=stub.get("description"),
             estimated_duration_seconds=stub.get("estimated_duration_seconds"),
             is_active=not draft,
@@ -262,7 +284,7 @@ def _build_layout(course, module: Module, layout: dict, assets: dict[int, int]) 
             description=child.get("description"),
             is_published=module.is_published,
         )
-        _build_layout(course, node, child, assets)
+        _build_layout(course, node, child, assets, quiz_pool)
 
 
 def subtree_layout(*, module: Module) -> dict[str, Any]:

@@ -5,7 +5,12 @@ language in demo/phrases.py. Countries are not listed here: they come from pycou
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from content.models import Asset
+from content.services import asset_upload
 from tenancy.models import Role
 
 PASSWORD = "demo-pass-2026"
@@ -469,3 +474,32 @@ def asset_meta(spec: AssetSpec) -> dict:
 
 def asset_url(spec: AssetSpec) -> str:
     return f"/static/demo/{spec.file}"
+
+
+LECTURE_VIDEO = "lecture-video"
+# A three-second test pattern (H.264, 160x90, 7.6 KB) that every browser plays.
+LECTURE_VIDEO_FILE = Path(__file__).resolve().parent / "fixtures" / "lecture.mp4"
+
+
+def lecture_video() -> Asset | None:
+    """The platform-wide lecture video of an earlier demo seed, if there is one."""
+    found = Asset.objects.filter(university=None, meta_json__demo_key=LECTURE_VIDEO)
+    return found.order_by("pk").first()
+
+
+def lecture_video_upload() -> Asset:
+    """The video the demo's self-hosted lectures play, uploaded to the platform-wide library
+    through the same service staff use, so the player reaches it through the item."""
+    return asset_upload(
+        university_id=None,
+        upload=SimpleUploadedFile(
+            "lecture.mp4", LECTURE_VIDEO_FILE.read_bytes(), content_type="video/mp4"
+        ),
+        meta={
+            "demo_key": LECTURE_VIDEO,
+            "title": "Lecture recording",
+            "alt": "A moving colour test pattern with a counter",
+            "licence": _CC_BY,
+            "author": "LMS Media Team",
+        },
+    )

@@ -25,9 +25,12 @@ def vimeo_id(*parts: object) -> str:
     return str(100_000_000 + int.from_bytes(_digest(*parts)[:4]) % 900_000_000)
 
 
-def video(*, language: str, course: str, chapter: str, lesson: str, n: int) -> dict:
+def video(
+    *, language: str, course: str, chapter: str, lesson: str, n: int, asset_id: int | None
+) -> dict:
     """A lecture video with a transcript spread over its length; the provider rotates between
-    YouTube, Vimeo and the platform's own video store."""
+    YouTube, Vimeo and the platform's own video store, whose videos play the uploaded asset
+    `asset_id` (YouTube instead when there is none)."""
     sentences = [
         s.format(course=course, chapter=chapter, lesson=lesson) for s in TRANSCRIPT[language]
     ]
@@ -46,6 +49,8 @@ def video(*, language: str, course: str, chapter: str, lesson: str, n: int) -> d
         "transcript": {"language": language, "segments": segments},
     }
     provider = ("youtube", "vimeo", "internal")[n % 3]
+    if provider == "internal" and asset_id is None:
+        provider = "youtube"
     data["provider"] = provider
     if provider == "youtube":
         vid = youtube_id(course, lesson)
@@ -57,7 +62,7 @@ def video(*, language: str, course: str, chapter: str, lesson: str, n: int) -> d
         data["video_id"] = vid
         data["url"] = f"https://vimeo.com/{vid}"
     else:
-        data["url"] = f"/media/lectures/{youtube_id(course, lesson)}.mp4"
+        data["asset_id"] = asset_id
     return data
 
 

@@ -147,25 +147,21 @@ def pool_questions_create(pool_ids: list[int]) -> int:
 
 
 def question_pools_seed(demo: "Demo") -> int:
-    """A pool for every quiz item of the demo courses; returns the number of pools."""
+    """Questions of every type in the pool of every quiz item of the demo courses, the pool
+    template_add gave it in its own course, titled after the quiz; returns the number of
+    pools."""
     items = list(
         ContentItem.objects.non_polymorphic()
         .filter(content_type=ContentType.QUIZ, course__in=demo.courses.values())
         .order_by("pk")
     )
-    pools = QuestionPool.objects.bulk_create(
-        [
-            QuestionPool(
-                course_id=item.course_id,
-                university_id=item.university_id,
-                title=f"{item.title}"[:255],
-                description="Questions of every type for the demo.",
-            )
-            for item in items
-        ]
-    )
-    pool_questions_create([pool.pk for pool in pools])
-    for item, pool in zip(items, pools, strict=True):
-        item.data_json = {**item.data_json, "question_pool_id": pool.pk}
-    ContentItem.objects.non_polymorphic().bulk_update(items, ["data_json"])
-    return len(pools)
+    pools = QuestionPool.objects.in_bulk([item.data_json["question_pool_id"] for item in items])
+    for item in items:
+        pool = pools[item.data_json["question_pool_id"]]
+        if pool.course_id != item.course_id or pool.questions.exists():
+            raise RuntimeError(f"quiz {item.pk} does not have an empty pool of its course")
+        pool.title = item.title[:255]
+        pool.description = "Questions of every type for the demo."
+    QuestionPool.objects.bulk_update(pools.values(), ["title", "description"])
+    pool_questions_create([item.data_json["question_pool_id"] for item in items])
+    return len(items)

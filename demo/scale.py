@@ -32,7 +32,7 @@ from content.models import ITEM_CLASSES, Asset
 from content.payloads import payload_errors
 from demo import payloads
 from demo.bulk import copy_rows, reserve_ids
-from demo.data import ASSETS, FAMILY_NAMES, GIVEN_NAMES, PASSWORD, asset_url
+from demo.data import ASSETS, FAMILY_NAMES, GIVEN_NAMES, PASSWORD, asset_url, lecture_video
 from demo.labs import lab_file_contents
 from demo.phrases import term_name
 from demo.progress import CourseShape, LearnerRun, ProgressRows
@@ -169,11 +169,15 @@ def nested_set(nodes: list[Node]) -> Iterator[tuple[int, int]]:
 class Payloads:
     """A few validated variants of each content type's payload, serialised once."""
 
-    def __init__(self, image_asset_id: int | None, pdf_url: str) -> None:
+    def __init__(
+        self, image_asset_id: int | None, pdf_url: str, video_asset_id: int | None
+    ) -> None:
         links = (("Open textbooks at OpenStax", "https://openstax.org/subjects"),)
         words = {"language": "en", "course": "Scale University"}
         builders: dict[str, Callable[[int, str], dict]] = {
-            "video": lambda n, t: payloads.video(**words, chapter=t, lesson=t, n=n),
+            "video": lambda n, t: payloads.video(
+                **words, chapter=t, lesson=t, n=n, asset_id=video_asset_id
+            ),
             "text": lambda n, t: payloads.text(
                 **words,
                 chapter=t,
@@ -558,7 +562,8 @@ def scale_seed(
 
         image, _image_url = _platform_asset("free-body")
         _pdf, pdf_url = _platform_asset("integrity-guide")
-        bodies = Payloads(image.pk if image else None, pdf_url)
+        video = lecture_video()
+        bodies = Payloads(image.pk if image else None, pdf_url, video.pk if video else None)
         ctypes = {
             name: DjangoContentType.objects.get_for_model(cls, for_concrete_model=False).pk
             for name, cls in ITEM_CLASSES.items()

@@ -36,6 +36,7 @@ from demo.data import (
     DOMAINS,
     FAMILY_NAMES,
     GIVEN_NAMES,
+    LECTURE_VIDEO,
     LOGINS,
     PASSWORD,
     SEED,
@@ -44,6 +45,7 @@ from demo.data import (
     UniversitySpec,
     asset_meta,
     asset_url,
+    lecture_video_upload,
 )
 from demo.phrases import term_name
 from demo.syllabi import (
@@ -254,6 +256,7 @@ def assets_seed(demo: Demo) -> None:
             asset_type=spec.asset_type,
             meta_json=asset_meta(spec),
         )
+    demo.assets[LECTURE_VIDEO] = lecture_video_upload()
 
 
 def catalog_seed(demo: Demo) -> None:
@@ -348,7 +351,7 @@ def syllabi_seed(demo: Demo) -> None:
         languages=sorted({spec.language for spec in COURSES}),
         image=demo.assets["free-body"],
         handout=demo.assets["integrity-guide"],
-        pools=pools,
+        video=demo.assets[LECTURE_VIDEO],
         due=due_dates_start({CURRENT: first_current}),
     )
     for spec in COURSES:
@@ -356,6 +359,7 @@ def syllabi_seed(demo: Demo) -> None:
             spec,
             image=demo.assets[spec.image],
             handout=demo.assets[spec.handout],
+            video=demo.assets[LECTURE_VIDEO],
             due_from=due_dates_start(demo.offerings[spec.code]),
         )
         CourseTree(demo.courses[spec.code], material, demo.templates, pools).build(spec.outline)

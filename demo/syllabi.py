@@ -1,21 +1,23 @@
 """Module templates and the syllabus tree of every demo course.
 
 Each template exists in every course language. Trees are built through the services: the
-course root, units and chapters with module_create, lessons with module_from_template (so a
-lesson references its template and gets the template's child modules and content stubs, each
-created and validated by content_item_create). The stubs' placeholder texts are then replaced
-by the lesson's own texts: those payloads are checked with the same payload_errors the model
-validation uses and written in one bulk update per course, because an update per item through
-content_item_update was most of the seed's run time.
+course root, units and chapters with module_create, lessons with template_add, the step staff
+use too (so a lesson references its template and gets the template's child modules and content
+stubs, each created and validated by content_item_create, and each quiz an empty question pool
+of its own course, never a pool id the template names). The stubs' placeholder texts are then
+replaced by the lesson's own texts: those payloads are checked with the same payload_errors the
+model validation uses and written in one bulk update per course, because an update per item
+through content_item_update was most of the seed's run time. A template's quiz stubs are drafts
+that name no pool: a pool id in a template is another course's pool wherever it is added.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from assessments.copying import template_add
 from catalog.models import Course, CourseOffering
 from content.models import Asset, ContentItem
 from content.payloads import payload_errors
-from content.services import module_from_template
 from demo import payloads
 from demo.catalogue import CURRENT, FUTURE, PYTHON_LAB, CourseSpec, LabSpec
 from demo.phrases import PLACEHOLDERS, UNIT_TITLE, label
@@ -128,6 +130,7 @@ class Material:
     links: tuple[tuple[str, str], ...]
     lab: LabSpec | None
     due_from: datetime
+    lecture_video: Asset | None = None
 
 
 class PoolNumbers:
@@ -147,8 +150,14 @@ def item_payload(
     """The payload of the item a template titles `key`, for one lesson of a course."""
     lang = material.language
     if key in ("Lecture video", "Walkthrough video"):
+        video = material.lecture_video
         return payloads.video(
-            language=lang, course=material.title, chapter=chapter, lesson=lesson, n=n + len(key)
+            language=lang,
+            course=material.title,
+            chapter=chapter,
+            lesson=lesson,
+            n=n + len(key),
+            asset_id=video.pk if video is not None else None,
         )
     if key in ("Lecture notes", "Worked examples"):
         with_figure = key == "Lecture notes"
@@ -194,7 +203,7 @@ def item_payload(
 
 
 def stub_keys(template: str) -> list[str]:
-    """The item keys of a template in the order module_from_template creates the items:
+    """The item keys of a template in the order template_add creates the items:
     a module's own items, then its children's, depth first."""
 
     def walk(children: tuple[Child, ...]) -> list[str]:
@@ -207,7 +216,7 @@ def stub_keys(template: str) -> list[str]:
     return walk(TEMPLATES[template][3])
 
 
-def _layout(material: Material, children: tuple[Child, ...], pools: PoolNumbers) -> list[dict]:
+def _layout(material: Material, children: tuple[Child, ...]) -> list[dict]:
     words = PLACEHOLDERS[material.language]
     return [
         {
@@ -217,26 +226,32 @@ def _layout(material: Material, children: tuple[Child, ...], pools: PoolNumbers)
                 {
                     "content_type": content_type,
                     "title": label(material.language, key),
-                    "data_json": item_payload(
-                        material,
-                        key,
-                        chapter=words["chapter"],
-                        lesson=words["lesson"],
-                        n=0,
-                        pool=pools.next() if content_type == "quiz" else 0,
+                    **(
+                        {}
+                        if content_type == "quiz"
+                        else {
+                            "data_json": item_payload(
+                                material,
+                                key,
+                                chapter=words["chapter"],
+                                lesson=words["lesson"],
+                                n=0,
+                                pool=0,
+                            )
+                        }
                     ),
                     "estimated_duration_seconds": seconds,
                 }
                 for content_type, key, seconds in items
             ],
-            "children": _layout(material, grandchildren, pools),
+            "children": _layout(material, grandchildren),
         }
         for module_type, title, items, grandchildren in children
     ]
 
 
 def module_templates_seed(
-    *, languages: list[str], image: Asset, handout: Asset, pools: PoolNumbers, due: datetime
+    *, languages: list[str], image: Asset, handout: Asset, video: Asset, due: datetime
 ) -> dict[tuple[str, str], ModuleTemplate]:
     """Every template in every language, by (language, template key)."""
     created = {}
@@ -251,13 +266,14 @@ def module_templates_seed(
             links=(("OpenStax", "https://openstax.org/subjects"),),
             lab=None,
             due_from=due,
+            lecture_video=video,
         )
         for key, (template_type, title, description, children) in TEMPLATES.items():
             created[language, key] = ModuleTemplate.objects.create(
                 template_type=template_type,
                 title=label(language, title),
                 description=label(language, description),
-                default_data={"children": _layout(material, children, pools)},
+                default_data={"children": _layout(material, children)},
             )
     return created
 
@@ -285,7 +301,7 @@ class CourseTree:
         """A module from template `key` whose items are about `about` (a lesson, or for the
         exam chapter the whole course)."""
         template = self.templates[self.material.language, key]
-        root = module_from_template(template=template, parent=parent, title=title)
+        root = template_add(template=template, parent=parent, title=title)
         items = list(
             ContentItem.objects.non_polymorphic()
             .filter(module__tree_id=root.tree_id, module__lft__gte=root.lft)
@@ -304,11 +320,19 @@ class CourseTree:
                 n=self.lessons,
                 pool=self.pools.next() if item.content_type == "quiz" else 0,
             )
+            if item.content_type == "quiz":
+                # The pool template_add gave the quiz, of this course; filled by
+                # demo.quizzes.question_pools_seed.
+                data["question_pool_id"] = item.data_json["question_pool_id"]
             errors = payload_errors(item.content_type, data)
             if errors:
                 raise ValueError(f"{item.content_type} payload for {about!r}: {errors}")
             item.title = f"{label(self.material.language, item_key)}: {about}"
             item.data_json = data
+            # template_add leaves a quiz with an empty pool and a lab without its files
+            # inactive; the seed fills both (question_pools_seed, lab_files_seed) before it
+            # commits.
+            item.is_active = True
             self.pending.append(item)
         self.lessons += 1
         return root
@@ -355,7 +379,9 @@ class CourseTree:
         exam = self._instantiate(
             EXAM, unit, exam_title, chapter=exam_title, about=self.material.title
         )
-        ContentItem.objects.non_polymorphic().bulk_update(self.pending, ["title", "data_json"])
+        ContentItem.objects.non_polymorphic().bulk_update(
+            self.pending, ["title", "data_json", "is_active"]
+        )
         module_set_published(module=exam, is_published=False)
         return root
 
@@ -367,7 +393,7 @@ def due_dates_start(offerings: dict[str, CourseOffering]) -> datetime:
 
 
 def course_material(
-    spec: CourseSpec, *, image: Asset, handout: Asset, due_from: datetime
+    spec: CourseSpec, *, image: Asset, handout: Asset, video: Asset, due_from: datetime
 ) -> Material:
     return Material(
         code=spec.code,
@@ -379,4 +405,5 @@ def course_material(
         links=spec.links,
         lab=spec.lab,
         due_from=due_from,
+        lecture_video=video,
     )

@@ -239,6 +239,20 @@ BAD_INPUT = [
     ),
     (
         "video",
+        {"provider": "internal", "url": "/media/lectures/intro.mp4"},
+        {},
+        "url",
+        "Addresses under /media/ are not served; upload the file to the asset library and pick it.",
+    ),
+    (
+        "video",
+        {"provider": "youtube", "video_id": "abcdefgh", "thumbnail_url": "/media/a/poster.jpg"},
+        {},
+        "thumbnail_url",
+        "Addresses under /media/ are not served; upload the file to the asset library and pick it.",
+    ),
+    (
+        "video",
         {"provider": "youtube", "video_id": "abcdefgh", "transcript_language": "en"},
         {"transcript_file": b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nBackwards\n"},
         "transcript_file",

@@ -13,6 +13,7 @@ from io import StringIO
 import pycountry
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -44,7 +45,7 @@ from community.models import CourseReview, DiscussionPost, DiscussionThread
 from content.models import ITEM_CLASSES, Asset, ContentItem, ContentType
 from content.payloads import payload_errors
 from content.selectors import outline_items
-from demo.data import LOGINS, PASSWORD
+from demo.data import LECTURE_VIDEO_FILE, LOGINS, PASSWORD
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import outline_rows
 from tenancy.models import Country, Role, University, User, UserUniversityRole
@@ -286,7 +287,12 @@ def test_asset_library(seeded):
     for university in University.objects.all():
         kinds = set(university.assets.values_list("asset_type", flat=True))
         assert kinds == {"image", "pdf"}
-    for asset in Asset.objects.all():
+    video = Asset.objects.get(asset_type="video")
+    assert video.university_id is None
+    assert default_storage.open(video.meta_json["storage_name"]).read() == (
+        LECTURE_VIDEO_FILE.read_bytes()
+    )
+    for asset in Asset.objects.exclude(pk=video.pk):
         assert asset.meta_json["alt"] and asset.meta_json["licence"]
         assert finders.find(asset.url.removeprefix("/static/")), asset.url
         if asset.asset_type == "image":

@@ -122,7 +122,7 @@ def course():
     }
     internal = {
         "provider": "internal",
-        "url": "/media/lectures/intro.mp4",
+        "url": "https://cdn.example.org/lectures/intro.mp4",
         "duration_seconds": 60,
         "transcript": {"language": "en", "segments": [{"start": 0, "end": 4, "text": "Hello."}]},
     }

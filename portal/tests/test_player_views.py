@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 INTERNAL_VIDEO = {
     "provider": "internal",
-    "url": "/media/lectures/intro.mp4",
+    "url": "https://cdn.example.org/lectures/intro.mp4",
     "duration_seconds": 95,
     "transcript": {
         "language": "en",
