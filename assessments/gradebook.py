@@ -27,6 +27,7 @@ from assessments.grading import (
 from assessments.models import Certificate, CourseGrade, GradingPolicy
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.selectors import administers
+from tenancy.access import holds_role_at_offering_sql, holds_role_at_q
 from tenancy.models import Role, User
 
 CATEGORY_LABELS = {
@@ -86,16 +87,18 @@ LEFT JOIN item_rows ir ON ir.user_id = s.user_id
 LEFT JOIN category_rows cr ON cr.user_id = s.user_id
 LEFT JOIN course_grades g
   ON g.user_id = s.user_id AND g.course_offering_id = %(offering_id)s
+WHERE {holds_role}
 ORDER BY u.full_name, u.id
-"""
+""".replace("{holds_role}", holds_role_at_offering_sql("s.user_id"))
 
 _PAGE_SQL = """
 SELECT e.user_id
 FROM course_enrollments e JOIN users u ON u.id = e.user_id
 WHERE e.course_offering_id = %(offering_id)s AND e.status = ANY(%(enrolled_statuses)s)
+  AND {holds_role}
 ORDER BY u.full_name, u.id
 LIMIT %(limit)s OFFSET %(offset)s
-"""
+""".replace("{holds_role}", holds_role_at_offering_sql("e.user_id"))
 
 
 def _params(offering_id: int, user_ids: list[int] | None) -> tuple[str, dict]:
@@ -180,7 +183,9 @@ def gradebook_rows(*, offering_id: int, page: int = 1, per_page: int = 50) -> li
 
 def gradebook_size(*, offering_id: int) -> int:
     return CourseEnrollment.objects.filter(
-        course_offering_id=offering_id, status__in=GRADED_STATUSES
+        holds_role_at_q(user_ref="user", university_ref="course_offering__university"),
+        course_offering_id=offering_id,
+        status__in=GRADED_STATUSES,
     ).count()
 
 

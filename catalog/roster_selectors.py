@@ -17,7 +17,7 @@ from django.http import Http404
 
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor, Invitation
 from catalog.models import EnrollmentStatus as Status
-from tenancy.access import Visitor, administers, can_administer_university
+from tenancy.access import Visitor, administers, can_administer_university, holds_role_at_q
 from tenancy.models import Role, University, User, UserUniversityRole
 
 # Roster order: what needs a decision first, then who holds a seat, then the queue in its order.
@@ -76,8 +76,12 @@ def roster_entries(
     *, offering: CourseOffering, status: str = "", search: str = ""
 ) -> QuerySet[CourseEnrollment]:
     """The offering's enrollments with their users, grouped by STATUS_ORDER; the waitlist in
-    queue order."""
-    rows = CourseEnrollment.objects.filter(course_offering=offering)
+    queue order. Only people holding a role at the offering's university are listed by name
+    (tenancy.access.holds_role_at_q); the counts of roster_summary include everyone."""
+    rows = CourseEnrollment.objects.filter(
+        holds_role_at_q(user_ref="user", university_ref="course_offering__university"),
+        course_offering=offering,
+    )
     if status:
         rows = rows.filter(status=status)
     search = search.strip()

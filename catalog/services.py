@@ -21,8 +21,9 @@ from catalog.models import (
 )
 from catalog.selectors import final_completion_q
 from lms.dates import display_datetime
-from tenancy.access import administers
-from tenancy.models import User
+from tenancy.access import administers, holds_role_at
+from tenancy.models import Role, User
+from tenancy.services import role_grant
 
 # What teaching an offering lets a member of its staff do, as guardian object permissions.
 OFFERING_PERMS = ("catalog.view_courseoffering", "catalog.change_courseoffering")
@@ -319,6 +320,10 @@ def enrollment_create(
     unpublished course, when already in this offering or active in another offering of the same
     course, and on an unmet strict prerequisite or co-requisite. Unmet recommended
     prerequisites come back as warnings.
+
+    Enrolling oneself is the person's consent to be known at the offering's university: someone
+    holding no role there is granted the student role (recorded with them as its actor), so its
+    staff see them by name exactly as they see everyone else who holds a role there.
     """
     offering = _lock_offering(offering.pk)
     if not offering.course.is_published:
@@ -356,6 +361,8 @@ def enrollment_create(
         status = (
             EnrollmentStatus.WAITLISTED if _free_seats(offering) == 0 else EnrollmentStatus.ACTIVE
         )
+    if not holds_role_at(user, offering.university_id):
+        role_grant(user=user, university=offering.university, role=Role.STUDENT, actor=user)
     if existing is None:
         enrollment = CourseEnrollment.objects.create(
             user=user, course_offering=offering, status=status, enrolled_at=now

@@ -35,6 +35,7 @@ class ModerationAdmin(TenantScopedAdmin):
 @admin.register(DiscussionThread)
 class DiscussionThreadAdmin(ModerationAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "created_by_user"
     list_display = ("title", "course_offering", "created_by_user", "created_at", "is_locked")
     list_display += ("is_pinned", "last_activity_at")
     list_filter = ("is_locked", "is_pinned", "course_offering__university")
@@ -60,6 +61,7 @@ class DiscussionThreadAdmin(ModerationAdmin):
 @admin.register(DiscussionPost)
 class DiscussionPostAdmin(ModerationAdmin):
     tenant_paths = paths_via_offering("thread__course_offering")
+    person_field = "user"
     list_display = ("excerpt", "thread", "user", "created_at", "is_deleted")
     list_filter = ("is_deleted", "thread__course_offering__university")
     search_fields = ("body", "user__email", "thread__title")
@@ -116,6 +118,7 @@ class ReviewReplyInline(admin.StackedInline):
 @admin.register(CourseReview)
 class CourseReviewAdmin(ModerationAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     form = ReviewForm
     inlines = (ReviewReplyInline,)
     list_display = ("course_offering", "rating", "user", "created_at", "is_hidden")
@@ -153,6 +156,7 @@ class OpenFilter(admin.SimpleListFilter):
 @admin.register(PostReport)
 class PostReportAdmin(TenantScopedAdmin):
     tenant_paths = paths_via_offering("post__thread__course_offering")
+    person_field = "post__user"
     list_display = ("created_at", "reason", "post_excerpt", "thread_link", "reporter", "is_open")
     list_filter = (OpenFilter, "reason")
     search_fields = ("post__body", "details")

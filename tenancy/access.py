@@ -21,7 +21,7 @@ User (`taught_offerings`) and guardian's tables, as tenancy.scoping always did.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tenancy.models import Role, University, User, UserUniversityRole
 
@@ -224,6 +224,28 @@ def visible_people_q(actor: Visitor, prefix: str = "") -> Q:
     if not universities:
         return Q(pk__in=[])
     return Q(**{f"{prefix}university_roles__university_id__in": universities})
+
+
+def holds_role_at_q(*, user_ref: str, university_ref: str) -> Q:
+    """A filter on rows naming a person and a university (an enrollment: "user",
+    "course_offering__university"): the person holds a role at that university, the one way
+    their name reaches its staff. Lists of people in an offering apply it, so someone enrolled
+    without a role there (before enrolling granted one, or whose role was revoked) is not shown
+    by name."""
+    roles = UserUniversityRole.objects.filter(
+        user_id=OuterRef(user_ref), university_id=OuterRef(university_ref)
+    )
+    return Q(Exists(roles))
+
+
+def holds_role_at_offering_sql(user_id: str) -> str:
+    """holds_role_at_q for reads written in SQL: the person `user_id` (a column) holds a role
+    at the university of the offering given as the parameter %(offering_id)s."""
+    return (
+        "EXISTS (SELECT 1 FROM user_university_roles r"
+        " JOIN course_offerings o ON o.university_id = r.university_id"
+        f" WHERE r.user_id = {user_id} AND o.id = %(offering_id)s)"
+    )
 
 
 def holds_role_at(user: User, university_id: int) -> bool:

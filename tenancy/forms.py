@@ -36,10 +36,16 @@ class SignupForm(BaseUserCreationForm):
         self.fields["full_name"].widget.attrs["autofocus"] = True
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."))
-        return email
+        """Whether the address has an account is for tenancy.services.user_register to answer,
+        in words that do not confirm it (and with an email to its owner)."""
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        exclude = self._get_validation_exclusions() | {"email"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
 
 # Names in the zone database that stand for no place: the machine's own zone and a placeholder.

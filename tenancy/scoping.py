@@ -42,7 +42,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from tenancy.access import TenantScope, tenant_scope
+from tenancy.access import TenantScope, holds_role_at_q, tenant_scope
 from tenancy.auth import teaching_actions
 
 TENANT_KEYS = ("university", "department", "course", "offering")
@@ -220,9 +220,19 @@ class _TenantScopedBase:
     """What model admins and inlines share: scoped rows and scoped choices."""
 
     tenant_paths: ClassVar[TenantPaths] = {}
+    # The relation to the person a row is about ("user"): rows show only people holding a role
+    # at the row's university (tenancy.access.holds_role_at_q); platform admins, who see
+    # everyone (tenancy.access.visible_people_q), see every row.
+    person_field: ClassVar[str] = ""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request.user, self.tenant_paths)
+        rows = scoped(super().get_queryset(request), request.user, self.tenant_paths)
+        if self.person_field and not tenant_scope(request.user).everything:
+            university = _as_tuple(self.tenant_paths["university"])[0]
+            rows = rows.filter(
+                holds_role_at_q(user_ref=self.person_field, university_ref=university)
+            )
+        return rows
 
     def get_field_queryset(self, db, db_field, request: HttpRequest) -> QuerySet:
         return related_choices(self, db_field.remote_field.model, request).using(db)

@@ -1,7 +1,14 @@
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenancy.access import forget_tenant_scope
 from tenancy.models import (
@@ -109,14 +116,55 @@ def role_revoke(*, user: User, university: University, role: str, actor: User | 
     return deleted
 
 
+# What sign-up answers for an address that has an account: it does not confirm the account to
+# whoever typed it; the owner learns of the attempt by email instead.
+SIGNUP_ADDRESS_REFUSED = gettext_lazy(
+    "This address cannot be used to sign up; if it is yours, log in or reset your password."
+)
+
+
 def user_register(*, email: str, full_name: str, password: str) -> User:
-    """Create a learner account. Two sign-ups racing for one email get one account and one
-    clear error, never a 500."""
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(email=email, password=password, full_name=full_name)
-    except IntegrityError as error:
-        raise ValidationError({"email": "An account with this email already exists."}) from error
+    """Create a learner account. For an address that has an account (two sign-ups racing for
+    one email included) nothing is created, the owner is told by email that someone tried, and
+    the refusal names no account: never a 500."""
+    email = email.strip().lower()
+    if not User.objects.filter(email__iexact=email).exists():
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(email=email, password=password, full_name=full_name)
+        except IntegrityError:
+            pass
+    _signup_attempt_notify(email)
+    raise ValidationError({"email": SIGNUP_ADDRESS_REFUSED})
+
+
+def _signup_attempt_notify(email: str) -> None:
+    from tenancy.tasks import signup_attempt_notice_task
+
+    owner = User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+    if owner is not None:
+        transaction.on_commit(lambda: signup_attempt_notice_task.delay(owner))
+
+
+def signup_attempt_notice_send(*, user_id: int) -> bool:
+    """Tell the owner of an address that someone tried to sign up with it, and how to get back
+    in; returns whether an email went out (none for an account since deleted)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    site_url = settings.SITE_URL.rstrip("/")
+    with translation.override(user.locale or settings.LANGUAGE_CODE):
+        subject = _("Someone tried to sign up with your email address")
+        body = render_to_string(
+            "accounts/email/signup_attempt.txt",
+            {
+                "user": user,
+                "login_url": site_url + reverse("accounts:login"),
+                "reset_url": site_url + reverse("accounts:password-reset"),
+            },
+        )
+    EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
+    return True
 
 
 @transaction.atomic

@@ -192,6 +192,7 @@ class GradingPolicyAdmin(TenantScopedAdmin):
 @admin.register(CourseGrade)
 class CourseGradeAdmin(TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     list_display = (
         "user",
         "course_offering",
@@ -362,6 +363,7 @@ class RevokeForm(forms.Form):
 @admin.register(Certificate)
 class CertificateAdmin(TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     list_display = ("certificate_code", "user", "course_offering", "issued_at", "status")
     list_select_related = ("user", "course_offering__course")
     list_filter = ("course_offering__university",)

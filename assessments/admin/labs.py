@@ -71,6 +71,7 @@ class LabSubmissionReviewForm(forms.ModelForm):
 @admin.register(LabSubmission)
 class LabSubmissionAdmin(TenantScopedAdmin):
     tenant_paths = SUBMISSION_TENANT_PATHS
+    person_field = "user"
     # lab_submissions also holds assignment submissions; each admin lists its own kind.
     item_type = "engineering_lab"
     form = LabSubmissionReviewForm

@@ -24,6 +24,7 @@ class CompletedFilter(admin.SimpleListFilter):
 
 class ProgressAdmin(TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     list_filter = (CompletedFilter, "course_offering__university")
     search_fields = ("user__email", "user__full_name", "course_offering__course__code")
     date_hierarchy = "completed_at"

@@ -205,6 +205,7 @@ class RegradeInline(ReadOnlyMixin, TenantScopedTabularInline):
 @admin.register(QuizAttempt)
 class QuizAttemptAdmin(ReadOnlyMixin, TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     list_display = ("user", "content_item", "course_offering", "attempt_number", "started_at")
     list_display += ("submitted_at", "score_obtained", "max_score", "passed")
     list_select_related = ("user", "content_item", "course_offering__course")
@@ -221,6 +222,7 @@ class QuizAttemptAdmin(ReadOnlyMixin, TenantScopedAdmin):
 @admin.register(QuizMastery)
 class QuizMasteryAdmin(ReadOnlyMixin, TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     list_display = ("user", "content_item", "course_offering", "mastered_at", "points_awarded")
     list_select_related = ("user", "content_item", "course_offering__course")
     list_filter = ("course_offering",)
@@ -233,6 +235,7 @@ class QuizMasteryAdmin(ReadOnlyMixin, TenantScopedAdmin):
 @admin.register(QuizRegrade)
 class QuizRegradeAdmin(ReadOnlyMixin, TenantScopedAdmin):
     tenant_paths = paths_via_offering("attempt__course_offering")
+    person_field = "attempt__user"
     list_display = ("regraded_at", "attempt", "question", "old_score", "new_score")
     list_display += ("new_passed", "regraded_by")
     list_select_related = ("attempt__user", "question", "regraded_by")

@@ -107,6 +107,7 @@ class CourseOfferingInstructorAdmin(TenantScopedAdmin):
 @admin.register(CourseEnrollment)
 class CourseEnrollmentAdmin(EnrollmentActionsMixin, TenantScopedAdmin):
     tenant_paths = paths_via_offering("course_offering")
+    person_field = "user"
     list_display = ("user", "course_offering", "status", "enrolled_at", "completed_at")
     list_filter = ("status", "course_offering__university", "course_offering__course__department")
     search_fields = ("user__email", "user__full_name", "course_offering__course__code")

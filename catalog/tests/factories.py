@@ -12,7 +12,8 @@ from catalog.models import (
     Domain,
     Subject,
 )
-from tenancy.models import Role
+from tenancy.access import forget_tenant_scope
+from tenancy.models import Role, UserUniversityRole
 from tenancy.tests.factories import (
     DepartmentFactory,
     RoleFactory,
@@ -90,11 +91,28 @@ class OfferingFactory(factory.django.DjangoModelFactory):
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
+    """An enrollment whose person holds a role at the offering's university (a student role
+    when they hold none), as every enrollment does: enrolling oneself grants it, staff enroll
+    through invitations."""
+
     class Meta:
         model = CourseEnrollment
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     course_offering = factory.SubFactory(OfferingFactory)
+
+    @factory.post_generation
+    def role_at_university(obj, create, extracted, **kwargs):
+        university_id = obj.course_offering.university_id
+        if (
+            create
+            and not UserUniversityRole.objects.filter(
+                user_id=obj.user_id, university_id=university_id
+            ).exists()
+        ):
+            RoleFactory(user=obj.user, university_id=university_id, role=Role.STUDENT)
+            forget_tenant_scope(obj.user)
 
 
 def staff_member(department, role=Role.DEPARTMENT_ADMIN, **user):

@@ -113,7 +113,14 @@ def test_an_enrollment_that_cannot_be_made_leaves_no_role(admin, offering):
     """Enrolled in another run of the course: the refusal names it, and nothing is written."""
     guest = member_of(CourseFactory().university, email="guest@y.edu")
     other_run = OfferingFactory(course=offering.course, term_name="Spring")
-    EnrollmentFactory(course_offering=other_run, user=guest, status=EnrollmentStatus.ACTIVE)
+    # Made directly, without the role an enrollment's factory grants, so that any role at the
+    # offering's university afterwards would be the invitation's.
+    CourseEnrollment.objects.create(
+        course_offering=other_run,
+        user=guest,
+        status=EnrollmentStatus.ACTIVE,
+        enrolled_at=timezone.now(),
+    )
     invitation = invite(admin, offering)
     with pytest.raises(InvitationRefused) as refused:
         invitations.invitation_accept(user=guest, invitation_id=invitation.pk)

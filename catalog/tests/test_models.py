@@ -220,8 +220,7 @@ def test_deleting_a_user_cascades_to_their_roles_enrollments_teaching_and_writin
     item = TextItemFactory()
     offering = OfferingFactory(course=item.course)
     enrollment = EnrollmentFactory(course_offering=offering)
-    user = enrollment.user
-    RoleFactory(user=user, university=offering.university)
+    user = enrollment.user  # holds the student role at the offering's university, as enrolled
     CourseOfferingInstructor.objects.create(course_offering=offering, user=user)
     UserContentProgress.objects.create(user=user, course_offering=offering, content_item=item)
     thread = ThreadFactory(course_offering=offering, created_by_user=user)

@@ -385,8 +385,7 @@ def test_plan_row_by_row(offering):
     enroll(offering, ACTIVE, email="seated@x.edu")
     member(offering, email="known@x.edu")
     member(offering, email="second@x.edu")
-    dropped = enroll(offering, DROPPED, email="back@x.edu")
-    RoleFactory(user=dropped.user, university=offering.university, role=Role.STUDENT)
+    dropped = enroll(offering, DROPPED, email="back@x.edu")  # a student there, as enrolled
     other_run = OfferingFactory(course=offering.course, term_name="Spring")
     EnrollmentFactory(
         course_offering=other_run, status=ACTIVE, user=member(offering, email="elsewhere@x.edu")
@@ -468,8 +467,7 @@ def test_csv_enrolls_members_and_invites_everyone_else(
     offering, admin, django_capture_on_commit_callbacks
 ):
     known = member(offering, email="known@x.edu")
-    dropped = enroll(offering, DROPPED, email="back@x.edu")
-    RoleFactory(user=dropped.user, university=offering.university, role=Role.STUDENT)
+    dropped = enroll(offering, DROPPED, email="back@x.edu")  # a student there, as enrolled
     foreign = staff_member(CourseFactory().department, Role.UNIVERSITY_ADMIN, email="b@y.edu")
     rows = parse("email,name\nknown@x.edu,\nNew@X.edu,Nia New\nback@x.edu,\nB@y.edu,\n")
     users_before = User.objects.count()

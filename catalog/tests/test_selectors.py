@@ -465,7 +465,8 @@ def test_course_page_queries_do_not_grow_with_the_data(django_assert_num_queries
             CourseOfferingInstructor.objects.create(course_offering=offering, user=UserFactory())
             EnrollmentFactory(course_offering=offering)
     student = EnrollmentFactory(course_offering=offering, status=EnrollmentStatus.WAITLISTED).user
-    assert student.role_rows == []  # loaded once per request, before the page
+    # Loaded once per request, before the page.
+    assert student.role_rows == [(offering.university_id, Role.STUDENT, None)]
 
     # The course, subjects, offerings (with seats and instructors), prerequisites, and when
     # signed in the user's enrollments.

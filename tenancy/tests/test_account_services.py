@@ -21,7 +21,11 @@ def test_user_register_twice_gives_one_account_and_an_error():
     user_register(email="ada@example.edu", full_name="Ada", password="long-enough-pass")
     with pytest.raises(ValidationError) as caught:
         user_register(email="ada@example.edu", full_name="Ada 2", password="long-enough-pass")
-    assert caught.value.message_dict == {"email": ["An account with this email already exists."]}
+    assert caught.value.message_dict == {
+        "email": [
+            "This address cannot be used to sign up; if it is yours, log in or reset your password."
+        ]
+    }
     assert list(User.objects.values_list("full_name", flat=True)) == ["Ada"]
 
 

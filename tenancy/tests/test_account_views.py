@@ -101,7 +101,7 @@ def test_signup_refuses_an_email_in_use_whatever_its_case(client):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [
-        "An account with this email already exists."
+        "This address cannot be used to sign up; if it is yours, log in or reset your password."
     ]
     assert User.objects.count() == 1
 

@@ -4,11 +4,13 @@ account and an address typed with capitals finds it."""
 import importlib
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
 from tenancy.forms import SignupForm
 from tenancy.models import User
+from tenancy.services import SIGNUP_ADDRESS_REFUSED, user_register
 from tenancy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,14 @@ def test_signup_lower_cases_and_refuses_the_same_address_in_other_capitals():
     taken = SignupForm(data={**data, "email": "ADA@example.edu"})
     fresh = SignupForm(data={**data, "email": "Grace@Example.edu"})
 
-    assert not taken.is_valid()
+    # The form leaves whether an address is taken to user_register, which refuses it without
+    # saying that an account exists.
+    assert taken.is_valid(), taken.errors
+    with pytest.raises(ValidationError) as caught:
+        user_register(
+            email=taken.cleaned_data["email"], full_name="Ada", password="violet-lantern-42"
+        )
+    assert caught.value.message_dict == {"email": [str(SIGNUP_ADDRESS_REFUSED)]}
     assert fresh.is_valid(), fresh.errors
     assert fresh.save().email == "grace@example.edu"
 
