@@ -154,10 +154,11 @@ def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker):
         20,
         "the passing grade",
     )
-    # Quizzes 40 % (75 from the demo and 100 now), labs 40 % (100 and 100), assignments 20 %
-    # (two not graded yet): 0.4 * 87.5 + 0.4 * 100 + 0.2 * 0.
-    assert (grade.final_score, grade.letter_grade, grade.is_final) == (Decimal("75.00"), "C", False)
-    assert grade.current_score == Decimal("93.75")  # graded work only: (40*87.5 + 40*100) / 80
+    # Quizzes 40 % (5 of 6 points from the demo and 100 % now: 91.67 shown), labs 40 % (100 and
+    # 100), assignments 20 % (two not graded yet): 0.4 * 91.67 + 0.4 * 100 + 0.2 * 0.
+    assert (grade.final_score, grade.letter_grade, grade.is_final) == (Decimal("76.67"), "C", False)
+    # Graded work only, from the category percents shown: (40 * 91.67 + 40 * 100) / 80.
+    assert grade.current_score == Decimal("95.84")
     time.sleep(settings.GRADE_ROLLUP_COALESCE_SECONDS + 1)  # any rollup still due has run
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
