@@ -128,6 +128,7 @@ def worker(tmp_path, settings):
     live server) enqueue go to it; grade rollups follow a score after
     WORKER_COALESCE_SECONDS in both processes, and both store files under `worker.media`."""
     import redis
+    from celery.result import allow_join_result
     from django.db import connection
 
     from lms.celery import app as celery_app
@@ -184,7 +185,11 @@ def worker(tmp_path, settings):
     running = Worker(media=media, log=log)
     try:
         running.wait_for(lambda: b"ready." in log.read_bytes(), 20, "the worker to start")
-        yield running
+        # Eager tasks mark "joining would block" in one process-wide flag and restore it on the
+        # way out; two threads doing that at once (a test and its live server, under
+        # tasks_in_process) can leave it set, and every later result.get() here would refuse.
+        with allow_join_result():
+            yield running
     finally:
         celery_app.conf.task_always_eager = eager
         process.terminate()

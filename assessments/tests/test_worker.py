@@ -2,10 +2,13 @@
 reading the test database, so it sees what the test commits."""
 
 import re
+import threading
 import time
 from decimal import Decimal
 
 import pytest
+from celery._state import _set_task_join_will_block, task_join_will_block
+from celery.result import denied_join_result
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -37,6 +40,41 @@ from tenancy.models import User
 
 # The worker and the test roll a learner's grade up this soon after a score (5 s by default).
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def join_flag_left_set():
+    """What two threads running eager tasks at once (a browser test and its live server) leave
+    behind: each marks "joining would block" in one process-wide flag and restores what it saw,
+    so the second to leave sets it again for good."""
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with denied_join_result():
+            first_in.set()
+            second_in.wait()
+        first_out.set()
+
+    def second():
+        first_in.wait()
+        with denied_join_result():
+            second_in.set()
+            first_out.wait()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert task_join_will_block()
+    yield
+    _set_task_join_will_block(False)
+
+
+def test_results_can_be_awaited_after_overlapping_eager_tasks(join_flag_left_set, worker):
+    course = graded_course()
+    EnrollmentFactory(course_offering=course.offering)
+    assert grade_rollup_task.delay(course.offering.pk).get(timeout=20) == 1
 
 
 def status_of(user, offering) -> str:
