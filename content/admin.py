@@ -7,6 +7,9 @@ extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot impor
 syllabus involves question pools and lab files, so its page is added by assessments.admin.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -158,8 +161,7 @@ class _ArchivingDeletion:
     """The delete confirmation of rows that are archived when they hold students' work: the
     work is not deleted, so deleting it needs no permission (staff may only view it)."""
 
-    def holds_work(self, objs) -> bool:
-        raise NotImplementedError
+    holds_work: Callable[[Any], bool]  # each admin says what of its rows holds students' work
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
