@@ -5,11 +5,22 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# The profile: "development" (local runs and the demo: the default), "production" (a real
+# deployment: every default is the safe one) or "test" (the test suite). Settings below that
+# differ between profiles read PRODUCTION for their default; the environment overrides any.
+DJANGO_ENV = env("DJANGO_ENV", default="development")
+if DJANGO_ENV not in ("development", "production", "test"):
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV is {DJANGO_ENV!r}; use development, production or test."
+    )
+PRODUCTION = DJANGO_ENV == "production"
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
