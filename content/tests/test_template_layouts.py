@@ -223,7 +223,9 @@ def test_stubs_written_as_text_become_inactive_drafts(tenants):
     template = ModuleTemplate.objects.create(title="T", template_type="unit", default_data=LAYOUT)
     parent = course_root(course=tenants.course_a1)
     made = module_from_template(template=template, parent=parent)
-    items = ContentItem.objects.filter(course=tenants.course_a1).order_by("module__lft")
+    items = ContentItem.objects.filter(course=tenants.course_a1).order_by(
+        "module__lft", "sequence_index"
+    )
     assert [(i.module.title, i.title, i.is_active) for i in items] == [
         ("T", "Reading list", False),
         ("Week 1", "Welcome", False),
