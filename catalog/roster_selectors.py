@@ -17,6 +17,7 @@ from django.http import Http404
 
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor, Invitation
 from catalog.models import EnrollmentStatus as Status
+from lms.input import parse_id
 from tenancy.access import Visitor, administers, can_administer_university, holds_role_at_q
 from tenancy.models import Role, University, User, UserUniversityRole
 
@@ -203,9 +204,10 @@ def staff_candidates(*, offering: CourseOffering) -> QuerySet[User]:
 def offering_staff_member(*, offering: CourseOffering, user_id: str) -> User | None:
     """The member of the offering's staff with id `user_id` as posted (any text); None for a
     malformed id, a missing person and someone who does not teach this offering alike."""
-    if not user_id.isdigit():
+    pk = parse_id(user_id)
+    if pk is None:
         return None
-    return User.objects.filter(pk=int(user_id), taught_offerings=offering).first()
+    return User.objects.filter(pk=pk, taught_offerings=offering).first()
 
 
 # Roles within a university ----------------------------------------------------------------
@@ -221,12 +223,13 @@ def university_for_role_admin(*, user: Visitor, university_id: int) -> Universit
 def university_role_for_admin(*, university: University, value: str) -> UserUniversityRole | None:
     """The role row "<user id>:<role>" (as the roles page posts it) held at `university`; None
     for malformed text and for a role held elsewhere or not at all."""
-    user_id, _sep, role = value.partition(":")
-    if not user_id.isdigit() or role not in Role.values:
+    raw_id, _sep, role = value.partition(":")
+    user_id = parse_id(raw_id)
+    if user_id is None or role not in Role.values:
         return None
     return (
         UserUniversityRole.objects.select_related("user")
-        .filter(university=university, user_id=int(user_id), role=role)
+        .filter(university=university, user_id=user_id, role=role)
         .first()
     )
 

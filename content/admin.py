@@ -53,6 +53,7 @@ from content.services import (
     module_template_save,
     template_from_subtree,
 )
+from lms.input import parse_id, parse_int
 from lms.media import stored_file_response
 from syllabus.admin import (
     COURSE_PATHS,
@@ -382,11 +383,10 @@ class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
 
         if not self.has_change_permission(request, item):
             return reply(False, _("You may not reorder this course."), 403)
-        try:
-            module_id = int(request.POST.get("module", ""))
-            position_raw = request.POST.get("position", "")
-            position = int(position_raw) if position_raw else None
-        except ValueError:
+        module_id = parse_id(request.POST.get("module"))
+        position_raw = request.POST.get("position", "")
+        position = parse_int(position_raw) if position_raw else None
+        if module_id is None or (position_raw and position is None):
             return reply(False, _("Say where the item goes."), 400)
         module = Module.objects.filter(pk=module_id, course_id=item.course_id).first()
         if module is None:

@@ -6,6 +6,7 @@ see exactly what is wrong.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -347,15 +348,34 @@ RAW_MEDIA_URL_MESSAGE = _(
 )
 
 
+UNREADABLE_URL_MESSAGE = _("This is not a web address that can be opened.")
+
+
+def _unreadable_url(value: object) -> bool:
+    """An address the schema's pattern lets through but no browser (and not urlsplit, which
+    raises) can read: brackets around a host that is not IPv6 (`https://[x]/1`), an http(s)
+    address without a host, a port out of range."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        return True
+    return parts.scheme in ("http", "https") and not parts.hostname
+
+
 def _raw_media_url_errors(data: Any, path: str = "") -> list[str]:
     """Every address field (`url`, `thumbnail_url`, ...) anywhere in the payload that points
-    under MEDIA_URL."""
+    under MEDIA_URL or cannot be read as an address at all."""
     problems = []
     if isinstance(data, dict):
         for key, value in data.items():
             where = f"{path}.{key}" if path else str(key)
             if key.endswith("url") and is_raw_media_url(value):
                 problems.append(f"{where}: {RAW_MEDIA_URL_MESSAGE}")
+            elif key.endswith("url") and _unreadable_url(value):
+                problems.append(f"{where}: {UNREADABLE_URL_MESSAGE}")
             else:
                 problems.extend(_raw_media_url_errors(value, where))
     elif isinstance(data, list):

@@ -8,6 +8,7 @@ or relative.
 """
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from content.selectors import AssetRow, OutlineItem
 from lms.dates import display_datetime
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,22 @@ def _valid_youtube_id(value: Any) -> str | None:
     return None
 
 
+def _url_parts(value: Any):
+    """`value` split into its parts, or None when it is not a string urlsplit can read (it
+    raises on `https://[x]/1`, an address with brackets that is not an IPv6 host)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return None
+
+
 def youtube_id(data: dict[str, Any]) -> str | None:
     found = _valid_youtube_id(data.get("video_id"))
-    if found or not isinstance(data.get("url"), str):
+    parts = _url_parts(data.get("url"))
+    if found or parts is None:
         return found
-    parts = urlsplit(data["url"])
     host = parts.netloc.lower()
     path = parts.path.strip("/").split("/")
     if host in ("youtu.be", "www.youtu.be"):
@@ -156,12 +170,14 @@ def youtube_id(data: dict[str, Any]) -> str | None:
     return None
 
 
+_VIMEO_HOSTS = ("vimeo.com", "www.vimeo.com", "player.vimeo.com")
+
+
 def vimeo_id(data: dict[str, Any]) -> str | None:
     candidates = [data.get("video_id")]
-    if isinstance(data.get("url"), str):
-        parts = urlsplit(data["url"])
-        if parts.netloc.lower() in ("vimeo.com", "www.vimeo.com", "player.vimeo.com"):
-            candidates.extend(parts.path.strip("/").split("/"))
+    parts = _url_parts(data.get("url"))
+    if parts is not None and parts.netloc.lower() in _VIMEO_HOSTS:
+        candidates.extend(parts.path.strip("/").split("/"))
     for value in candidates:
         if isinstance(value, str | int) and str(value).isdigit() and str(value).isascii():
             return str(value)
@@ -548,10 +564,18 @@ RENDERERS: dict[str, Callable[[dict[str, Any], RenderContext], SafeString]] = {
 
 
 def render_item(content_type: str, data: dict[str, Any], ctx: RenderContext) -> SafeString:
+    """The item's HTML. A payload that got into the database without passing payload_errors
+    (an import, a copy of old data, a hand-made row) must not take the page down with it: what
+    a renderer cannot read is logged and shown as a notice, never a server error."""
     renderer = RENDERERS.get(content_type)
+    cannot = mark_safe(f'<p class="notice">{_e(_("This content cannot be displayed."))}</p>')
     if renderer is None or not isinstance(data, dict):
-        return mark_safe(f'<p class="notice">{_e(_("This content cannot be displayed."))}</p>')
-    return renderer(data, ctx)
+        return cannot
+    try:
+        return renderer(data, ctx)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
+        logger.exception("A %s payload could not be rendered.", content_type)
+        return cannot
 
 
 def asset_ids(content_type: str, data: dict[str, Any]) -> set[int]:
@@ -560,11 +584,14 @@ def asset_ids(content_type: str, data: dict[str, Any]) -> set[int]:
         return set()
     if content_type == "video" and isinstance(data.get("asset_id"), int):
         return {data["asset_id"]}
-    if content_type == "text":
+    blocks = data.get("blocks") if content_type == "text" else None
+    if isinstance(blocks, list):
         return {
             b["asset_id"]
-            for b in data.get("blocks") or []
-            if b.get("type") == "image" and isinstance(b.get("asset_id"), int)
+            for b in blocks
+            if isinstance(b, dict)
+            and b.get("type") == "image"
+            and isinstance(b.get("asset_id"), int)
         }
     return set()
 

@@ -20,11 +20,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Course
+from lms.input import parse_id, parse_int, safe_next
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import outline_rows, templates_for_staff
 from syllabus.services import (
@@ -95,10 +95,12 @@ def tree_reply(
             payload.update(data or {})
         return JsonResponse(payload, status=status)
     model_admin.message_user(request, message, messages.SUCCESS if ok else messages.ERROR)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("admin:syllabus_module_tree", args=[course_id])
-    return HttpResponseRedirect(f"{target}#{anchor}")
+    target = safe_next(
+        request,
+        request.POST.get("next"),
+        reverse("admin:syllabus_module_tree", args=[course_id]),
+    )
+    return HttpResponseRedirect(f"{target.split('#', 1)[0]}#{anchor}")
 
 
 def as_module_tree_choices(field) -> None:
@@ -395,11 +397,10 @@ class ModuleAdmin(TenantScopedAdmin):
             return self._reply(
                 request, module, ok=False, status=403, message=_("You may not reorder this course.")
             )
-        try:
-            parent_id = int(request.POST.get("parent", ""))
-            position_raw = request.POST.get("position", "")
-            position = int(position_raw) if position_raw else None
-        except ValueError:
+        parent_id = parse_id(request.POST.get("parent"))
+        position_raw = request.POST.get("position", "")
+        position = parse_int(position_raw) if position_raw else None
+        if parent_id is None or (position_raw and position is None):
             return self._reply(
                 request, module, ok=False, status=400, message=_("Say where the module goes.")
             )

@@ -17,7 +17,7 @@ from tenancy.lockout import login_lockout_clear
 from tenancy.services import profile_update, user_register
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
@@ -39,7 +39,7 @@ def signup_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, user=request.user, label_suffix="")
     if request.method == "POST" and form.is_valid():

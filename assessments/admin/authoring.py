@@ -22,6 +22,7 @@ from assessments.admin.forms import add_service_errors
 from assessments.copying import COPY_PERMISSION, copyable_courses, course_copy, template_add
 from catalog.models import Course
 from content.admin import AuthoringModuleAdmin
+from lms.input import parse_id
 from syllabus.admin import as_module_tree_choices
 from syllabus.models import Module, ModuleTemplate
 
@@ -80,7 +81,8 @@ class CourseMaterialModuleAdmin(AuthoringModuleAdmin):
             raise PermissionDenied
         courses = copyable_courses(actor=request.user).exclude(pk=course.pk).order_by("code")
         chosen = request.POST.get("target") or request.GET.get("target") or ""
-        target = courses.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen_id = parse_id(chosen)
+        target = courses.filter(pk=chosen_id).first() if chosen_id else None
         form = CourseCopyForm(
             request.POST or None,
             initial={"target": target.pk if target else None},

@@ -31,7 +31,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -56,6 +55,7 @@ from catalog.roster_selectors import (
     with_waitlist_places,
 )
 from catalog.selectors import waitlist_position
+from lms.input import parse_ids, safe_next
 from tenancy.access import can_administer_university
 from tenancy.models import Department, Role, University, User
 
@@ -340,10 +340,7 @@ def _stream(rows: Iterator[tuple[str, ...]]) -> Iterator[str]:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return safe_next(request, request.POST.get("next"), fallback)
 
 
 class RosterAdminMixin:
@@ -397,7 +394,7 @@ class RosterAdminMixin:
         here = reverse("admin:catalog_courseoffering_roster", args=[offering.pk])
         if request.method == "POST":
             decision = DECISIONS.get(request.POST.get("decision", ""))
-            ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+            ids = parse_ids(request.POST.getlist("ids"))
             back = _safe_next(request, here)
             if decision is None or not ids:
                 messages.warning(request, _("Select students and an action first."))

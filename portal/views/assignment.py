@@ -27,7 +27,7 @@ def assignment_url(offering_id: int, item_id: int) -> str:
     return reverse("portal:assignment", kwargs={"offering_id": offering_id, "item_id": item_id})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @learner_view
 def assignment_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
     offering = access.offering

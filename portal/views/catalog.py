@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog.forms import CatalogFilterForm
 from catalog.selectors import (
@@ -74,7 +74,7 @@ def _parents(entries: list[OutlineEntry], level: int) -> list[OutlineEntry]:
     return entries
 
 
-@require_GET
+@require_safe
 def catalog_view(request: HttpRequest) -> HttpResponse:
     options = catalog_options()
     form = CatalogFilterForm(request.GET or None, options=options)
@@ -93,7 +93,7 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/catalog.html", context)
 
 
-@require_GET
+@require_safe
 def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
     page = course_page(user=request.user, course_id=course_id)
     outline, listed = course_outline(outline_rows(course_id=page.course.pk, published_only=True))

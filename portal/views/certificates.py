@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assessments.certificates import CertificateStatus, certificate_for_verification
 from lms.media import stored_file_response
@@ -27,7 +27,7 @@ def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def certificate_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     try:
         verification = certificate_for_verification(code=code)
@@ -38,7 +38,7 @@ def certificate_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def certificate_pdf_view(request: HttpRequest, code: str) -> HttpResponseBase:
     try:
         verification = certificate_for_verification(code=code)

@@ -13,12 +13,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from community import services
 from community.forms import (
@@ -47,8 +46,9 @@ from community.selectors import (
     thread_for_reader,
     thread_page,
 )
+from lms.input import parse_id, safe_next
 
-GET_POST = require_http_methods(["GET", "POST"])
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def discussion_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -58,13 +58,6 @@ def discussion_view(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
         return view(request, access, **kwargs)
 
     return wrapper
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _thread_url(access: DiscussionAccess, thread_id: int, anchor: str = "") -> str:
@@ -85,13 +78,13 @@ def _apply_errors(form, error: ValidationError) -> None:
 # Forum and threads -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @discussion_view
 def forum_view(request: HttpRequest, access: DiscussionAccess) -> HttpResponse:
     forum = forum_page(
         access=access,
         filter_name=request.GET.get("show", ForumFilter.ALL),
-        module_id=_int(request.GET.get("module")),
+        module_id=parse_id(request.GET.get("module")),
         page_number=request.GET.get("page"),
     )
     context = {
@@ -114,9 +107,9 @@ def thread_create_view(request: HttpRequest, access: DiscussionAccess) -> HttpRe
     modules = offering_modules(access=access)
     choices = [m for m in modules if not m.is_root]
     data = request.POST if request.method == "POST" else None
-    item_id = _int(request.POST.get("item") if data else request.GET.get("item"))
+    item_id = parse_id(request.POST.get("item") if data else request.GET.get("item"))
     item = attachable_item(access=access, item_id=item_id) if item_id else None
-    initial = {"item": item.pk if item else None, "module": _int(request.GET.get("module"))}
+    initial = {"item": item.pk if item else None, "module": parse_id(request.GET.get("module"))}
     form = ThreadForm(data, initial=initial, module_choices=choices)
     status = 200
     if data is not None and form.is_valid():
@@ -162,7 +155,7 @@ def _render_thread(
     reply_parent = None
     if reply_form is not None:
         # Errors show in the form the reply came from, or at the bottom when that is gone.
-        parent_id = _int(str(reply_form["parent"].value() or ""))
+        parent_id = parse_id(str(reply_form["parent"].value() or ""))
         shown = {node.post.pk for node in page.nodes if not node.post.is_deleted}
         reply_parent = parent_id if parent_id in shown else None
     context = {
@@ -178,7 +171,7 @@ def _render_thread(
     return render(request, "community/thread.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @discussion_view
 def thread_view(request: HttpRequest, access: DiscussionAccess, thread_id: int) -> HttpResponse:
     return _render_thread(request, access, thread_id)
@@ -374,15 +367,12 @@ def _reviews_url(course_id: int) -> str:
 
 def _back(request: HttpRequest, course_id: int) -> HttpResponse:
     """Back to the page the form was on (the course page or the reviews page)."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = _reviews_url(course_id)
-    return redirect(target)
+    return HttpResponseRedirect(
+        safe_next(request, request.POST.get("next"), _reviews_url(course_id))
+    )
 
 
-@require_GET
+@require_safe
 def course_reviews_view(request: HttpRequest, course_id: int) -> HttpResponse:
     panel = reviews_panel(
         user=request.user, course_id=course_id, page_number=request.GET.get("page")
@@ -395,7 +385,7 @@ def course_reviews_view(request: HttpRequest, course_id: int) -> HttpResponse:
 def review_submit_view(request: HttpRequest, course_id: int) -> HttpResponse:
     access = reviews_access(user=request.user, course_id=course_id)
     form = ReviewForm(request.POST)
-    offering_id = _int(request.POST.get("offering"))
+    offering_id = parse_id(request.POST.get("offering"))
     enrollment = next((e for e in access.eligible if e.course_offering_id == offering_id), None)
     if enrollment is None:
         messages.error(request, _("Only students of this course may review it."))

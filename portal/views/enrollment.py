@@ -62,7 +62,7 @@ def enroll_view(request: HttpRequest, offering_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def drop_view(request: HttpRequest, offering_id: int) -> HttpResponse:
     offering = offering_for_enrollment(user=request.user, offering_id=offering_id)
     back = _course_url(offering)
@@ -70,7 +70,7 @@ def drop_view(request: HttpRequest, offering_id: int) -> HttpResponse:
     if enrollment is None or enrollment.status == EnrollmentStatus.DROPPED:
         messages.error(request, _("You are not enrolled in this offering."))
         return redirect(back)
-    if request.method == "GET":
+    if request.method != "POST":
         if enrollment.status == EnrollmentStatus.COMPLETED:
             return redirect(back)
         context = {"offering": offering, "enrollment": enrollment, "course_url": back}

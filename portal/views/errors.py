@@ -1,6 +1,6 @@
 """The site's own error pages: the site header, what went wrong in words, and a way back.
 
-lms/urls.py names these as Django's handler404, handler403 and handler500; a locked-out
+lms/urls.py names these as Django's handler400, handler404, handler403 and handler500; a locked-out
 login gets its own 429 page (accounts/locked_out.html, from tenancy.lockout). The 500 page
 renders without the request's context processors, so a failure in them (the database being
 down) cannot break the error page too.
@@ -22,6 +22,18 @@ def error_page(
     else:
         body = loader.render_to_string(TEMPLATE, context, request=request)
     return HttpResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        status=400,
+        heading=_("Request not understood"),
+        message=_(
+            "The page could not read what was sent: a field holds characters or values it "
+            "does not accept. Go back, check what you entered and try again."
+        ),
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

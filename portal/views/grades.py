@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assessments.certificates import certificate_status
 from assessments.gradebook import learner_grade_report
@@ -14,7 +14,7 @@ from portal.views.player import learner_view
 from syllabus.selectors import LearningAccess
 
 
-@require_GET
+@require_safe
 @learner_view
 def grades_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
     offering = access.offering

@@ -23,7 +23,7 @@ def _after(invitation) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token=token)
     if request.method == "POST":

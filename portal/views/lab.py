@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.labs.selectors import (
     learner_submission,
@@ -45,7 +45,7 @@ def _lab(access: LearningAccess, item_id: int):
     return page
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @learner_view
 def lab_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
     offering = access.offering
@@ -98,7 +98,7 @@ def lab_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Http
     return render(request, "portal/lab/lab.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @learner_view
 def lab_file_view(
     request: HttpRequest, access: LearningAccess, item_id: int, file_path: str

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assessments.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
@@ -31,7 +31,7 @@ class CourseCard:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     enrollments = [
         e for e in learner_enrollments(user=request.user) if e.status != EnrollmentStatus.DROPPED

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.selectors import learner_marks, percent, subtree_counts
 from assessments.services import content_complete, content_open, content_progress_report
@@ -66,7 +66,7 @@ def _item_url_template(offering_id: int) -> str:
     return f"{head}{{id}}{tail}"
 
 
-@require_GET
+@require_safe
 @learner_view
 def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
     offering = access.offering
@@ -112,7 +112,7 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
     return render(request, "portal/player/outline.html", context)
 
 
-@require_GET
+@require_safe
 @learner_view
 def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
     offering = access.offering
@@ -215,7 +215,7 @@ def item_progress_view(request: HttpRequest, access: LearningAccess, item_id: in
     )
 
 
-@require_GET
+@require_safe
 @learner_view
 def item_captions_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
     """WebVTT captions generated from the video's transcript."""

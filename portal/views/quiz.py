@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.models import QuestionType
 from assessments.quiz_selectors import (
@@ -40,6 +40,7 @@ from content.models import ContentItem
 from content.payloads import QuizReviewPolicy
 from content.rendering import format_duration
 from content.selectors import ItemRef, item_ref
+from lms.input import parse_id, parse_ids
 from portal.views.player import item_url, learner_view
 from syllabus.selectors import LearningAccess
 
@@ -73,7 +74,7 @@ def _title(item_id: int, offering) -> str:
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @learner_view
 def quiz_view(request: HttpRequest, access: LearningAccess, item_id: int) -> HttpResponse:
     offering = access.offering
@@ -139,7 +140,7 @@ def _posted_answers(request: HttpRequest, questions) -> dict[int, Any]:
 
 
 def _posted_flags(request: HttpRequest) -> list[int]:
-    return [int(v) for v in request.POST.getlist("flagged") if v.isdigit()]
+    return parse_ids(request.POST.getlist("flagged"))
 
 
 def _parse_action(raw: str) -> tuple[str, int | None]:
@@ -147,7 +148,7 @@ def _parse_action(raw: str) -> tuple[str, int | None]:
     name, _sep, target = raw.partition(":")
     if name not in ("save", "submit", "check"):
         name = "save"
-    return name, int(target) if target.isdigit() else None
+    return name, parse_id(target)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -180,7 +181,7 @@ def _closed_json(result_url: str, message: str) -> JsonResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @learner_view
 def attempt_view(
     request: HttpRequest, access: LearningAccess, item_id: int, attempt_id: int
@@ -279,7 +280,7 @@ def attempt_view(
     return render(request, "portal/quiz/attempt.html", context, status=status)
 
 
-@require_http_methods(["GET"])
+@require_safe
 @learner_view
 def result_view(
     request: HttpRequest, access: LearningAccess, item_id: int, attempt_id: int
