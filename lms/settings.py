@@ -285,3 +285,12 @@ LOGGING = {
 # Index names follow the schema contract, which is PostgreSQL-only (63-character identifiers);
 # Django's 30-character limit on index names exists for other databases.
 SILENCED_SYSTEM_CHECKS = ["models.E034"]
+
+# --- Beyond one machine ---
+# DATABASE_POOLER=pgbouncer: connections go through PgBouncer in transaction mode, where a
+# server connection changes between transactions. Server-side cursors and prepared statements
+# live on one server connection, so both are off; advisory locks are transaction-level only.
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
