@@ -1,0 +1,199 @@
+"""One test per server error a fuzz of the learner and admin pages found, each sending exactly
+what crashed the page, and HEAD on pages that only answered GET."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from assessments.models import QuizAttempt
+from catalog.models import CourseEnrollment, EnrollmentStatus
+from community.models import CourseReview, ReviewerName
+from content.models import ContentItem
+from content.payloads import payload_errors
+from content.services import content_item_update
+
+pytestmark = pytest.mark.django_db
+
+BRACKET_URL = "https://[x]/1"
+BAD_REQUEST_HEADING = '<h1 id="error-heading">Request not understood</h1>'
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def attempt_url(world, name="quiz-attempt"):
+    attempt = world.attempt
+    return reverse(
+        f"portal:{name}",
+        kwargs={
+            "offering_id": attempt.course_offering_id,
+            "item_id": attempt.content_item_id,
+            "attempt_id": attempt.pk,
+        },
+    )
+
+
+def roster_url(world):
+    return reverse("admin:catalog_courseoffering_roster", args=[world.offering.pk])
+
+
+def test_a_unicode_digit_in_the_quiz_check_action_saves_without_checking(client, input_world):
+    signed_in(client, input_world.student)
+
+    response = client.post(attempt_url(input_world), {"action": "check:²"})
+
+    assert response.status_code == 302
+    assert response["Location"] == attempt_url(input_world)
+    attempt = QuizAttempt.objects.get(pk=input_world.attempt.pk)
+    assert attempt.submitted_at is None
+
+
+def test_a_unicode_digit_among_the_roster_ids_selects_nobody(client, input_world):
+    signed_in(client, input_world.university_admin)
+    before = dict(
+        CourseEnrollment.objects.filter(course_offering=input_world.offering).values_list(
+            "pk", "status"
+        )
+    )
+
+    response = client.post(
+        roster_url(input_world), {"decision": "drop", "ids": ["²"], "confirm": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == roster_url(input_world)
+    after = dict(
+        CourseEnrollment.objects.filter(course_offering=input_world.offering).values_list(
+            "pk", "status"
+        )
+    )
+    assert after == before
+
+
+def test_an_id_beyond_bigint_among_the_roster_ids_selects_nobody(client, input_world):
+    signed_in(client, input_world.university_admin)
+
+    response = client.post(roster_url(input_world), {"decision": "drop", "ids": ["9" * 20]})
+
+    assert response.status_code == 302
+    assert response["Location"] == roster_url(input_world)
+
+
+@pytest.mark.parametrize("target", ["catalog", "reviews", "https://evil.example/", "//evil"])
+def test_a_review_whose_next_is_not_a_path_goes_back_to_the_reviews(client, input_world, target):
+    signed_in(client, input_world.student)
+    course_id = input_world.completed.course_id
+
+    response = client.post(
+        reverse("portal:review-submit", kwargs={"course_id": course_id}),
+        {
+            "offering": input_world.completed.pk,
+            "rating": "4",
+            "review_text": "Clear lectures.",
+            "display_name": ReviewerName.FULL_NAME,
+            "next": target,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:course-reviews", kwargs={"course_id": course_id})
+    review = CourseReview.objects.get(
+        user=input_world.student, course_offering=input_world.completed
+    )
+    assert (review.rating, review.review_text) == (4, "Clear lectures.")
+
+
+@pytest.mark.parametrize(
+    "name", ["admin:catalog_courseoffering_roster", "admin:catalog_courseoffering_roles"]
+)
+def test_a_nul_byte_in_an_admin_search_is_the_sites_400(client, input_world, name):
+    signed_in(client, input_world.university_admin)
+    arg = input_world.university.pk if name.endswith("roles") else input_world.offering.pk
+
+    response = client.get(reverse(name, args=[arg]), {"q": "ab\x00c"})
+
+    assert response.status_code == 400
+    assert BAD_REQUEST_HEADING in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_field_changes_nothing(client, input_world):
+    signed_in(client, input_world.student)
+    thread = input_world.thread
+    url = reverse(
+        "portal:thread-reply",
+        kwargs={"offering_id": thread.course_offering_id, "thread_id": thread.pk},
+    )
+    posts = thread.posts.count()
+
+    response = client.post(url, {"body": "a reply\x00"})
+
+    assert response.status_code == 400
+    assert BAD_REQUEST_HEADING in response.content.decode()
+    assert thread.posts.count() == posts
+
+
+def test_a_bracket_video_url_stored_outside_the_forms_shows_the_item_and_its_preview(
+    client, input_world
+):
+    video = input_world.items["video"]
+    ContentItem.objects.filter(pk=video.pk).update(
+        data_json={"provider": "youtube", "url": BRACKET_URL}
+    )
+
+    signed_in(client, input_world.student)
+    page = client.get(
+        reverse("portal:item", kwargs={"offering_id": input_world.offering.pk, "item_id": video.pk})
+    )
+    signed_in(client, input_world.instructor)
+    preview = client.get(reverse("admin:content_contentitem_preview", args=[video.pk]))
+
+    assert page.status_code == 200
+    assert "This video is not available." in page.content.decode()
+    assert preview.status_code == 200
+    assert "This video is not available." in preview.content.decode()
+
+
+def test_a_bracket_video_url_is_refused_at_every_write(input_world):
+    video = ContentItem.objects.get(pk=input_world.items["video"].pk)
+    stored = video.data_json
+
+    assert payload_errors("video", {"provider": "youtube", "url": BRACKET_URL}) == [
+        "url: This is not a web address that can be opened."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        content_item_update(item=video, data_json={"provider": "vimeo", "url": BRACKET_URL})
+    assert refused.value.message_dict == {
+        "data_json": ["url: This is not a web address that can be opened."]
+    }
+    assert ContentItem.objects.get(pk=video.pk).data_json == stored
+
+
+def test_head_answers_on_learner_pages(client, input_world):
+    signed_in(client, input_world.student)
+    offering_id = input_world.offering.pk
+    quiz_id = input_world.attempt.content_item_id
+    urls = [
+        reverse("portal:catalog"),
+        reverse("portal:dashboard"),
+        reverse("portal:outline", kwargs={"offering_id": offering_id}),
+        reverse("portal:quiz", kwargs={"offering_id": offering_id, "item_id": quiz_id}),
+        reverse("portal:discussions", kwargs={"offering_id": offering_id}),
+        attempt_url(input_world),
+    ]
+
+    statuses = {url: client.head(url).status_code for url in urls}
+
+    assert statuses == dict.fromkeys(urls, 200)
+
+
+def test_head_on_the_drop_page_drops_nothing(client, input_world):
+    signed_in(client, input_world.student)
+    offering = input_world.offering
+
+    response = client.head(reverse("portal:drop", kwargs={"offering_id": offering.pk}))
+
+    assert response.status_code == 200
+    enrollment = CourseEnrollment.objects.get(user=input_world.student, course_offering=offering)
+    assert enrollment.status == EnrollmentStatus.ACTIVE
