@@ -170,6 +170,7 @@ def worker(tmp_path, settings):
                 "worker",
                 "--pool=prefork",
                 "--concurrency=2",
+                "--queues=labs,grades,email,default",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",

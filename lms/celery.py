@@ -2,7 +2,7 @@
 
 When CELERY_TASK_ALWAYS_EAGER is not set explicitly, the broker is probed once at start-up;
 if it cannot be reached, tasks run in-process and a warning says so, so local development
-works without Redis.
+works without Redis. In production tasks never run in-process.
 """
 
 import logging
@@ -34,7 +34,10 @@ def configure_eager_mode() -> bool:
     from django.conf import settings
 
     eager = settings.CELERY_TASK_ALWAYS_EAGER
-    if eager is None:
+    if settings.PRODUCTION:
+        # In production tasks always go to the broker: without a worker, work waits queued.
+        eager = False
+    elif eager is None:
         eager = not broker_reachable(settings.CELERY_BROKER_URL)
         if eager:
             logger.warning(

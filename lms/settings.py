@@ -216,7 +216,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# An unacknowledged task is handed to another worker after this long: it must exceed the longest
+# task time limit (the discussion digest, 30 minutes), or a running task would be run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 31 * 60}
+# A page that enqueues work answers quickly when the broker is away: short connection timeouts.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
+# Queues: lab grading, grade rollups and certificates, email; everything else on "default".
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "assessments.labs.tasks.*": {"queue": "labs"},
+    "assessments.tasks.*": {"queue": "grades"},
+    "catalog.tasks.*": {"queue": "email"},
+    "tenancy.tasks.*": {"queue": "email"},
+    "community.tasks.*": {"queue": "email"},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
