@@ -45,8 +45,10 @@ trap 'exit 143' TERM
 
 if [ "$redis_up" = true ]; then
   step "Celery worker and beat"
-  "$PY" -m celery -A lms worker -B -l info \
-    --schedule "$VENV/celerybeat-schedule" >"$ROOT/celery.log" 2>&1 &
+  # One local worker takes every queue (labs, grades, email, default); production runs a
+  # worker per queue (README, "Workers and queues"). The log is appended to, never truncated.
+  "$PY" -m celery -A lms worker -B -l info -Q labs,grades,email,default \
+    --schedule "$VENV/celerybeat-schedule" >>"$ROOT/celery.log" 2>&1 &
   worker_pid=$!
   note "running in the background (pid $worker_pid), log in celery.log"
 fi
