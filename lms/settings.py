@@ -22,8 +22,18 @@ if DJANGO_ENV not in ("development", "production", "test"):
     )
 PRODUCTION = DJANGO_ENV == "production"
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The built-in key signs sessions and password-reset links of local runs only: a production
+# start without DJANGO_SECRET_KEY stops here rather than run with a key everyone can read.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. A production instance needs its own secret key: "
+            "set DJANGO_SECRET_KEY to a long random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+        )
+    SECRET_KEY = "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -190,7 +200,12 @@ if env("S3_BUCKET", default=""):
 
 # Email goes to the console unless EMAIL_BACKEND names another backend; SMTP reads its server
 # from EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
-_mail_backend = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Production sends through SMTP by default; local runs print emails to the console.
+_mail_backend = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends."
+    + ("smtp.EmailBackend" if PRODUCTION else "console.EmailBackend"),
+)
 MAILERS = {"default": {"BACKEND": _mail_backend}}
 if _mail_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
@@ -199,8 +214,12 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "username": env("EMAIL_HOST_USER", default=""),
         "password": env("EMAIL_HOST_PASSWORD", default=""),
         "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lms@localhost")
+# The sender of error reports to ADMINS.
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -308,3 +327,26 @@ DATABASE_POOLER = env("DATABASE_POOLER", default="")
 if DATABASE_POOLER == "pgbouncer":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+
+# --- Production settings ---
+# HTTPS: in production every default is the safe one; each reads its own variable so a site
+# behind a proxy that terminates TLS can say so (DJANGO_SECURE_PROXY_SSL_HEADER, e.g.
+# "HTTP_X_FORWARDED_PROTO,https": trust it only when the proxy always sets that header).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=PRODUCTION)
+_proxy_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_header:
+    if len(_proxy_header) != 2:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_PROXY_SSL_HEADER takes a header and a value, e.g. "
+            "HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_header[0], _proxy_header[1])
