@@ -221,11 +221,24 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lms@localhost")
 # The sender of error reports to ADMINS.
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# The cache is shared by every web node and worker in production (Redis, CACHE_URL, by default
+# REDIS_URL); local runs keep it in process memory. Sessions live in the database (Django's
+# default engine), so any web node can serve any request.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHE_BACKEND = env(
+    "CACHE_BACKEND",
+    default="django.core.cache.backends."
+    + ("redis.RedisCache" if PRODUCTION else "locmem.LocMemCache"),
+)
+CACHES = {"default": {"BACKEND": CACHE_BACKEND}}
+if CACHE_BACKEND.endswith("RedisCache"):
+    CACHES["default"]["LOCATION"] = CACHE_URL
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery. CELERY_TASK_ALWAYS_EAGER unset means "decide at start-up": lms/celery.py runs tasks
 # in-process, and logs that it does, when the broker cannot be reached.
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=None)

@@ -92,3 +92,16 @@ def test_a_proxy_header_without_its_value_is_refused_clearly():
     )
     assert result.returncode == 1
     assert "DJANGO_SECURE_PROXY_SSL_HEADER takes a header and a value" in result.stderr
+
+
+def test_production_caches_in_redis_shared_by_every_node():
+    env = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": A_KEY,
+        "REDIS_URL": "redis://127.0.0.1:6379/7",
+    }
+    assert read_setting("CACHES['default']", **env) == (
+        "{'BACKEND': 'django.core.cache.backends.redis.RedisCache', "
+        "'LOCATION': 'redis://127.0.0.1:6379/7'}"
+    )
+    assert read_setting("SESSION_ENGINE", **env) == "'django.contrib.sessions.backends.db'"
