@@ -8,6 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 PORT="${PORT:-8000}"
 
+# Something already answers on the port (most likely this script, started earlier): say so
+# before starting a second worker and beat beside it.
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  die "something already serves http://127.0.0.1:$PORT/ (an earlier scripts/start.sh?). Use it, \
+stop it, or start another instance on a free port: PORT=8001 bash scripts/start.sh"
+fi
+
 step "Python environment"
 ensure_venv runtime requirements.txt
 
@@ -59,5 +66,5 @@ note "Press Ctrl-C to stop."
 if [ "$("$PY" scripts/preflight.py debug)" = true ]; then
   "$PY" manage.py runserver "127.0.0.1:$PORT"
 else
-  "$PY" -m gunicorn lms.wsgi --bind "127.0.0.1:$PORT" --workers 3 --access-logfile -
+  BIND="127.0.0.1:$PORT" "$PY" -m gunicorn -c gunicorn.conf.py lms.wsgi
 fi
