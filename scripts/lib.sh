@@ -138,7 +138,7 @@ ensure_postgres() {
     0) ;;
     10 | 11)
       die "PostgreSQL is needed. Start a local PostgreSQL 15 on 127.0.0.1:5432 (user postgres),
-       or run \`docker compose up -d db redis\`, or set DATABASE_URL (environment or .env),
+       or run \`docker compose -f docker-compose.yml -f docker-compose.services.yml up -d db redis\`, or set DATABASE_URL (environment or .env),
        e.g. DATABASE_URL=postgres://user:password@host:5432/lms" ;;
     *) die "checking PostgreSQL failed (see above)" ;;
   esac
@@ -157,7 +157,7 @@ ensure_redis() {
 }
 
 redis_help() {
-  echo "Start redis-server on 127.0.0.1:6379, run \`docker compose up -d redis\`, or set REDIS_URL \
+  echo "Start redis-server on 127.0.0.1:6379, run \`docker compose -f docker-compose.yml -f docker-compose.services.yml up -d redis\`, or set REDIS_URL \
 (environment or .env)."
 }
 

@@ -44,7 +44,10 @@ def test_unreachable_postgresql_stops_with_how_to_provide_one():
     assert result.returncode == 1
     assert "PostgreSQL not reachable at " + url in result.stderr
     assert "error: PostgreSQL is needed." in result.stderr
-    assert "docker compose up -d db redis" in result.stderr
+    assert (
+        "docker compose -f docker-compose.yml -f docker-compose.services.yml up -d db redis"
+        in result.stderr
+    )
     assert "set DATABASE_URL" in result.stderr
 
 
