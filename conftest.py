@@ -4,6 +4,7 @@ Redis and reading the test database (tests marked `worker`)."""
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -104,10 +105,11 @@ def tasks_in_process(settings, tmp_path):
 
 @dataclass
 class Worker:
-    """A running worker: where it stores files, and its log for failure messages."""
+    """A running worker: where it stores files, its log for failure messages, its process."""
 
     media: Path
     log: Path
+    process: subprocess.Popen | None = None
 
     def wait_for(self, condition: Callable[[], Any], timeout: float, what: str) -> Any:
         """Poll `condition` until it returns something truthy (returned), failing with the
@@ -120,26 +122,27 @@ class Worker:
             time.sleep(0.2)
         pytest.fail(f"timed out waiting for {what}; worker log:\n{self.log.read_text()[-4000:]}")
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once, as an out-of-memory kill or a
+        lost machine would: nothing is acknowledged or cleaned up."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
-@pytest.fixture
-def worker(tmp_path, settings):
-    """A Celery worker subprocess on REDIS_URL that reads the test database, so it sees what
-    the test commits (use with `django_db(transaction=True)`). Tasks the test process (and its
-    live server) enqueue go to it; grade rollups follow a score after
-    WORKER_COALESCE_SECONDS in both processes, and both store files under `worker.media`."""
-    import redis
-    from celery.result import allow_join_result
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def _worker_env(settings, media: Path, extra: dict[str, str]) -> dict[str, str]:
     from django.db import connection
 
-    from lms.celery import app as celery_app
-
-    try:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.fail(f"Redis at {settings.CELERY_BROKER_URL} does not answer")
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = str(media)
-    settings.GRADE_ROLLUP_COALESCE_SECONDS = WORKER_COALESCE_SECONDS
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -154,48 +157,106 @@ def worker(tmp_path, settings):
         "MEDIA_ROOT": str(media),
         "DATABASE_CONN_MAX_AGE": "0",
         "GRADE_ROLLUP_COALESCE_SECONDS": str(WORKER_COALESCE_SECONDS),
+        **extra,
     }
     if database.get("PASSWORD"):
         env["PGPASSWORD"] = database["PASSWORD"]
+    return env
+
+
+@pytest.fixture
+def start_worker(tmp_path, settings):
+    """Start Celery worker subprocesses on REDIS_URL that read the test database, so they see
+    what the test commits (use with `django_db(transaction=True)`): `start_worker(beat=True)`
+    also runs the beat schedule in it, `env={...}` sets its environment. Tasks the test process
+    (and its live server) enqueue go to them; grade rollups follow a score after
+    WORKER_COALESCE_SECONDS in both processes, and both store files under `worker.media`.
+    Every worker started is stopped after the test."""
+    import redis
+    from celery.result import allow_join_result
+
+    from lms.celery import app as celery_app
+
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.fail(f"Redis at {settings.CELERY_BROKER_URL} does not answer")
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)
+    settings.GRADE_ROLLUP_COALESCE_SECONDS = WORKER_COALESCE_SECONDS
     celery_app.control.purge()
-    log = tmp_path / "worker.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=2",
-                "--queues=labs,grades,email,default",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                f"--hostname=test-worker-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    started: list[Worker] = []
+
+    def start(*, beat: bool = False, env: dict[str, str] | None = None) -> Worker:
+        number = len(started) + 1
+        log = tmp_path / f"worker-{number}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--queues=labs,grades,email,default",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname=test-worker-{os.getpid()}-{number}@%h",
+        ]
+        if beat:
+            command += ["--beat", f"--schedule={tmp_path / f'beat-{number}'}"]
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=_worker_env(settings, media, env or {}),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        running = Worker(media=media, log=log, process=process)
+        started.append(running)
+        running.wait_for(lambda: b"ready." in log.read_bytes(), 20, "the worker to start")
+        return running
+
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    running = Worker(media=media, log=log)
     try:
-        running.wait_for(lambda: b"ready." in log.read_bytes(), 20, "the worker to start")
         # Eager tasks mark "joining would block" in one process-wide flag and restore it on the
         # way out; two threads doing that at once (a test and its live server, under
         # tasks_in_process) can leave it set, and every later result.get() here would refuse.
         with allow_join_result():
-            yield running
+            yield start
     finally:
         celery_app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for running in started:
+            running.stop()
+
+
+@pytest.fixture
+def worker(start_worker):
+    """One running worker (see start_worker)."""
+    return start_worker()
+
+
+# A port where nothing listens: the broker as the web process sees it during an outage.
+NO_BROKER_URL = "redis://127.0.0.1:9/0"
+
+
+@pytest.fixture
+def broker_away():
+    """The broker unreachable from this process (the test and its live server) until the
+    returned `back()` is called or the test ends; workers keep theirs."""
+    from lms.celery import app as celery_app
+    from tests.faults import use_broker
+
+    before = celery_app.conf.broker_url
+    use_broker(celery_app, NO_BROKER_URL)
+
+    def back() -> None:
+        use_broker(celery_app, before)
+
+    yield back
+    back()

@@ -54,7 +54,7 @@ from assessments.scoring import (
     score_attempt,
 )
 from assessments.services import _lock_enrollment, graded_work_complete
-from assessments.signals import attempt_scored
+from assessments.triggers import grade_rollup_soon
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
 from content.payloads import QuizReviewPolicy, quiz_review_policy
@@ -371,15 +371,9 @@ def attempt_answers_save(
 
 
 def _send_scored(attempt: QuizAttempt) -> None:
-    transaction.on_commit(
-        lambda: attempt_scored.send(
-            sender=QuizAttempt,
-            attempt_id=attempt.pk,
-            user_id=attempt.user_id,
-            offering_id=attempt.course_offering_id,
-            item_id=attempt.content_item_id,
-        )
-    )
+    """In the transaction that scored the attempt: the learner's grade rolls up once it
+    commits."""
+    grade_rollup_soon(offering_id=attempt.course_offering_id, user_id=attempt.user_id)
 
 
 def _passed(score: AttemptScore, threshold: int | None) -> bool:

@@ -1,78 +1,24 @@
-"""Roll a learner's grade up soon after a score changes, once per burst; recompute module
-progress, and roll up the grades of every offering of the course, when the syllabus changes
-what a module shows (content.signals.item_moved and item_visibility_changed,
+"""Recompute module progress, and roll up the grades of every offering of the course, when the
+syllabus changes what a module shows (content.signals.item_moved and item_visibility_changed,
 syllabus.signals.modules_changed): a graded item added, hidden, shown, moved or removed changes
 every learner's total, and so does a graded item's payload (content.signals.item_payload_changed:
-the points a lab or an assignment is out of).
-
-A learner who answers and submits, or a lab that is regraded several times, fires many
-`attempt_scored` / `submission_graded` signals within seconds. The first one claims a Redis key
-for the (offering, learner) pair and schedules a rollup GRADE_ROLLUP_COALESCE_SECONDS later; the
-signals that follow while the key lives schedule nothing. The key expires a little before the
-task is due, so a score recorded after the key is gone schedules a new rollup, and a score
-recorded while it lives was committed before the scheduled rollup reads it (senders fire on
-commit). When Redis cannot be reached, or tasks run in-process, every signal rolls up at once.
+the points a lab or an assignment is out of). Scores themselves ask for their rollup directly
+(assessments/triggers.py).
 """
 
-import logging
-from functools import cache
-
-import redis
-from django.conf import settings
-from django.db import transaction
 from django.dispatch import receiver
 
 from assessments.grading import CATEGORY_OF_TYPE, GRADED_STATUSES
 from assessments.services import module_progress_recompute
-from assessments.signals import attempt_scored, submission_graded
-from assessments.tasks import grade_rollup_task
+from assessments.triggers import offering_grades_rollup_soon
 from catalog.models import CourseEnrollment
 from content.models import ContentItem
 from content.signals import item_moved, item_payload_changed, item_visibility_changed
-from lms.celery import app
 from syllabus.signals import modules_changed
-
-logger = logging.getLogger(__name__)
-
-
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-
-
-def coalesce_key(*, offering_id: int, user_id: int) -> str:
-    return f"lms:grade-rollup:{offering_id}:{user_id}"
-
-
-def grade_rollup_soon(*, offering_id: int, user_id: int) -> bool:
-    """Schedule the learner's rollup unless one is already scheduled; True when it did."""
-    delay = settings.GRADE_ROLLUP_COALESCE_SECONDS
-    if app.conf.task_always_eager or delay <= 0:
-        grade_rollup_task.delay(offering_id, user_id)
-        return True
-    try:
-        claimed = _redis().set(
-            coalesce_key(offering_id=offering_id, user_id=user_id),
-            1,
-            nx=True,
-            px=max(int(delay * 1000) - 500, 100),
-        )
-    except redis.RedisError:
-        logger.warning("Redis unavailable: rolling up grades without coalescing.")
-        claimed = True
-    if claimed:
-        grade_rollup_task.apply_async((offering_id, user_id), countdown=delay)
-    return bool(claimed)
-
-
-@receiver(attempt_scored, dispatch_uid="grade-rollup-on-attempt-scored")
-@receiver(submission_graded, dispatch_uid="grade-rollup-on-submission-graded")
-def _score_changed(sender, *, user_id: int, offering_id: int, **kwargs) -> None:
-    grade_rollup_soon(offering_id=offering_id, user_id=user_id)
 
 
 def course_grades_rollup_soon(*, course_id: int) -> list[int]:
-    """After the transaction commits, roll up the grades of every offering of the course that
+    """Once the transaction commits, roll up the grades of every offering of the course that
     has learners to grade; returns those offerings."""
     offering_ids = sorted(
         set(
@@ -82,7 +28,7 @@ def course_grades_rollup_soon(*, course_id: int) -> list[int]:
         )
     )
     for offering_id in offering_ids:
-        transaction.on_commit(lambda oid=offering_id: grade_rollup_task.delay(oid))
+        offering_grades_rollup_soon(offering_id=offering_id)
     return offering_ids
 
 

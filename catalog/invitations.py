@@ -10,7 +10,6 @@ their name. Until then the roster and the roles page show the address as typed.
 
 import secrets
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from catalog import roster
 from catalog.models import CourseOffering, Invitation
 from catalog.services import _lock_offering
+from lms import outbox
 from tenancy.models import Department, Role, University, User
 from tenancy.services import role_check, role_grant
 
@@ -100,7 +100,7 @@ def invitations_create(
     )
     done = renewed + fresh
     if done:
-        transaction.on_commit(partial(_enqueue_emails, [invitation.pk for invitation in done]))
+        _enqueue_emails([invitation.pk for invitation in done])
     return done
 
 
@@ -126,10 +126,11 @@ def invitation_create(
 
 
 def _enqueue_emails(invitation_ids: list[int]) -> None:
-    from catalog.tasks import invitation_email_task
-
-    for invitation_id in invitation_ids:
-        invitation_email_task.delay(invitation_id)
+    """In the invitations' transaction: their emails go once it commits (the task outbox)."""
+    outbox.enqueue_many(
+        "catalog.tasks.invitation_email_task",
+        [((pk,), {}, f"invitation-email:{pk}") for pk in invitation_ids],
+    )
 
 
 @transaction.atomic

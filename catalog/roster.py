@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +55,7 @@ from catalog.services import (
     offering_instructor_add,
     offering_instructor_remove,
 )
+from lms import outbox
 from tenancy.access import administers, can_administer_university, forget_tenant_scope
 from tenancy.models import Department, Role, University, User, UserUniversityRole
 from tenancy.services import role_grant, role_revoke
@@ -566,10 +566,15 @@ def roster_csv_enroll(
 
 
 def _enqueue_invitations(user_ids: list[int], offering_id: int) -> None:
-    from catalog.tasks import account_invitation_task
-
-    for user_id in user_ids:
-        account_invitation_task.delay(user_id, offering_id)
+    """In the transaction of the roster change: each new account's invitation is sent once it
+    commits, or once the broker is back (the task outbox)."""
+    outbox.enqueue_many(
+        "catalog.tasks.account_invitation_task",
+        [
+            ((user_id, offering_id), {}, f"account-invitation:{offering_id}:{user_id}")
+            for user_id in user_ids
+        ],
+    )
 
 
 def roster_change_summary(change: RosterChange, done: Any) -> str:
@@ -782,7 +787,5 @@ def roster_invitations_resend(
         else:
             change.changed.append(row)
     if change.changed:
-        transaction.on_commit(
-            partial(_enqueue_invitations, [row.user_id for row in change.changed], offering.pk)
-        )
+        _enqueue_invitations([row.user_id for row in change.changed], offering.pk)
     return change

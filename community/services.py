@@ -47,6 +47,7 @@ from community.selectors import (
     readers_among,
 )
 from content.models import ContentItem
+from lms import outbox
 from tenancy.models import User
 
 
@@ -155,14 +156,15 @@ def post_create(
     )
     DiscussionThread.objects.filter(pk=locked.pk).update(last_activity_at=post.created_at)
     _follow(locked.pk, access.user.pk)
-    transaction.on_commit(partial(_enqueue_reply_notification, post.pk))
+    _enqueue_reply_notification(post.pk)
     return post
 
 
 def _enqueue_reply_notification(post_id: int) -> None:
-    from community.tasks import reply_notification_task
-
-    reply_notification_task.delay(post_id)
+    """In the reply's transaction: the followers hear of it once it commits (the task outbox)."""
+    outbox.enqueue(
+        "community.tasks.reply_notification_task", post_id, key=f"reply-notification:{post_id}"
+    )
 
 
 def _lock_post(post: DiscussionPost) -> DiscussionPost:

@@ -8,13 +8,47 @@ works without Redis. In production tasks never run in-process.
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
 logger = logging.getLogger("lms.celery")
 
-app = Celery("lms")
+
+OUTBOX_HEADER = "lms_outbox"
+
+
+def outbox_row(request) -> tuple[int, int] | None:
+    """The task outbox row (id, version) a running task was sent for, if any: a message header,
+    kept on retries."""
+    value = (request.headers or {}).get(OUTBOX_HEADER) or getattr(request, OUTBOX_HEADER, None)
+    return (int(value[0]), int(value[1])) if value else None
+
+
+class OutboxAwareTask(Task):
+    """Every task of the project: one sent from the task outbox (lms/outbox.py) deletes its row
+    once it has run to the end, so the sweep leaves it alone."""
+
+    def __call__(self, *args, **kwargs):
+        result = super().__call__(*args, **kwargs)
+        row = outbox_row(self.request)
+        if row is not None:
+            from lms import outbox
+
+            outbox.done(*row)
+        return result
+
+    def on_retry(self, exc, task_id, args, kwargs, einfo) -> None:
+        """A retry is the task still at work: its outbox lease starts again after the longest
+        wait between retries, so the sweep does not send it a second time meanwhile."""
+        row = outbox_row(self.request)
+        if row is not None:
+            from lms import outbox
+
+            outbox.extend(*row, seconds=int(self.retry_backoff_max or 600))
+
+
+app = Celery("lms", task_cls=OutboxAwareTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

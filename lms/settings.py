@@ -217,6 +217,9 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
         "timeout": env.int("EMAIL_TIMEOUT", default=30),
     }
+elif _mail_backend.endswith("filebased.EmailBackend"):
+    # One file per connection under EMAIL_FILE_PATH: a staging instance that keeps its mail.
+    MAILERS["default"]["OPTIONS"] = {"file_path": env("EMAIL_FILE_PATH", default="var/mail")}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lms@localhost")
 # The sender of error reports to ADMINS.
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -263,6 +266,14 @@ CELERY_TASK_ROUTES = {
     "tenancy.tasks.*": {"queue": "email"},
     "community.tasks.*": {"queue": "email"},
 }
+# The task outbox (lms/outbox.py): background work is recorded with the write that needs it and
+# sent again by a sweep every TASK_OUTBOX_SWEEP_SECONDS when it could not be sent (the broker was
+# away) or did not finish within its lease (each task's hard time limit and a minute, or
+# TASK_OUTBOX_LEASE_SECONDS for all), at most TASK_OUTBOX_MAX_SENDS times.
+TASK_OUTBOX_SWEEP_SECONDS = env.int("TASK_OUTBOX_SWEEP_SECONDS", default=60)
+TASK_OUTBOX_LEASE_SECONDS = env.int("TASK_OUTBOX_LEASE_SECONDS", default=None)
+TASK_OUTBOX_GRACE_SECONDS = env.int("TASK_OUTBOX_GRACE_SECONDS", default=10)
+TASK_OUTBOX_MAX_SENDS = env.int("TASK_OUTBOX_MAX_SENDS", default=5)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -279,6 +290,12 @@ CELERY_BEAT_SCHEDULE = {
     "grades-finalize-due": {
         "task": "assessments.tasks.grades_finalize_due_task",
         "schedule": crontab(minute=15),
+    },
+    # Work that could not reach the broker, or whose worker died, is sent again (lms/outbox.py).
+    "task-outbox-sweep": {
+        "task": "lms.tasks.task_outbox_sweep_task",
+        "schedule": float(TASK_OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": max(TASK_OUTBOX_SWEEP_SECONDS - 5, 1)},
     },
     # Open quiz attempts past their deadline are submitted within a minute.
     "quiz-attempts-expire": {

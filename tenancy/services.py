@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms import outbox
 from tenancy.access import forget_tenant_scope
 from tenancy.models import (
     Department,
@@ -139,11 +140,9 @@ def user_register(*, email: str, full_name: str, password: str) -> User:
 
 
 def _signup_attempt_notify(email: str) -> None:
-    from tenancy.tasks import signup_attempt_notice_task
-
     owner = User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
     if owner is not None:
-        transaction.on_commit(lambda: signup_attempt_notice_task.delay(owner))
+        outbox.enqueue("tenancy.tasks.signup_attempt_notice_task", owner)
 
 
 def signup_attempt_notice_send(*, user_id: int) -> bool:

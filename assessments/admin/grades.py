@@ -37,7 +37,7 @@ from assessments.gradebook import (
 )
 from assessments.grading import CATEGORIES
 from assessments.models import Certificate, CourseGrade, GradingPolicy
-from assessments.tasks import grade_rollup_task, grades_finalize_task
+from assessments.triggers import grades_finalize_soon, offering_grades_rollup_soon
 from catalog.models import CourseOffering
 from catalog.services import offering_grades_finalize
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering, scoped
@@ -71,7 +71,7 @@ def gradebook_link(offering_id: int) -> str:
 
 def _enqueue_rollups(offering_ids) -> None:
     for offering_id in sorted(set(offering_ids)):
-        transaction.on_commit(lambda oid=offering_id: grade_rollup_task.delay(oid))
+        offering_grades_rollup_soon(offering_id=offering_id)
 
 
 @admin.action(description=_("Recalculate the grades of these offerings"))
@@ -115,7 +115,7 @@ def _finalize(offering: CourseOffering) -> None:
     task, which finalises again harmlessly."""
     with transaction.atomic():
         offering_grades_finalize(offering_id=offering.pk)
-        transaction.on_commit(lambda oid=offering.pk: grades_finalize_task.delay(oid))
+        grades_finalize_soon(offering_id=offering.pk)
 
 
 class GradingPolicyForm(forms.ModelForm):

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from assessments.models import LabFile, LabStatus, LabSubmission
+from assessments.triggers import lab_key
+from lms import outbox
 from tenancy.scoping import paths_via_course, paths_via_offering, scoped
 
 SUBMISSION_TENANT_PATHS = paths_via_offering("course_offering")
@@ -135,3 +137,9 @@ def learner_submission(*, user_id: int, offering_id: int, submission_id: int) ->
 def submissions_for_staff(*, user) -> QuerySet[LabSubmission]:
     """The submissions of the offerings `user` may grade (tenancy.scoping's rule)."""
     return scoped(LabSubmission.objects.all(), user, SUBMISSION_TENANT_PATHS)
+
+
+def lab_grading_queued(*, submission_id: int) -> bool:
+    """Whether the submission's grading still waits to reach the broker (it was away when the
+    submission was stored): pages say "queued" rather than "starts in a moment"."""
+    return outbox.waiting_to_send(key=lab_key(submission_id))

@@ -37,7 +37,7 @@ from assessments.labs.sandbox import LabJob, LabSetupError, RunOutcome, lab_runn
 from assessments.labs.selectors import PENDING_STATUSES, lab_file_contents, payload_paths
 from assessments.models import LabFile, LabStatus, LabSubmission
 from assessments.services import graded_work_complete
-from assessments.signals import submission_graded
+from assessments.triggers import grade_rollup_soon, lab_grade_soon
 from catalog.models import CourseEnrollment, CourseOffering
 from content.models import ContentItem
 from syllabus.selectors import LEARNING_STATUSES
@@ -64,9 +64,9 @@ def item_max_points(payload: dict[str, Any]) -> Decimal:
 
 
 def _enqueue(submission_id: int) -> None:
-    from assessments.labs.tasks import lab_submission_grade_task
-
-    transaction.on_commit(lambda: lab_submission_grade_task.delay(submission_id))
+    """In the transaction that stored the submission: grading starts once it commits, or once
+    the broker is back (the task outbox)."""
+    lab_grade_soon(submission_id=submission_id)
 
 
 def _announce(submission: LabSubmission) -> None:
@@ -78,15 +78,7 @@ def _announce(submission: LabSubmission) -> None:
             offering_id=submission.course_offering_id,
             item_id=submission.content_item_id,
         )
-    transaction.on_commit(
-        lambda: submission_graded.send(
-            sender=LabSubmission,
-            submission_id=submission.pk,
-            user_id=submission.user_id,
-            offering_id=submission.course_offering_id,
-            item_id=submission.content_item_id,
-        )
-    )
+    grade_rollup_soon(offering_id=submission.course_offering_id, user_id=submission.user_id)
 
 
 def storage_name(*, offering: CourseOffering, item_id: int, user_id: int) -> str:

@@ -1,19 +1,20 @@
-"""What starts a rollup: scores changing (coalesced per learner), and the Celery set-up."""
+"""What starts a rollup: scores changing (coalesced per learner in the task outbox), and the
+Celery set-up."""
 
 import logging
 from decimal import Decimal
 
 import pytest
-import redis
 from django.conf import settings
 
-from assessments import receivers, tasks
+from assessments import tasks, triggers
 from assessments.models import CourseGrade
-from assessments.signals import attempt_scored, submission_graded
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory
 from lms import celery as lms_celery
+from lms import outbox
 from lms.celery import app as celery_app
+from lms.models import OutboxTask
 
 
 @pytest.fixture
@@ -24,68 +25,38 @@ def eager(request):
     celery_app.conf.task_always_eager = before
 
 
-@pytest.fixture
-def scheduled(monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        tasks.grade_rollup_task,
-        "apply_async",
-        lambda args, countdown: calls.append((args, countdown)),
-    )
-    return calls
-
-
-@pytest.fixture
-def fresh_key():
-    key = receivers.coalesce_key(offering_id=41, user_id=7)
-    receivers._redis().delete(key)
-    yield key
-    receivers._redis().delete(key)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("eager", [True], indirect=True)
-def test_a_scored_attempt_rolls_the_grade_up_in_process(eager):
+def test_a_scored_attempt_rolls_the_grade_up_in_process(eager, django_capture_on_commit_callbacks):
     course = graded_course()
     learner = EnrollmentFactory(course_offering=course.offering).user
     worked_example(course, learner)
 
-    attempt_scored.send(
-        sender=None, attempt_id=1, user_id=learner.pk, offering_id=course.offering.pk, item_id=1
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        triggers.grade_rollup_soon(offering_id=course.offering.pk, user_id=learner.pk)
 
     assert CourseGrade.objects.get(user=learner).final_score == Decimal("63.67")
+    # The rollup ran to the end: nothing is left for the sweep.
+    assert not OutboxTask.objects.exists()
 
 
-@pytest.mark.parametrize("eager", [False], indirect=True)
-def test_a_burst_of_scores_schedules_one_rollup(eager, scheduled, fresh_key, settings):
+@pytest.mark.django_db
+def test_a_burst_of_scores_asks_for_one_rollup(settings):
     settings.GRADE_ROLLUP_COALESCE_SECONDS = 5
-    for signal in (attempt_scored, submission_graded, attempt_scored):
-        signal.send(sender=None, user_id=7, offering_id=41, item_id=3)
+    rows = {triggers.grade_rollup_soon(offering_id=41, user_id=7) for _ in range(3)}
 
-    assert scheduled == [((41, 7), 5)]
-    ttl = receivers._redis().pttl(fresh_key)
-    assert 0 < ttl <= 4500  # gone before the rollup runs
-
-    receivers._redis().delete(fresh_key)  # expired
-    submission_graded.send(sender=None, user_id=7, offering_id=41, submission_id=9)
-
-    assert scheduled == [((41, 7), 5), ((41, 7), 5)]
-
-
-@pytest.mark.parametrize("eager", [False], indirect=True)
-def test_without_redis_every_score_schedules_a_rollup(eager, scheduled, monkeypatch, settings):
-    settings.GRADE_ROLLUP_COALESCE_SECONDS = 5
-
-    class Down:
-        def set(self, *args, **kwargs):
-            raise redis.ConnectionError("down")
-
-    monkeypatch.setattr(receivers, "_redis", lambda: Down())
-
-    assert receivers.grade_rollup_soon(offering_id=41, user_id=7)
-    assert receivers.grade_rollup_soon(offering_id=41, user_id=7)
-    assert scheduled == [((41, 7), 5), ((41, 7), 5)]
+    assert len(rows) == 1
+    row = OutboxTask.objects.get()
+    assert (row.task, row.args, row.key, row.version) == (
+        triggers.ROLLUP_TASK,
+        [41, 7],
+        "grade-rollup:41:7",
+        1,
+    )
+    # Another learner, and the offering as a whole, are requests of their own.
+    triggers.grade_rollup_soon(offering_id=41, user_id=8)
+    triggers.offering_grades_rollup_soon(offering_id=41)
+    assert OutboxTask.objects.count() == 3
 
 
 def test_tasks_are_bounded_and_finish_well_before_the_broker_redelivers():
@@ -97,6 +68,8 @@ def test_tasks_are_bounded_and_finish_well_before_the_broker_redelivers():
         tasks.grades_rollup_nightly_task,
         tasks.certificate_issue_task,
     ):
+        # The sweep sends a task again once its hard time limit and a minute have passed.
+        assert outbox.lease_for(task.name) == task.time_limit + 60
         assert task.acks_late and task.reject_on_worker_lost
         assert task.max_retries == 5
         # A task ends (or is killed) at least a minute before the broker hands it out again.

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
+from assessments import quiz_services
 from assessments.models import (
     Choice,
     QuizAttempt,
@@ -27,10 +28,11 @@ from assessments.quiz_services import (
     attempts_regrade,
     expired_attempts_submit,
 )
-from assessments.signals import attempt_scored
 from assessments.tests import quiz_factories as qf
 from assessments.tests.quiz_factories import correct_answers
+from assessments.triggers import ROLLUP_TASK, rollup_key
 from catalog.tests.factories import EnrollmentFactory
+from lms.models import OutboxTask
 from tenancy.tests.factories import UserFactory
 
 
@@ -43,15 +45,25 @@ def snapshot():
 
 
 @pytest.fixture
-def scored_events():
+def scored_events(monkeypatch):
+    """Each scoring's request for the learner's grade rollup (made in its transaction)."""
     events: list[dict] = []
+    ask = quiz_services.grade_rollup_soon
 
-    def listen(sender, **kwargs):
+    def record(**kwargs):
         events.append(kwargs)
+        return ask(**kwargs)
 
-    attempt_scored.connect(listen)
-    yield events
-    attempt_scored.disconnect(listen)
+    monkeypatch.setattr(quiz_services, "grade_rollup_soon", record)
+    return events
+
+
+def rollups_asked() -> list[tuple]:
+    """The grade rollups recorded in the task outbox: (task args, key)."""
+    return [
+        (tuple(row.args), row.key)
+        for row in OutboxTask.objects.filter(task=ROLLUP_TASK).order_by("pk")
+    ]
 
 
 # Starting --------------------------------------------------------------------------------
@@ -398,18 +410,16 @@ def test_submit_scores_on_the_server_once_and_announces_it_after_commit(scored_e
         "max_points": "2.00",
         "correct": False,
     }
-    assert scored_events == [
-        {
-            "signal": attempt_scored,
-            "attempt_id": done.pk,
-            "user_id": student.pk,
-            "offering_id": offering.pk,
-            "item_id": item.pk,
-        }
+    asked = [
+        (
+            (offering.pk, student.pk),
+            rollup_key(offering_id=offering.pk, user_id=student.pk),
+        )
     ]
+    assert rollups_asked() == asked
     again = attempt_submit(user=student, attempt_id=attempt.pk)
     assert (again.submitted_at, again.score_obtained) == (done.submitted_at, done.score_obtained)
-    assert len(scored_events) == 1
+    assert rollups_asked() == asked
     assert not QuizMastery.objects.exists()
     assert not UserContentProgress.objects.filter(completed_at__isnull=False).exists()
 
@@ -487,7 +497,7 @@ def test_regrade_after_fixing_a_key_records_the_change(scored_events):
         for r in records
     ] == [(a.pk, numeric.pk, Decimal("5.00"), Decimal("6.00"), False, True) for a in attempts]
     assert {r.regraded_by_id for r in records} == {staff.pk}
-    assert sorted(e["attempt_id"] for e in scored_events) == sorted(a.pk for a in attempts)
+    assert sorted(e["user_id"] for e in scored_events) == sorted(a.user_id for a in attempts)
     assert QuizMastery.objects.count() == 2  # the new run of five is mastery
     open_one.refresh_from_db()
     assert open_one.submitted_at is None and open_one.score_obtained is None

@@ -18,6 +18,7 @@ from community.models import (
 )
 from community.tasks import discussion_digest_task, reply_notification_task
 from community.tests.conftest import access_for, reply, start_thread
+from lms.models import OutboxTask
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,18 @@ def test_the_replier_is_not_told_about_their_own_reply(world, conversation):
 def test_a_reply_enqueues_the_task_on_commit(
     world, conversation, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(reply_notification_task, "delay") as delay:
+    with mock.patch.object(reply_notification_task, "apply_async") as send:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             post = reply(world.instructor, conversation, body="Later")
-        delay.assert_not_called()
+        # Recorded with the reply, in its transaction; sent once that commits.
+        assert OutboxTask.objects.filter(
+            task=reply_notification_task.name, args=[post.pk], sent_at=None
+        ).exists()
+        send.assert_not_called()
         for callback in callbacks:
             callback()
-    delay.assert_called_once_with(post.pk)
+    assert send.call_count == 1
+    assert send.call_args.args[:2] == ([post.pk], {})
 
 
 def test_committed_replies_send_their_emails(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.labs.selectors import (
+    lab_grading_queued,
     learner_submission,
     learner_submissions,
     starter_file,
@@ -56,7 +57,7 @@ def lab_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Http
         if not access.records_progress:
             raise PermissionDenied("Only enrolled learners submit labs.")
         try:
-            lab_submission_create(
+            submission = lab_submission_create(
                 user=request.user,
                 offering=offering,
                 item_id=page.id,
@@ -66,7 +67,15 @@ def lab_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Http
             errors = exc.messages
             status = 400
         else:
-            if autograded(page.data):
+            if autograded(page.data) and lab_grading_queued(submission_id=submission.pk):
+                messages.success(
+                    request,
+                    _(
+                        "Submitted and queued: grading starts as soon as the grading service "
+                        "is back. Your submission is kept; there is no need to submit again."
+                    ),
+                )
+            elif autograded(page.data):
                 messages.success(request, _("Submitted. Grading starts in a moment."))
             else:
                 messages.success(request, _("Submitted. Your instructor grades this lab."))
