@@ -464,3 +464,15 @@ def test_scale_run_shows_a_progress_bar_for_each_stage(seeded, capsys):
     quiet = StringIO()
     call_command("seed_demo", scale=1, modules_per_course=5, students=1, verbosity=0, stdout=quiet)
     assert "100%" not in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_production_instance_gets_demo_accounts_only_when_asked(settings):
+    from django.core.management.base import CommandError
+
+    from tenancy.models import User
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="published password"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()

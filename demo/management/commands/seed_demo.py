@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.data import LOGINS, PASSWORD
@@ -17,6 +18,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even under DJANGO_ENV=production (a staging or demo instance).",
+        )
         parser.add_argument(
             "--scale",
             type=int,
@@ -37,6 +43,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                "This is a production instance (DJANGO_ENV=production): demo data would add "
+                "accounts with a published password. Pass --allow-production for a staging or "
+                "demo instance."
+            )
         scale = options["scale"]
         if scale is not None and scale < 1:
             raise CommandError("--scale needs a positive number of courses.")
