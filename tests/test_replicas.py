@@ -229,6 +229,7 @@ def test_catalog_reads_the_replica_and_a_writer_reads_the_primary(client, replic
         # The visitor, new since the pause, was looked up on the primary; the page on the replica.
         assert response.wsgi_request.user.pk == student.pk
         assert "Fresh dynamics" not in response.content.decode()
+        assert PIN_COOKIE not in client.cookies  # reading pins no one
 
         enroll = reverse("portal:enroll", kwargs={"offering_id": seen.pk})
         assert client.post(enroll).status_code == 302
