@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: a NUL in any input answers 400 (lms/middleware.py).
     "lms.middleware.NulInputMiddleware",
+    # Outside the sessions, so it sees their writes too: keeps a visitor who just wrote on the
+    # primary database while a replica catches up (lms/replicas.py; inert without a replica).
+    "lms.replicas.PrimaryPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -350,13 +353,31 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS = ["models.E034"]
 
 # --- Beyond one machine ---
+# DATABASE_REPLICA_URL: a streaming replica of the database. The public read-only pages
+# (catalog, course page, outline, certificate check) read from it (lms/replicas.py); every write
+# and every other page uses DATABASE_URL. A visitor who wrote stays on the primary for
+# DATABASE_REPLICA_PIN_SECONDS, which must exceed the replica's usual lag.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer must not hold a page for long: it is then read from the
+    # primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Tests run against one database: the replica alias reads the test database of default.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lms.replicas.ReplicaRouter"]
+
 # DATABASE_POOLER=pgbouncer: connections go through PgBouncer in transaction mode, where a
 # server connection changes between transactions. Server-side cursors and prepared statements
 # live on one server connection, so both are off; advisory locks are transaction-level only.
 DATABASE_POOLER = env("DATABASE_POOLER", default="")
 if DATABASE_POOLER == "pgbouncer":
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 # --- Production settings ---
 # HTTPS: in production every default is the safe one; each reads its own variable so a site

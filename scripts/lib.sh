@@ -161,25 +161,37 @@ redis_help() {
 (environment or .env)."
 }
 
+# Installs a Debian package quietly when running as root with apt-get; returns 1 otherwise.
+apt_install() {
+  local package="$1"
+  is_root && command -v apt-get >/dev/null 2>&1 || return 1
+  note "installing $package with apt-get (takes a minute)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || die "apt-get update failed"
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$package" >/dev/null ||
+    die "apt-get install $package failed"
+}
+
+# Makes sure the program $2 of Debian package $1 exists, installing the package when it can.
+# $3 says what needs it and $4 (optional) how to point at another copy.
+ensure_program() {
+  local package="$1" program="$2" needed_by="$3" elsewhere="${4:-}"
+  if [ ! -x "$program" ] && apt_install "$package"; then
+    [ -x "$program" ] || die "$package installed, but $program is still missing${elsewhere:+; $elsewhere}"
+  fi
+  [ -x "$program" ] || die "$needed_by need $package at $program. Install it with
+       sudo apt-get install -y $package${elsewhere:+
+       or $elsewhere}"
+  note "$package at $program"
+}
+
 # The browser tests drive the system's Chromium through Playwright.
 ensure_chromium() {
-  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  if [ -x "$chromium" ]; then
-    note "Chromium at $chromium"
-    return 0
-  fi
-  if is_root && command -v apt-get >/dev/null 2>&1; then
-    note "installing chromium with apt-get (takes a minute)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null ||
-      die "apt-get update failed"
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null ||
-      die "apt-get install chromium failed"
-    [ -x "$chromium" ] || die "chromium installed, but $chromium is still missing; set CHROMIUM_PATH"
-    note "Chromium at $chromium"
-    return 0
-  fi
-  die "the browser tests need Chromium at $chromium. Install it with
-       sudo apt-get install -y chromium
-       or point CHROMIUM_PATH at a Chromium binary."
+  ensure_program chromium "${CHROMIUM_PATH:-/usr/bin/chromium}" "the browser tests" \
+    "point CHROMIUM_PATH at a Chromium binary"
+}
+
+# The servers tests (tests/test_pgbouncer.py) run the product through a real PgBouncer.
+ensure_pgbouncer() {
+  ensure_program pgbouncer /usr/sbin/pgbouncer "the servers tests"
 }

@@ -16,6 +16,9 @@ ensure_chromium
 step "PostgreSQL"
 ensure_postgres
 
+step "PgBouncer"
+ensure_pgbouncer
+
 step "Redis"
 ensure_redis || die "the tests need Redis. $(redis_help)"
 

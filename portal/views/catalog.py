@@ -17,6 +17,7 @@ from catalog.selectors import (
     language_name,
 )
 from community.selectors import latest_reviews
+from lms.replicas import replica_page
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow, outline_rows
 
@@ -75,6 +76,7 @@ def _parents(entries: list[OutlineEntry], level: int) -> list[OutlineEntry]:
 
 
 @require_safe
+@replica_page
 def catalog_view(request: HttpRequest) -> HttpResponse:
     options = catalog_options()
     form = CatalogFilterForm(request.GET or None, options=options)
@@ -94,6 +96,7 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@replica_page
 def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
     page = course_page(user=request.user, course_id=course_id)
     outline, listed = course_outline(outline_rows(course_id=page.course.pk, published_only=True))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from assessments.certificates import CertificateStatus, certificate_for_verification
 from lms.media import stored_file_response
+from lms.replicas import replica_page
 from portal.views.errors import error_page
 
 
@@ -28,6 +29,7 @@ def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+@replica_page
 def certificate_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     try:
         verification = certificate_for_verification(code=code)

@@ -30,6 +30,7 @@ from content.rendering import (
     transcript_webvtt,
 )
 from content.selectors import assets_for_university, course_outline, item_page, item_ref
+from lms.replicas import replica_page
 from portal.views.media import item_assets
 from syllabus.models import ModuleType
 from syllabus.selectors import LearningAccess, offering_for_learner
@@ -67,6 +68,7 @@ def _item_url_template(offering_id: int) -> str:
 
 
 @require_safe
+@replica_page
 @learner_view
 def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
     offering = access.offering
