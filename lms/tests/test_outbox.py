@@ -163,3 +163,25 @@ def test_a_retry_extends_the_lease(sent):
     backdate(row_id, sent_seconds_ago=500)
     outbox.extend(row_id, 1, seconds=600)
     assert outbox.sweep() == 0
+
+
+def test_platform_admins_see_and_resend_stuck_tasks(client, sent, django_user_model):
+    from django.urls import reverse
+
+    row_id = outbox.enqueue(TASK, 5)
+    OutboxTask.objects.filter(pk=row_id).update(sends=5, last_error="SMTP refused")
+    someone = django_user_model.objects.create_user(
+        email="someone@example.edu", password="x", full_name="Someone"
+    )
+    client.force_login(someone)
+    changelist = reverse("admin:lms_outboxtask_changelist")
+    assert client.get(changelist).status_code == 302  # to the admin's login
+    admin = django_user_model.objects.create_superuser(
+        email="root@example.edu", password="x", full_name="Root"
+    )
+    client.force_login(admin)
+    page = client.get(changelist)
+    assert page.status_code == 200 and "SMTP refused" in page.content.decode()
+    client.post(changelist, {"action": "send_again", "_selected_action": [row_id]})
+    assert OutboxTask.objects.get().sends == 1
+    assert [args for args, _k, _o in sent] == [[5]]
