@@ -356,6 +356,11 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
+try:
+    METRICS_WORKER_PORT = env.int("CELERY_METRICS_PORT", default=None)
+except ValueError as exc:
+    raise ImproperlyConfigured("CELERY_METRICS_PORT is not a port number.") from exc
+METRICS_WORKER_ADDR = env("CELERY_METRICS_ADDR", default="127.0.0.1")
 
 # Error reports to Sentry, only with SENTRY_DSN set; no personal data is sent.
 SENTRY_DSN = env("SENTRY_DSN", default="")

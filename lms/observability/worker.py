@@ -86,17 +86,14 @@ def _on_process_shutdown(pid: int | None = None, **_: Any) -> None:
 
 
 def _on_worker_ready(**_: Any) -> None:
-    port = os.environ.get("CELERY_METRICS_PORT")
-    if not port:
-        return
+    from django.conf import settings
     from prometheus_client import start_http_server
 
-    start_http_server(
-        int(port),
-        addr=os.environ.get("CELERY_METRICS_ADDR", "127.0.0.1"),
-        registry=metrics.scrape_registry(),
-    )
-    logger.info("Worker metrics served on port %s.", port)
+    port = settings.METRICS_WORKER_PORT
+    if port is None:
+        return
+    start_http_server(port, addr=settings.METRICS_WORKER_ADDR, registry=metrics.scrape_registry())
+    logger.info("Worker metrics served on %s:%s.", settings.METRICS_WORKER_ADDR, port)
 
 
 def connect() -> None:
