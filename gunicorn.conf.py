@@ -29,7 +29,12 @@ if os.environ.get("LOG_FORMAT") == "json":
                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             }
-        }
+        },
+        # As gunicorn's own set-up does: its lines go to its handlers only, not to the root's too.
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
     }
 # One control socket per instance, named by its address: gunicorn's default is one file in the
 # user's home folder, which every instance shares and the first to stop removes.

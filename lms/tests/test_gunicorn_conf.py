@@ -1,5 +1,6 @@
 """gunicorn.conf.py with PROMETHEUS_MULTIPROC_DIR: the folder is made, a start clears the files of
-processes that no longer run, and an exited worker's live samples are dropped."""
+processes that no longer run, and an exited worker's live samples are dropped. With
+LOG_FORMAT=json gunicorn's own lines are JSON, each written once."""
 
 import os
 import runpy
@@ -44,3 +45,15 @@ def test_without_the_folder_setting_gunicorn_keeps_no_metrics_folder(monkeypatch
     assert conf["_metrics_dir"] is None
     conf["on_starting"](None)
     conf["child_exit"](None, SimpleNamespace(pid=4242))
+
+
+def test_json_logs_format_gunicorn_lines_once_each(monkeypatch):
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    logging = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["logconfig_dict"]
+    assert logging["formatters"]["generic"]["()"] == "pythonjsonlogger.json.JsonFormatter"
+    assert {name: logger["propagate"] for name, logger in logging["loggers"].items()} == {
+        "gunicorn.error": False,
+        "gunicorn.access": False,
+    }
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    assert "logconfig_dict" not in runpy.run_path(str(ROOT / "gunicorn.conf.py"))
