@@ -10,6 +10,8 @@ import os
 
 from celery import Celery, Task
 
+from lms.observability import worker as observability_worker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
 logger = logging.getLogger("lms.celery")
@@ -51,6 +53,8 @@ class OutboxAwareTask(Task):
 app = Celery("lms", task_cls=OutboxAwareTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task id and name in every log line of a task; task counts and durations for Prometheus.
+observability_worker.connect()
 
 
 def broker_reachable(url: str, timeout: float = 0.5) -> bool:

@@ -7,6 +7,10 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.observability.logs import logging_config
+from lms.observability.metrics import metrics_networks
+from lms.observability.sentry import sentry_init
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -61,6 +65,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz, /readyz and /metrics answer before the HTTPS redirect, ALLOWED_HOSTS
+    # and sessions (load balancers and Prometheus reach a node by address over http).
+    "lms.observability.middleware.ProbeMiddleware",
+    # A request id (X-Request-ID) in every log line, then request counts and times.
+    "lms.observability.middleware.RequestContextMiddleware",
+    "lms.observability.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: a NUL in any input answers 400 (lms/middleware.py).
@@ -73,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenancy.middleware.UserTimeZoneMiddleware",
+    # Who is asking (user id, university id) in every log line of the request.
+    "tenancy.middleware.RequestUserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -339,14 +351,51 @@ COMMUNITY_POST_MAX_LENGTH = 20_000
 # The address links in emails point to.
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs: LOG_FORMAT=text (the default) or json (one JSON object a line); every line of a request
+# carries request_id, user_id and university_id, every line of a task task_id and task_name.
+# Workers log through the same configuration (CELERY_WORKER_HIJACK_ROOT_LOGGER off).
+try:
+    LOGGING = logging_config(
+        log_format=env("LOG_FORMAT", default="text"), level=env("LOG_LEVEL", default="INFO")
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Metrics (lms/observability/metrics.py) at /metrics, for scrapes from these networks or with
+# `Authorization: Bearer METRICS_TOKEN`; anyone else gets a 404. Several processes (gunicorn
+# workers, Celery children) share their samples through PROMETHEUS_MULTIPROC_DIR, read by
+# prometheus_client itself; CELERY_METRICS_PORT makes a worker serve its own metrics.
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        str(network)
+        for network in metrics_networks(
+            env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+        )
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+try:
+    METRICS_WORKER_PORT = env.int("CELERY_METRICS_PORT", default=None)
+except ValueError as exc:
+    raise ImproperlyConfigured("CELERY_METRICS_PORT is not a port number.") from exc
+METRICS_WORKER_ADDR = env("CELERY_METRICS_ADDR", default="127.0.0.1")
+
+# Error reports to Sentry, only with SENTRY_DSN set; no personal data is sent.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    try:
+        _traces_rate = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE is not a number; use one from 0 to 1."
+        ) from exc
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        traces_sample_rate=_traces_rate,
+    )
 
 # Index names follow the schema contract, which is PostgreSQL-only (63-character identifiers);
 # Django's 30-character limit on index names exists for other databases.

@@ -46,6 +46,12 @@ def member_university_ids(user: Visitor) -> frozenset[int]:
     return frozenset(university_id for university_id, _, _ in role_rows(user))
 
 
+def primary_university_id(user: Visitor) -> int | None:
+    """The university a user's activity is counted under (log lines, metrics): the one they
+    hold a role at, the lowest id when several; None for visitors and role-less accounts."""
+    return min(member_university_ids(user), default=None)
+
+
 def administered_university_ids(user: Visitor) -> frozenset[int]:
     """Universities `user` is a university admin of (platform admins: see sees_everything)."""
     return frozenset(

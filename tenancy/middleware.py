@@ -4,6 +4,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from lms.observability.context import context_bind
+from tenancy.access import primary_university_id
+
 
 class UserTimeZoneMiddleware:
     """Render every date in the signed-in user's time zone (their profile setting).
@@ -34,3 +37,17 @@ def _user_zone(request: HttpRequest) -> ZoneInfo | None:
         return ZoneInfo(user.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+class RequestUserContextMiddleware:
+    """Adds who is asking (user_id, university_id) to the log lines of the request; goes
+    after AuthenticationMiddleware. Anonymous requests leave both empty."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context_bind(user_id=user.pk, university_id=primary_university_id(user))
+        return self.get_response(request)
