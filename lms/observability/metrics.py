@@ -103,6 +103,35 @@ class QueueLengthCollector(Collector):
         yield up
 
 
+class OutboxCollector(Collector):
+    """Background work recorded in the task outbox (lms/outbox.py), read when scraped: rows
+    not sent yet (the broker was away), sent and not finished, and given up."""
+
+    def collect(self) -> Iterator[Metric]:
+        from django.db import DatabaseError, connection
+
+        rows = GaugeMetricFamily(
+            "lms_task_outbox_rows",
+            "Task outbox rows: unsent, sent (not finished yet) and stuck (sent too many times).",
+            labels=["state"],
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FILTER (WHERE sent_at IS NULL),"
+                    " count(*) FILTER (WHERE sent_at IS NOT NULL AND sends < %s),"
+                    " count(*) FILTER (WHERE sends >= %s) FROM task_outbox",
+                    [settings.TASK_OUTBOX_MAX_SENDS, settings.TASK_OUTBOX_MAX_SENDS],
+                )
+                unsent, sent, stuck = cursor.fetchone()
+        except DatabaseError:
+            logger.warning("Metrics: cannot read the task outbox.", exc_info=True)
+            return
+        for state, value in (("unsent", unsent), ("sent", sent), ("stuck", stuck)):
+            rows.add_metric([state], value)
+        yield rows
+
+
 class _ProcessMetrics(Collector):
     """This process's own metrics (single-process mode)."""
 
@@ -124,6 +153,7 @@ def metrics_page() -> bytes:
     one's) and the queue lengths."""
     registry = scrape_registry()
     registry.register(QueueLengthCollector())
+    registry.register(OutboxCollector())
     return generate_latest(registry)
 
 

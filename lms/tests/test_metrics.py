@@ -2,6 +2,7 @@
 
 import pytest
 import redis
+from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from lms.celery import app as celery_app
@@ -143,3 +144,21 @@ def test_a_bad_allowed_network_stops_the_start_with_a_message():
     result = django_process(METRICS_ALLOWED_NETWORKS="10.0.0.0/8,intranet")
     assert result.returncode == 1
     assert "METRICS_ALLOWED_NETWORKS holds 'intranet'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_task_outbox_is_counted_by_state(client, settings):
+    from lms.models import OutboxTask
+
+    settings.TASK_OUTBOX_MAX_SENDS = 3
+    for sends, sent in ((0, False), (0, False), (1, True), (3, True)):
+        OutboxTask.objects.create(
+            task="lms.tasks.task_outbox_sweep_task",
+            lease_seconds=60,
+            sends=sends,
+            sent_at=timezone.now() if sent else None,
+        )
+    found = samples(client)
+    assert [
+        value(found, "lms_task_outbox_rows", state=state) for state in ("unsent", "sent", "stuck")
+    ] == [2, 1, 1]
