@@ -17,6 +17,7 @@ from django.db.models import Max
 from catalog.models import Course
 from content.models import Asset, ContentItem
 from content.rendering import asset_ids, with_asset_ids
+from content.selectors import asset_address, asset_file_name
 from syllabus.models import Module
 from syllabus.services import modules_copy
 from syllabus.signals import modules_changed
@@ -130,12 +131,15 @@ def _asset_copy(asset: Asset, university_id: int) -> Asset:
         folder = f"assets/{university_id}/{uuid.uuid4().hex}"
         with default_storage.open(name) as source:
             stored = default_storage.save(f"{folder}/{name.rsplit('/', 1)[-1]}", source)
-        meta["storage_name"], url = stored, default_storage.url(stored)
-        thumb = f"{name.rsplit('/', 1)[0]}/thumbnail.png"
-        if meta.get("thumbnail_url") and default_storage.exists(thumb):
+        meta["storage_name"], url = stored, asset_address(stored)
+        thumb = asset_file_name(url=asset.url, meta=asset.meta_json or {}, thumbnail=True)
+        if meta.get("thumbnail_url") and thumb and default_storage.exists(thumb):
             with default_storage.open(thumb) as source:
                 copied = default_storage.save(f"{folder}/thumbnail.png", source)
-            meta["thumbnail_url"] = default_storage.url(copied)
+            meta["thumbnail_name"], meta["thumbnail_url"] = copied, asset_address(copied)
+        else:  # never point the copy at the other university's thumbnail
+            meta.pop("thumbnail_name", None)
+            meta.pop("thumbnail_url", None)
     return Asset.objects.create(
         university_id=university_id, url=url, asset_type=asset.asset_type, meta_json=meta
     )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404
+from django.utils.encoding import filepath_to_uri
 
 from content.models import Asset, ContentType
 from syllabus.selectors import OutlineRow, outline_rows
@@ -315,6 +316,14 @@ def assets_for_university(*, ids: set[int], university_id: int) -> dict[int, Ass
         .values_list("id", "url", "asset_type", "meta_json")
     )
     return {r[0]: AssetRow(r[0], r[1], r[2], r[3] or {}) for r in rows}
+
+
+def asset_address(name: str) -> str:
+    """The lasting address a library row records for an uploaded file: its storage name under
+    MEDIA_URL, whatever the storage. A bucket's own address for it is a signed link that expires
+    (and names the bucket), so it is never written down; downloads go through the views, which
+    sign a fresh one."""
+    return "/" + settings.MEDIA_URL.strip("/") + "/" + filepath_to_uri(name)
 
 
 def asset_file_name(*, url: str, meta: dict[str, Any], thumbnail: bool = False) -> str | None:

@@ -18,6 +18,7 @@ from content.copying import assets_for_university
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from content.payloads import DRAFT_PAYLOADS
 from content.rendering import with_asset_ids
+from content.selectors import asset_address
 from content.signals import item_moved, item_payload_changed, item_visibility_changed
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create
@@ -447,10 +448,10 @@ def asset_upload(
             thumb = default_storage.save(f"{folder}/thumbnail.png", ContentFile(thumbnail))
             stored.append(thumb)
             facts["thumbnail_name"] = thumb
-            facts["thumbnail_url"] = default_storage.url(thumb)
+            facts["thumbnail_url"] = asset_address(thumb)
         asset = Asset(
             university_id=university_id,
-            url=default_storage.url(name),
+            url=asset_address(name),
             asset_type=asset_type,
             meta_json={**(meta or {}), **facts},
         )

@@ -261,8 +261,7 @@ def _lab_submission(demo: "Demo", progress: UserContentProgress) -> tuple:
         score=score.quantize(Decimal("0.01")),
         max_points=max_points,
         feedback="Clean, well-documented solution." if not failed else None,
-        artifacts_url=f"/media/submissions/{progress.course_offering_id}/{progress.user_id}/"
-        f"{progress.content_item_id}.zip",
+        artifacts_url=None,  # the demo stores no submitted files, so it offers none to download
     )
 
 

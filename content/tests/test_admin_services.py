@@ -5,13 +5,14 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.tests.factories import CourseFactory
 from content.copying import syllabus_copy
 from content.models import Asset, ContentItem
+from content.selectors import asset_file_name
 from content.services import (
     asset_upload,
     content_item_create,
@@ -152,6 +153,14 @@ def test_copy_into_another_university_copies_the_assets_it_shows(media):
     assert copy.meta_json["storage_name"].startswith(f"assets/{target.university_id}/")
     with default_storage.open(copy.meta_json["storage_name"]) as stored:
         assert stored.read() == png_bytes((40, 20))
+    assert copy.url == f"/media/{copy.meta_json['storage_name']}"
+    # The copy's thumbnail is its own file in the target university's folder, not the source's.
+    thumb = copy.meta_json["thumbnail_name"]
+    assert thumb == f"{copy.meta_json['storage_name'].rsplit('/', 1)[0]}/thumbnail.png"
+    assert thumb != image.meta_json["thumbnail_name"]
+    assert copy.meta_json["thumbnail_url"] == f"/media/{thumb}"
+    with default_storage.open(thumb) as stored, Image.open(stored) as picture:
+        assert picture.size == (40, 20)
     item = ContentItem.objects.get(course=target)
     assert [b["asset_id"] for b in item.data_json["blocks"]] == [new_id, shared.pk]
 
@@ -239,6 +248,31 @@ def test_an_uploaded_image_gets_dimensions_and_a_thumbnail(media):
     with default_storage.open(thumb_name) as thumb, Image.open(thumb) as image:
         assert image.size == (320, 240)
     assert f"assets/{course.university_id}/" in meta["storage_name"]
+
+
+class SignedLinkStorage(FileSystemStorage):
+    """A storage whose addresses expire, as a bucket's signed links do."""
+
+    def url(self, name):
+        return f"https://bucket.example/{name}?X-Amz-Expires=3600&X-Amz-Signature=abc"
+
+
+def test_the_library_records_a_lasting_address_whatever_the_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.SignedLinkStorage"},
+    }
+    course = CourseFactory()
+    upload = SimpleUploadedFile("Cycle plot.png", png_bytes((60, 30)), "image/png")
+    asset = asset_upload(university_id=course.university_id, upload=upload)
+    meta = asset.meta_json
+    assert meta["storage_name"].endswith("/Cycle_plot.png")
+    assert asset.url == f"/media/{meta['storage_name']}"
+    assert meta["thumbnail_url"] == f"/media/{meta['thumbnail_name']}"
+    assert asset_file_name(url=asset.url, meta=meta) == meta["storage_name"]
+    with default_storage.open(meta["storage_name"]) as stored:
+        assert stored.read() == png_bytes((60, 30))
 
 
 def test_pdfs_are_recognised_by_their_signature(media):

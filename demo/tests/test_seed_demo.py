@@ -362,6 +362,11 @@ def test_assessments_and_community(seeded):
         assert attempt.started_at < attempt.submitted_at <= timezone.now()
         assert 0 <= attempt.score_obtained <= attempt.max_score
     assert LabSubmission.objects.filter(status="graded").exists()
+    # A submission's files are offered for download: none may name a file the storage lacks.
+    named = LabSubmission.objects.exclude(artifacts_url=None).values_list(
+        "artifacts_url", flat=True
+    )
+    assert [n for n in named if n.startswith("/") or not default_storage.exists(n)] == []
     assert LabSubmission.objects.filter(submitted_at__lt=timezone.now() - timedelta(days=30))
     nested = DiscussionPost.objects.filter(parent_post__parent_post__isnull=False)
     assert nested.exists()
