@@ -222,7 +222,7 @@ def render_video(data: dict[str, Any], ctx: RenderContext) -> SafeString:
         src = f"https://www.youtube-nocookie.com/embed/{vid}?enablejsapi=1&rel=0"
         player = (
             f'<iframe class="video-embed" src="{_e(src)}" title="{label}" '
-            'allow="accelerometer; encrypted-media; gyroscope; picture-in-picture; fullscreen" '
+            'allow="encrypted-media; picture-in-picture; fullscreen" '
             'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe>'
         )
     elif provider == "vimeo" and (vid := vimeo_id(data)):
@@ -687,7 +687,7 @@ def render_outline(
         if total:
             done = done_counts[module_id]
             pct = done * 100 // total
-            progress = f'<span class="mp" style="--p:{pct}%">{pct}%</span>'
+            progress = f'<span class="mp pct-{pct}">{pct}%</span>'
             if done == total:
                 css = "m done"
                 progress += done_note

@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from lms.observability.logs import logging_config
 from lms.observability.metrics import metrics_networks
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "lms.observability.middleware.RequestContextMiddleware",
     "lms.observability.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP) and Permissions-Policy on every response.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: a NUL in any input answers 400 (lms/middleware.py).
     "lms.middleware.NulInputMiddleware",
@@ -104,6 +108,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: the nonce of this response's Content-Security-Policy.
+                "django.template.context_processors.csp",
             ],
             # One way to show dates: {{ value|local_date }} and {{ value|local_datetime }}.
             "builtins": ["lms.templatetags.dates"],
@@ -450,3 +456,89 @@ if _proxy_header:
             "HTTP_X_FORWARDED_PROTO,https."
         )
     SECURE_PROXY_SSL_HEADER = (_proxy_header[0], _proxy_header[1])
+
+# --- Security headers (docs/deploy.md, "Security headers") ---
+# Content-Security-Policy: pages load scripts, styles, images and media from this site only; a
+# script tag carries the response's nonce ({{ csp_nonce }}); no inline script, style or event
+# handler runs. Video items embed the YouTube (privacy-enhanced) and Vimeo players. Uploads in
+# an S3 bucket are shown from the bucket's address, so that origin is allowed for images and
+# media; CSP_EXTRA_MEDIA_ORIGINS adds others (a CDN, assets hosted on another site) and
+# CSP_EXTRA_FRAME_ORIGINS other embedded players.
+VIDEO_EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+
+def csp_bucket_origins() -> list[str]:
+    bucket = env("S3_BUCKET", default="")
+    if not bucket:
+        return []
+    endpoint = env("S3_ENDPOINT_URL", default="")
+    if endpoint:
+        scheme, _, rest = endpoint.partition("://")
+        host = rest.split("/", 1)[0]
+        if not scheme or not host:
+            raise ImproperlyConfigured(
+                f"S3_ENDPOINT_URL is {endpoint!r}; give a full address such as "
+                "https://s3.example.edu."
+            )
+        # Path-style addresses use the endpoint itself, virtual-hosted ones the bucket's name.
+        return [f"{scheme}://{host}", f"{scheme}://{bucket}.{host}"]
+    region = env("S3_REGION", default="")
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    if region:
+        origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return origins
+
+
+def csp_origins(name: str) -> list[str]:
+    values = env.list(name, default=[])
+    for value in values:
+        if value != "*" and "://" not in value and not value.endswith(":"):
+            raise ImproperlyConfigured(
+                f"{name} holds {value!r}; give origins such as https://cdn.example.edu "
+                "(or a scheme such as blob:), separated by commas."
+            )
+    return values
+
+
+MEDIA_ORIGINS = csp_bucket_origins() + csp_origins("CSP_EXTRA_MEDIA_ORIGINS")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
+    "media-src": [CSP.SELF, *MEDIA_ORIGINS],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": [*VIDEO_EMBED_ORIGINS, *csp_origins("CSP_EXTRA_FRAME_ORIGINS")],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    # No page of the site is meant to be shown inside a frame (X-Frame-Options says DENY too).
+    "frame-ancestors": [CSP.NONE],
+}
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only instead:
+# browsers then report what it would block without blocking it (a trial on a live site).
+if env.bool("CSP_REPORT_ONLY", default=False):
+    SECURE_CSP_REPORT_ONLY, SECURE_CSP = SECURE_CSP, {}
+SECURE_REFERRER_POLICY = env("DJANGO_SECURE_REFERRER_POLICY", default="same-origin")
+# Permissions-Policy: the site uses none of these browser features, so no page (and no frame
+# in it) may; fullscreen and picture-in-picture stay for the site and the video players.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *VIDEO_EMBED_ORIGINS],
+    "fullscreen": ["self", *VIDEO_EMBED_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *VIDEO_EMBED_ORIGINS],
+    "publickey-credentials-get": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}

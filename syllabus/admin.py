@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Course
+from lms.admin_tree import indented_label
 from lms.input import parse_id, parse_int, safe_next
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import outline_rows, templates_for_staff
@@ -266,9 +267,7 @@ class ModuleAdmin(TenantScopedAdmin):
 
     @admin.display(description=gettext_lazy("Title"), ordering="lft")
     def indented_title(self, module: Module) -> str:
-        return format_html(
-            '<span style="padding-left:{}em">{}</span>', 1.5 * module.depth, module.title
-        )
+        return indented_label(module.title, module.depth)
 
     @admin.display(description=gettext_lazy("Tree"))
     def tree_link(self, module: Module) -> str:
