@@ -55,6 +55,15 @@ class Watch:
         self.visited.append(path)
         self.collect()
 
+    def log_in(self, login_path: str, email: str, landing: str) -> None:
+        """Log in through the form at `login_path` (its page is checked too)."""
+        self.open(login_path)
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Log in").click()
+        self.page.wait_for_url(f"**{landing}")
+        self.collect()
+
     def collect(self) -> None:
         for violation in self.page.evaluate("window.__cspViolations.splice(0)"):
             self.found.append(f"{self.page.url}: {violation}")
@@ -78,8 +87,14 @@ def learner_paths(world: InputWorld) -> list[str]:
         portal("outline", offering_id=offering),
         portal("grades", offering_id=offering),
         *items,
+        portal("quiz", offering_id=offering, item_id=world.attempt.content_item_id),
+        portal("drop", offering_id=offering),
         portal("discussions", offering_id=offering),
+        portal("thread-create", offering_id=offering),
         portal("thread", offering_id=offering, thread_id=world.thread.pk),
+        portal(
+            "post-report", offering_id=offering, thread_id=world.thread.pk, post_id=world.post.pk
+        ),
         portal("discussion-notifications"),
         portal("course-reviews", course_id=world.completed.course_id),
         reverse("accounts:profile"),
@@ -105,14 +120,9 @@ def visit_as_student(watch: Watch, world: InputWorld, artifacts_dir) -> None:
         reverse("accounts:signup"),
         reverse("accounts:password-reset"),
         reverse("portal:certificate-verify", args=[world.certificate_code]),
-        reverse("accounts:login"),
     ):
         watch.open(path)
-    page.get_by_label("Email").fill(world.student.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/my/")
-    watch.collect()
+    watch.log_in(reverse("accounts:login"), world.student.email, reverse("portal:dashboard"))
     page.screenshot(path=str(artifacts_dir / "csp-dashboard-1280.png"), full_page=True)
 
     for path in learner_paths(world):
@@ -139,12 +149,7 @@ def visit_as_student(watch: Watch, world: InputWorld, artifacts_dir) -> None:
 
 def visit_as_instructor(watch: Watch, world: InputWorld, artifacts_dir) -> None:
     page = watch.page
-    watch.open(reverse("admin:login"))
-    page.get_by_label("Email").fill(world.instructor.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    watch.collect()
+    watch.log_in(reverse("admin:login"), world.instructor.email, reverse("admin:index"))
 
     course_id = world.offering.course_id
     for path in (
@@ -176,12 +181,7 @@ def visit_as_instructor(watch: Watch, world: InputWorld, artifacts_dir) -> None:
 
 
 def visit_as_university_admin(watch: Watch, world: InputWorld) -> None:
-    page = watch.page
-    watch.open(reverse("admin:login"))
-    page.get_by_label("Email").fill(world.university_admin.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    watch.log_in(reverse("admin:login"), world.university_admin.email, reverse("admin:index"))
     for path in (
         reverse("admin:catalog_courseoffering_roster", args=[world.offering.pk]),
         reverse("admin:catalog_courseoffering_staff", args=[world.offering.pk]),

@@ -68,7 +68,16 @@ LEARNER_PAGES = {
             },
         ),
     ),
+    "quiz-overview": Page(
+        "student", _offering("quiz", item_id=lambda w: w.attempt.content_item_id)
+    ),
+    "drop-confirm": Page("student", _offering("drop")),
     "discussions": Page("student", _offering("discussions")),
+    "thread-create": Page("student", _offering("thread-create")),
+    "post-report": Page(
+        "student",
+        _offering("post-report", thread_id=lambda w: w.thread.pk, post_id=lambda w: w.post.pk),
+    ),
     "thread": Page("student", _offering("thread", thread_id=lambda w: w.thread.pk)),
     "reviews": Page(
         "student", lambda w: reverse("portal:course-reviews", args=[w.completed.course_id])
@@ -219,6 +228,18 @@ def test_the_404_page_carries_the_headers(client, input_world):
     response = client.get("/no-such-page/")
 
     assert response.status_code == 404
+    assert_headers(response)
+    assert_no_inline_code(response)
+
+
+def test_the_403_page_carries_the_headers(client, input_world):
+    client.force_login(input_world.student)  # a student may not lock a thread
+
+    response = client.post(
+        reverse("portal:thread-lock", args=[input_world.offering.pk, input_world.thread.pk])
+    )
+
+    assert response.status_code == 403
     assert_headers(response)
     assert_no_inline_code(response)
 
