@@ -145,6 +145,8 @@ def visit_as_student(watch: Watch, world: InputWorld, artifacts_dir) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     watch.open(reverse("portal:outline", args=[world.offering.pk]))
     page.screenshot(path=str(artifacts_dir / "csp-outline-390.png"), full_page=True)
+    watch.open(reverse("portal:course-reviews", args=[world.completed.course_id]))
+    page.screenshot(path=str(artifacts_dir / "csp-reviews-390.png"), full_page=True)
 
 
 def visit_as_instructor(watch: Watch, world: InputWorld, artifacts_dir) -> None:
