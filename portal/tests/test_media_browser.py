@@ -60,7 +60,7 @@ def test_a_student_sees_the_image_an_instructor_uploaded(page, live_server, scre
         page.goto(reverse("portal:item", args=[offering.pk, item.pk]))
         image = page.locator("figure img")
         image.scroll_into_view_if_needed()
-        page.wait_for_function("document.querySelector('figure img').complete")
+        page.wait_for_function("() => document.querySelector('figure img').complete")
         assert image.get_attribute("alt") == "Free-body diagram of a block"
         assert image.evaluate("img => img.naturalWidth") == 320
         assert page.evaluate("document.documentElement.scrollWidth") <= width

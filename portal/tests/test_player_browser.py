@@ -225,7 +225,7 @@ def test_watching_an_internal_video_completes_it(page, live_server, course):
     )
     log_in(page, live_server, course["student"])
     page.goto(reverse("portal:item", kwargs={"offering_id": offering.pk, "item_id": video.pk}))
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
     page.evaluate(
         "() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }"
     )

@@ -28,7 +28,8 @@ def start(page, offering, item) -> None:
 
 def saved(page) -> None:
     page.wait_for_function(
-        "document.getElementById('quiz-save-status').textContent.startsWith('All answers saved')",
+        "() => document.getElementById('quiz-save-status').textContent"
+        ".startsWith('All answers saved')",
         timeout=20_000,  # a loaded test machine answers slowly
     )
 
