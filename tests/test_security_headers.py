@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from content.models import ContentType
+from lms.tests.test_production_settings import manage, read_setting
 from tests.input_world import InputWorld
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +297,25 @@ def test_an_extra_origin_without_a_scheme_stops_the_start_with_a_clear_message(m
 
     with pytest.raises(ImproperlyConfigured, match="give origins such as https://cdn"):
         lms_settings.csp_origins("CSP_EXTRA_MEDIA_ORIGINS")
+
+
+def test_report_only_sends_the_same_policy_without_enforcing_it():
+    enforced = read_setting("SECURE_CSP", CSP_REPORT_ONLY="true")
+    reported = read_setting("SECURE_CSP_REPORT_ONLY", CSP_REPORT_ONLY="true")
+
+    assert enforced == "{}"
+    assert "'frame-ancestors': [<CSP.NONE: \"'none'\">]" in reported
+
+
+def test_extra_media_origins_reach_the_image_and_media_sources():
+    policy = read_setting("SECURE_CSP", CSP_EXTRA_MEDIA_ORIGINS="https://cdn.example.edu")
+
+    assert "'img-src': [<CSP.SELF: \"'self'\">, 'data:', 'https://cdn.example.edu']" in policy
+    assert "'media-src': [<CSP.SELF: \"'self'\">, 'https://cdn.example.edu']" in policy
+
+
+def test_a_start_with_a_bad_extra_origin_stops_with_the_message():
+    result = manage("check", CSP_EXTRA_FRAME_ORIGINS="player.example.edu")
+
+    assert result.returncode != 0
+    assert "CSP_EXTRA_FRAME_ORIGINS holds 'player.example.edu'" in result.stderr
