@@ -194,6 +194,13 @@ def visit_as_university_admin(watch: Watch, world: InputWorld) -> None:
     ):
         watch.open(path)
 
+    # An autocomplete widget (select2): its dropdown is built and placed by script.
+    watch.open(reverse("admin:catalog_course_change", args=[world.offering.course_id]))
+    watch.page.locator("#id_primary_subject + .select2 .select2-selection").click()
+    watch.page.locator(".select2-search__field").fill("e")
+    watch.page.locator(".select2-results__option").first.wait_for()
+    watch.collect()
+
 
 def test_no_page_breaks_the_content_security_policy(new_page, live_server, artifacts_dir):
     with transaction.atomic():  # one commit: the seed writes thousands of rows

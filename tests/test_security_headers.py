@@ -119,6 +119,12 @@ AUTHORING_PAGES = {
         "university_admin", _admin("catalog_courseoffering_roles", lambda w: w.university.pk)
     ),
     "subjects": Page("platform_admin", _admin("catalog_subject_changelist")),
+    "course-change": Page(
+        "university_admin", _admin("catalog_course_change", lambda w: w.offering.course_id)
+    ),
+    "offering-change": Page(
+        "university_admin", _admin("catalog_courseoffering_change", lambda w: w.offering.pk)
+    ),
 }
 
 
