@@ -489,8 +489,8 @@ def csp_bucket_origins() -> list[str]:
     return origins
 
 
-def csp_origins(name: str) -> list[str]:
-    values = env.list(name, default=[])
+def csp_origins(name: str, values: list[str]) -> list[str]:
+    """`values`, the origins read from the variable `name`, once each is an origin."""
     for value in values:
         if value != "*" and "://" not in value and not value.endswith(":"):
             raise ImproperlyConfigured(
@@ -500,7 +500,12 @@ def csp_origins(name: str) -> list[str]:
     return values
 
 
-MEDIA_ORIGINS = csp_bucket_origins() + csp_origins("CSP_EXTRA_MEDIA_ORIGINS")
+MEDIA_ORIGINS = csp_bucket_origins() + csp_origins(
+    "CSP_EXTRA_MEDIA_ORIGINS", env.list("CSP_EXTRA_MEDIA_ORIGINS", default=[])
+)
+FRAME_ORIGINS = VIDEO_EMBED_ORIGINS + csp_origins(
+    "CSP_EXTRA_FRAME_ORIGINS", env.list("CSP_EXTRA_FRAME_ORIGINS", default=[])
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -509,7 +514,7 @@ SECURE_CSP = {
     "media-src": [CSP.SELF, *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "frame-src": [*VIDEO_EMBED_ORIGINS, *csp_origins("CSP_EXTRA_FRAME_ORIGINS")],
+    "frame-src": FRAME_ORIGINS,
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
