@@ -197,3 +197,14 @@ def test_head_on_the_drop_page_drops_nothing(client, input_world):
     assert response.status_code == 200
     enrollment = CourseEnrollment.objects.get(user=input_world.student, course_offering=offering)
     assert enrollment.status == EnrollmentStatus.ACTIVE
+
+
+@pytest.mark.parametrize("object_id", ["²", "abc", "9" * 20, "-1"])
+def test_a_content_item_address_whose_id_is_not_a_number_is_not_found(
+    client, input_world, object_id
+):
+    signed_in(client, input_world.instructor)
+
+    response = client.get(f"/admin/content/contentitem/{object_id}/change/")
+
+    assert response.status_code == 404
