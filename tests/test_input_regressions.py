@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import QuizAttempt
-from catalog.models import CourseEnrollment, EnrollmentStatus
+from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from community.models import CourseReview, ReviewerName
 from content.models import ContentItem
 from content.payloads import payload_errors
@@ -208,3 +208,20 @@ def test_a_content_item_address_whose_id_is_not_a_number_is_not_found(
     response = client.get(f"/admin/content/contentitem/{object_id}/change/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_a_rerun_start_that_moves_the_dates_off_the_calendar_is_refused(
+    client, input_world, starts_at
+):
+    signed_in(client, input_world.university_admin)
+    offerings = CourseOffering.objects.count()
+
+    response = client.post(
+        reverse("admin:catalog_courseoffering_rerun", args=[input_world.offering.pk]),
+        {"starts_at": starts_at, "term_name": ""},
+    )
+
+    assert response.status_code == 200
+    assert "would move off the calendar" in response.content.decode()
+    assert CourseOffering.objects.count() == offerings
