@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import QuizAttempt
+from assessments.quiz_services import QuizSettings
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from community.models import CourseReview, ReviewerName
 from content.models import ContentItem
@@ -225,3 +226,30 @@ def test_a_rerun_start_that_moves_the_dates_off_the_calendar_is_refused(
     assert response.status_code == 200
     assert "would move off the calendar" in response.content.decode()
     assert CourseOffering.objects.count() == offerings
+
+
+QUIZ_PAYLOAD = {"question_pool_id": 1, "quiz_mode": "exam", "num_questions_per_attempt": 1}
+
+
+def test_a_quiz_time_limit_or_mastery_points_past_their_bounds_are_refused():
+    limit = {**QUIZ_PAYLOAD, "time_limit_seconds": 10**12}
+    points = {**QUIZ_PAYLOAD, "mastery": {"points": 2**31, "threshold_correct_in_row": 3}}
+
+    assert payload_errors("quiz", limit) == [
+        "time_limit_seconds: 1000000000000 is greater than the maximum of 2592000"
+    ]
+    assert payload_errors("quiz", points) == [
+        "mastery.points: 2147483648 is greater than the maximum of 2147483647"
+    ]
+
+
+def test_a_stored_time_limit_or_mastery_points_past_their_bounds_are_capped():
+    stored = {
+        **QUIZ_PAYLOAD,
+        "time_limit_seconds": 10**12,
+        "mastery": {"points": 10**20, "threshold_correct_in_row": 3},
+    }
+
+    settings = QuizSettings.from_payload(stored)
+
+    assert (settings.time_limit_seconds, settings.mastery_points) == (30 * 24 * 3600, 2**31 - 1)
