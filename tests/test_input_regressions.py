@@ -2,6 +2,7 @@
 what crashed the page, and HEAD on pages that only answered GET."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -253,3 +254,12 @@ def test_a_stored_time_limit_or_mastery_points_past_their_bounds_are_capped():
     settings = QuizSettings.from_payload(stored)
 
     assert (settings.time_limit_seconds, settings.mastery_points) == (30 * 24 * 3600, 2**31 - 1)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_login_with_an_email_longer_than_any_is_refused_and_counted(client, url):
+    response = client.post(url, {"username": "a" * 300, "password": "wrong"})
+
+    assert response.status_code == 200
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.failures_since_start) == ("a" * 255, 1)
