@@ -57,7 +57,12 @@ from assessments.services import _lock_enrollment, graded_work_complete
 from assessments.triggers import grade_rollup_soon
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
-from content.payloads import QuizReviewPolicy, quiz_review_policy
+from content.payloads import (
+    MAX_POINTS,
+    MAX_TIME_LIMIT_SECONDS,
+    QuizReviewPolicy,
+    quiz_review_policy,
+)
 from tenancy.models import User
 
 PRACTICE, EXAM = "practice", "exam"
@@ -97,10 +102,13 @@ class QuizSettings:
             mode=data.get("quiz_mode") or EXAM,
             questions_per_attempt=int(data["num_questions_per_attempt"]),
             randomize_order=bool(data.get("randomize_order")),
-            time_limit_seconds=data.get("time_limit_seconds") or None,
+            # Stored before the payload had bounds, a larger limit or number of points
+            # would end the attempt past the calendar or overflow the points column.
+            time_limit_seconds=min(data.get("time_limit_seconds") or 0, MAX_TIME_LIMIT_SECONDS)
+            or None,
             threshold_correct_in_row=mastery.get("threshold_correct_in_row") or None,
             max_attempts=mastery.get("max_attempts") or None,
-            mastery_points=int(mastery.get("points") or 0),
+            mastery_points=min(int(mastery.get("points") or 0), MAX_POINTS),
             review_policy=quiz_review_policy(dict(data)),
             closes_at=closes_at,
         )

@@ -83,14 +83,30 @@ def offering_rerun(
     def shifted(value: datetime | None) -> datetime | None:
         return value + delta if value is not None else None
 
+    try:
+        ends_at, enrollment_start, enrollment_end = (
+            shifted(source.ends_at),
+            shifted(source.enrollment_start),
+            shifted(source.enrollment_end),
+        )
+    except OverflowError:
+        # A start near the year 1 or 9999 moves the other dates off the calendar.
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "The other dates of the offering would move off the calendar; choose a "
+                    "start closer to this offering's."
+                )
+            }
+        ) from None
     rerun = CourseOffering(
         course_id=source.course_id,
         university_id=source.university_id,
         term_name=term_name or source.term_name,
         starts_at=starts_at,
-        ends_at=shifted(source.ends_at),
-        enrollment_start=shifted(source.enrollment_start),
-        enrollment_end=shifted(source.enrollment_end),
+        ends_at=ends_at,
+        enrollment_start=enrollment_start,
+        enrollment_end=enrollment_end,
         visibility=source.visibility,
         capacity=source.capacity,
         requires_approval=source.requires_approval,

@@ -330,7 +330,11 @@ class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        item = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # The admin's URL takes any text as the id: what is not one is missing too.
+        item_id = parse_id(object_id)
+        if item_id is None:
+            raise Http404(_("No content item with that id."))
+        item = get_object_or_404(self.get_queryset(request), pk=item_id)
         model = ITEM_CLASSES[item.content_type]
         return redirect(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", item.pk)
 

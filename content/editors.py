@@ -36,6 +36,8 @@ from content.models import (
 )
 from content.payloads import (
     ENGINEERING_LAB,
+    MAX_POINTS,
+    MAX_TIME_LIMIT_SECONDS,
     RAW_MEDIA_URL_MESSAGE,
     URL,
     QuizReviewPolicy,
@@ -530,10 +532,13 @@ class QuizEditorForm(ItemEditorForm):
     time_limit_seconds = forms.IntegerField(
         label=_("Time limit (seconds)"),
         min_value=1,
+        max_value=MAX_TIME_LIMIT_SECONDS,
         required=False,
         help_text=_("Empty: no time limit."),
     )
-    mastery_points = forms.IntegerField(label=_("Mastery points"), min_value=0, required=False)
+    mastery_points = forms.IntegerField(
+        label=_("Mastery points"), min_value=0, max_value=MAX_POINTS, required=False
+    )
     mastery_threshold = forms.IntegerField(
         label=_("Correct answers in a row for mastery"), min_value=1, required=False
     )

@@ -17,6 +17,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 URL = {"type": "string", "minLength": 1, "maxLength": 2048, "pattern": r"^(https?://|/)\S+$"}
 NON_EMPTY = {"type": "string", "minLength": 1}
 POSITIVE_INT = {"type": "integer", "minimum": 1}
+# Bounds of numbers that later become dates or database integers: past them a learner's
+# attempt would fail when it adds the time limit to now or records the mastery points.
+MAX_TIME_LIMIT_SECONDS = 30 * 24 * 3600
+MAX_POINTS = 2**31 - 1
 
 VIDEO = {
     "type": "object",
@@ -92,13 +96,17 @@ QUIZ = {
         "quiz_mode": {"enum": ["practice", "exam"]},
         "num_questions_per_attempt": POSITIVE_INT,
         "randomize_order": {"type": "boolean"},
-        "time_limit_seconds": {"type": ["integer", "null"], "minimum": 1},
+        "time_limit_seconds": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": MAX_TIME_LIMIT_SECONDS,
+        },
         "review_policy": {"enum": list(QuizReviewPolicy.values)},
         "closes_at": {"type": ["string", "null"], "format": "date-time"},
         "mastery": {
             "type": ["object", "null"],
             "properties": {
-                "points": {"type": "integer", "minimum": 0},
+                "points": {"type": "integer", "minimum": 0, "maximum": MAX_POINTS},
                 "threshold_correct_in_row": POSITIVE_INT,
                 "max_attempts": {"type": ["integer", "null"], "minimum": 1},
             },

@@ -23,12 +23,20 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
+# Axes' username columns hold 255 characters (as many as an email here); it cuts the other
+# request values it records to their columns but not the username.
+USERNAME_MAX_LENGTH = 255
+
+
 def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
     """The email a login attempt is counted against, lower-cased as emails are stored, so
-    "Ana@Uni.edu" and "ana@uni.edu" share one count."""
+    "Ana@Uni.edu" and "ana@uni.edu" share one count; a longer text than any email is counted
+    by its first 255 characters, so recording the failure cannot fail."""
     source = credentials if credentials else getattr(request, "POST", {})
     username = source.get("username") if source else None
-    return username.strip().lower() if isinstance(username, str) else username
+    if not isinstance(username, str):
+        return username
+    return username.strip().lower()[:USERNAME_MAX_LENGTH]
 
 
 def login_lockout_clear(*, email: str) -> int:

@@ -2,11 +2,13 @@
 what crashed the page, and HEAD on pages that only answered GET."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import QuizAttempt
-from catalog.models import CourseEnrollment, EnrollmentStatus
+from assessments.quiz_services import QuizSettings
+from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from community.models import CourseReview, ReviewerName
 from content.models import ContentItem
 from content.payloads import payload_errors
@@ -197,3 +199,67 @@ def test_head_on_the_drop_page_drops_nothing(client, input_world):
     assert response.status_code == 200
     enrollment = CourseEnrollment.objects.get(user=input_world.student, course_offering=offering)
     assert enrollment.status == EnrollmentStatus.ACTIVE
+
+
+@pytest.mark.parametrize("object_id", ["²", "abc", "9" * 20, "-1"])
+def test_a_content_item_address_whose_id_is_not_a_number_is_not_found(
+    client, input_world, object_id
+):
+    signed_in(client, input_world.instructor)
+
+    response = client.get(f"/admin/content/contentitem/{object_id}/change/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_a_rerun_start_that_moves_the_dates_off_the_calendar_is_refused(
+    client, input_world, starts_at
+):
+    signed_in(client, input_world.university_admin)
+    offerings = CourseOffering.objects.count()
+
+    response = client.post(
+        reverse("admin:catalog_courseoffering_rerun", args=[input_world.offering.pk]),
+        {"starts_at": starts_at, "term_name": ""},
+    )
+
+    assert response.status_code == 200
+    assert "would move off the calendar" in response.content.decode()
+    assert CourseOffering.objects.count() == offerings
+
+
+QUIZ_PAYLOAD = {"question_pool_id": 1, "quiz_mode": "exam", "num_questions_per_attempt": 1}
+
+
+def test_a_quiz_time_limit_or_mastery_points_past_their_bounds_are_refused():
+    limit = {**QUIZ_PAYLOAD, "time_limit_seconds": 10**12}
+    points = {**QUIZ_PAYLOAD, "mastery": {"points": 2**31, "threshold_correct_in_row": 3}}
+
+    assert payload_errors("quiz", limit) == [
+        "time_limit_seconds: 1000000000000 is greater than the maximum of 2592000"
+    ]
+    assert payload_errors("quiz", points) == [
+        "mastery.points: 2147483648 is greater than the maximum of 2147483647"
+    ]
+
+
+def test_a_stored_time_limit_or_mastery_points_past_their_bounds_are_capped():
+    stored = {
+        **QUIZ_PAYLOAD,
+        "time_limit_seconds": 10**12,
+        "mastery": {"points": 10**20, "threshold_correct_in_row": 3},
+    }
+
+    settings = QuizSettings.from_payload(stored)
+
+    assert (settings.time_limit_seconds, settings.mastery_points) == (30 * 24 * 3600, 2**31 - 1)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_login_with_an_email_longer_than_any_is_refused_and_counted(client, url):
+    response = client.post(url, {"username": "a" * 300, "password": "wrong"})
+
+    assert response.status_code == 200
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.failures_since_start) == ("a" * 255, 1)
