@@ -278,6 +278,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 31 * 60}
 # A page that enqueues work answers quickly when the broker is away: short connection timeouts.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
+# ...and so does a result read or store: one quick retry, not twenty over twenty seconds.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 0.5,
+    }
+}
 # Queues: lab grading, grade rollups and certificates, email; everything else on "default".
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {

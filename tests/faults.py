@@ -73,9 +73,14 @@ class Relay:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
-def use_broker(celery_app, url: str) -> None:
-    """Send this process's tasks to `url` from now on: the app lets go of its connection pools
-    (kept by kombu per URL) so the next send takes the pool of that URL."""
+def use_broker(celery_app, url: str, result_url: str | None = None) -> None:
+    """Send this process's tasks to `url` (and read results from `result_url`) from now on: the
+    app lets go of its connection pools (kombu keeps one per URL) and of its result backend so
+    the next send connects there."""
     celery_app.conf.broker_url = url
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    if result_url is not None:
+        celery_app.conf.result_backend = result_url
+        celery_app._backend_cache = None
+        celery_app._local = threading.local()

@@ -52,20 +52,25 @@ def healing(settings):
 
 @pytest.fixture
 def relayed_broker(settings):
-    """Redis reached through a relay by this process and by the workers started after this
-    fixture, so the test can take the broker away from all of them and bring it back."""
+    """Redis (broker and result store) reached through a relay by this process and by the
+    workers started after this fixture, so the test can take it away from all of them and
+    bring it back."""
     from lms.celery import app as celery_app
 
-    broker = urlsplit(settings.CELERY_BROKER_URL)
-    relay = Relay(broker.hostname or "127.0.0.1", broker.port or 6379)
+    redis_url = urlsplit(settings.CELERY_BROKER_URL)
+    relay = Relay(redis_url.hostname or "127.0.0.1", redis_url.port or 6379)
     relay.up()
-    before = celery_app.conf.broker_url
-    url = broker._replace(netloc=f"127.0.0.1:{relay.port}").geturl()
-    settings.CELERY_BROKER_URL = url
-    use_broker(celery_app, url)
+    before = (celery_app.conf.broker_url, celery_app.conf.result_backend)
+
+    def relayed(url: str) -> str:
+        return urlsplit(url)._replace(netloc=f"127.0.0.1:{relay.port}").geturl()
+
+    settings.CELERY_BROKER_URL = relayed(settings.CELERY_BROKER_URL)
+    settings.CELERY_RESULT_BACKEND = relayed(settings.CELERY_RESULT_BACKEND)
+    use_broker(celery_app, settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND)
     yield relay
     relay.down()
-    use_broker(celery_app, before)
+    use_broker(celery_app, *before)
 
 
 def test_production_waits_heal_within_five_minutes():
