@@ -260,3 +260,22 @@ def broker_away():
 
     yield back
     back()
+
+
+# Tests that start or break real servers, fuzz every page, or walk a whole term in a browser:
+# they run in CI (CI=true), with LMS_ALL_TESTS=1, when a marker is selected (-m) or when their
+# files are named; a plain local run skips them so it stays quick.
+HEAVY_MARKERS = ("fuzz", "fault", "servers", "slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    everything = os.environ.get("CI") == "true" or os.environ.get("LMS_ALL_TESTS") == "1"
+    named = any(arg not in ("", ".", str(config.rootpath)) for arg in config.args)
+    if everything or named or config.getoption("markexpr"):
+        return
+    skip = pytest.mark.skip(
+        reason="heavy: runs in CI (CI=true), with LMS_ALL_TESTS=1, or with -m <marker>"
+    )
+    for item in items:
+        if any(item.get_closest_marker(name) for name in HEAVY_MARKERS):
+            item.add_marker(skip)

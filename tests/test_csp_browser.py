@@ -19,7 +19,7 @@ from django.urls import reverse
 from content.models import ContentType
 from tests.input_world import InputWorld, build_input_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "demo-pass-2026"
 LISTEN = """

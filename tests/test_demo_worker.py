@@ -16,7 +16,7 @@ from catalog.models import CourseOffering, EnrollmentStatus
 from demo.labs import SOLUTION
 from tests.demo_work import all_right, demo_work_to_do
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_on_the_demo_data_a_student_passes_with_a_quiz_and_a_lab(worker):

@@ -46,6 +46,7 @@ from tenancy.tests.factories import RoleFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
 ]
