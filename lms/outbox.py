@@ -135,9 +135,10 @@ def send_all(outbox_ids: list[int]) -> int:
     sweep). Returns how many were sent."""
     sent = 0
     for outbox_id in outbox_ids:
-        if send(outbox_id):
+        outcome = _send(outbox_id)
+        if outcome == SENT:
             sent += 1
-        elif not app.conf.task_always_eager and not broker_up():
+        elif outcome == REFUSED:
             break
     return sent
 
@@ -145,11 +146,20 @@ def send_all(outbox_ids: list[int]) -> int:
 def send(outbox_id: int) -> bool:
     """Send one waiting row's task to the broker. False when there was nothing to send (another
     process sent it) or the broker could not be reached (the row waits for the sweep)."""
+    return _send(outbox_id) == SENT
+
+
+SENT, TAKEN, REFUSED = "sent", "taken", "refused"
+
+
+def _send(outbox_id: int) -> str:
+    """SENT; TAKEN when another process sent the row first; REFUSED when the broker could not
+    be reached."""
     with connection.cursor() as cursor:
         cursor.execute(_CLAIM_SQL, [outbox_id])
         row = cursor.fetchone()
     if row is None:
-        return False
+        return TAKEN
     name, args, kwargs, version, countdown = row
     args = json.loads(args) if isinstance(args, str) else args
     kwargs = json.loads(kwargs) if isinstance(kwargs, str) else kwargs
@@ -157,7 +167,7 @@ def send(outbox_id: int) -> bool:
     options = {"countdown": countdown or None, "headers": {OUTBOX_HEADER: [outbox_id, version]}}
     if app.conf.task_always_eager:
         task.apply_async(args, kwargs, **options)
-        return True
+        return SENT
     try:
         # Nobody waits for the result of work sent from here: not subscribing to it keeps the
         # result store (Redis too) out of the page's way.
@@ -172,8 +182,8 @@ def send(outbox_id: int) -> bool:
         )
         with connection.cursor() as cursor:
             cursor.execute(_UNCLAIM_SQL, [repr(exc)[:500], outbox_id, version])
-        return False
-    return True
+        return REFUSED
+    return SENT
 
 
 def done(outbox_id: int, version: int) -> None:
@@ -226,24 +236,8 @@ def sweep(*, limit: int = 500) -> int:
     return send_all(ids)
 
 
-def broker_up() -> bool:
-    from lms.celery import broker_reachable
-
-    return broker_reachable(app.conf.broker_url, timeout=1)
-
-
 def waiting_to_send(*, key: str) -> bool:
     """Whether the work of that key is recorded and not sent yet."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM task_outbox WHERE key = %s AND sent_at IS NULL", [key])
         return cursor.fetchone() is not None
-
-
-def waiting(*, task: str | None = None) -> int:
-    """How many rows wait (sent or not): for status pages and tests."""
-    with connection.cursor() as cursor:
-        if task is None:
-            cursor.execute("SELECT count(*) FROM task_outbox")
-        else:
-            cursor.execute("SELECT count(*) FROM task_outbox WHERE task = %s", [task])
-        return cursor.fetchone()[0]
