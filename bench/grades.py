@@ -157,7 +157,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.grading import grades_rollup
+    from assessments.grades.services import grades_rollup
     from catalog.models import CourseEnrollment
     from tenancy.models import User
 

@@ -136,7 +136,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from assessments.models import QuizAttempt
-    from assessments.quiz_services import attempt_start
+    from assessments.quizzes.services import attempt_start
 
     offering, item, users, pool_ids = build(args.students)
     connection.close()

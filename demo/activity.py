@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from django.db.models import F
 from django.test.utils import override_settings
 
-from assessments.certificates import certificate_issue
-from assessments.grading import grades_finalize, grades_rollup
+from assessments.grades.certificates import certificate_issue
+from assessments.grades.services import grades_finalize, grades_rollup
 from assessments.models import (
     Certificate,
     CourseGrade,

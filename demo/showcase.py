@@ -5,7 +5,7 @@ and a certificate of its finished offering revoked."""
 
 from typing import TYPE_CHECKING
 
-from assessments.certificates import certificate_revoke
+from assessments.grades.certificates import certificate_revoke
 from assessments.models import Certificate
 from community.models import DiscussionThread
 from community.selectors import discussion_access

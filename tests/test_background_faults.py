@@ -22,7 +22,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from assessments import tasks, triggers
+from assessments import triggers
+from assessments.grades import tasks
 from assessments.models import Certificate, CourseGrade, LabSubmission, QuizAttempt
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus

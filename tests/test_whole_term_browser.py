@@ -23,6 +23,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.grades.tasks import grades_finalize_due_task
 from assessments.models import (
     Certificate,
     CourseGrade,
@@ -32,7 +33,6 @@ from assessments.models import (
     QuizAttempt,
     UserContentProgress,
 )
-from assessments.tasks import grades_finalize_due_task
 from assessments.tests import lab_data, trees
 from assessments.tests import quiz_factories as qf
 from assessments.tests.grading_data import attempt, graded_course, worked_example

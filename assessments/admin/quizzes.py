@@ -23,7 +23,7 @@ from assessments.models import (
     QuizMastery,
     QuizRegrade,
 )
-from assessments.quiz_services import attempts_regrade
+from assessments.quizzes.services import attempts_regrade
 from tenancy.auth import ALL, VIEW, register_role_permissions
 from tenancy.models import Role
 from tenancy.scoping import (

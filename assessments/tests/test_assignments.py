@@ -230,7 +230,7 @@ def test_staff_grade_in_the_admin_rolls_the_grade_up_and_bad_scores_change_nothi
 def test_lab_submissions_admin_grading_service_refuses_a_lab_row(world):
     from django.core.exceptions import ValidationError
 
-    from assessments.assignment_services import assignment_submission_grade
+    from assessments.assignments.services import assignment_submission_grade
 
     lab = lab_data.build_lab_world()
     row = LabSubmission.objects.create(

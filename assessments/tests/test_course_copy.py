@@ -19,8 +19,8 @@ from assessments.models import (
     QuestionPool,
     UserModuleProgress,
 )
-from assessments.quiz_services import attempt_start
-from assessments.services import content_complete
+from assessments.progress.services import content_complete
+from assessments.quizzes.services import attempt_start
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
 from catalog.services import offering_instructor_add

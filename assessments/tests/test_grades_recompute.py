@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.grading import grades_rollup
+from assessments.grades.services import grades_rollup
 from assessments.labs.services import lab_submission_review
 from assessments.models import CourseGrade, LabSubmission
-from assessments.quiz_services import (
+from assessments.quizzes.services import (
     attempt_answers_save,
     attempt_start,
     attempt_submit,

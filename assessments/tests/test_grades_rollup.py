@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from assessments.grading import (
+from assessments.grades.services import (
     grades_finalize,
     grades_rollup,
     offerings_to_roll_up,

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from assessments import tasks, triggers
+from assessments import triggers
+from assessments.grades import tasks
 from assessments.models import CourseGrade
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from assessments import quiz_services
 from assessments.models import (
     Choice,
     QuizAttempt,
@@ -19,7 +18,8 @@ from assessments.models import (
     QuizRegrade,
     UserContentProgress,
 )
-from assessments.quiz_services import (
+from assessments.quizzes import services as quiz_services
+from assessments.quizzes.services import (
     QuizRefused,
     attempt_answers_save,
     attempt_close_if_expired,

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.assignment_services import assignment_submission_create
-from assessments.certificates import CertificateStatus, certificate_for_verification
+from assessments.assignments.services import assignment_submission_create
+from assessments.grades.certificates import CertificateStatus, certificate_for_verification
 from assessments.models import Certificate, LabSubmission, QuizAttempt
-from assessments.quiz_services import attempt_start
+from assessments.quizzes.services import attempt_start
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from community.models import CourseReview, DiscussionPost, DiscussionThread
 from community.selectors import discussion_access

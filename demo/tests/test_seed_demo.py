@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
-from assessments.grading import grades_rollup
+from assessments.grades.services import grades_rollup
 from assessments.models import (
     Certificate,
     CourseGrade,
@@ -28,7 +28,7 @@ from assessments.models import (
     UserContentProgress,
     UserModuleProgress,
 )
-from assessments.selectors import course_progress, subtree_counts
+from assessments.progress.selectors import course_progress, subtree_counts
 from catalog.models import (
     Course,
     CourseEnrollment,

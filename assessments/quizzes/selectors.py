@@ -26,7 +26,7 @@ from assessments.models import (
     QuizMastery,
     TextMatch,
 )
-from assessments.quiz_services import PRACTICE, QuizSettings
+from assessments.quizzes.services import PRACTICE, QuizSettings
 from content.editors import PoolOption
 from content.models import ContentItem
 from content.payloads import QuizReviewPolicy

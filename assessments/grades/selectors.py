@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.grading import (
+from assessments.grades.services import (
     CATEGORIES,
     GRADED_STATUSES,
     policy_for_offering,

@@ -44,7 +44,8 @@ from assessments.models import (
     QuizMastery,
     QuizRegrade,
 )
-from assessments.scoring import (
+from assessments.progress.services import _lock_enrollment, graded_work_complete
+from assessments.quizzes.scoring import (
     AnswerError,
     AnswerKey,
     AttemptScore,
@@ -53,7 +54,6 @@ from assessments.scoring import (
     score_answer,
     score_attempt,
 )
-from assessments.services import _lock_enrollment, graded_work_complete
 from assessments.triggers import grade_rollup_soon
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
@@ -226,7 +226,7 @@ def attempt_start(
     rng = rng or random.SystemRandom()
     _close_expired_open_attempt(user=user, offering=offering, item_id=item_id, now=now)
     with transaction.atomic():
-        # The enrollment row serialises the learner's starts (see assessments.services).
+        # The enrollment row serialises the learner's starts (see assessments.progress.services).
         _lock_enrollment(user, offering)
         settings = quiz_settings(offering=offering, item_id=item_id)
         attempts = QuizAttempt.objects.filter(
