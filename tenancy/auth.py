@@ -13,7 +13,7 @@ several roles gets the union.
 Adding permissions for a new model
 ----------------------------------
 Call `register_role_permissions` once at import time, from the app that owns the model (its
-admin module or `AppConfig.ready()`), for example in assessments/admin/quizzes.py::
+admin module or `AppConfig.ready()`), for example in assessments/quizzes/admin.py::
 
     from tenancy.auth import ALL, VIEW, register_role_permissions
     from tenancy.models import Role

@@ -13,11 +13,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.grades.certificate_pdf import certificate_pdf, pdf_storage_path
 from assessments.grades.certificates import (
     certificate_issue,
-    certificate_pdf,
     certificate_revoke,
-    pdf_storage_path,
 )
 from assessments.grades.tasks import grade_rollup_task
 from assessments.models import Certificate, CourseGrade

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from assessments.admin.labs import LabSubmissionAdmin, LabSubmissionReviewForm
 from assessments.assignments.services import assignment_submission_grade
+from assessments.labs.admin import LabSubmissionAdmin, LabSubmissionReviewForm
 from assessments.labs.selectors import submission_view
 from assessments.models import AssignmentSubmission
 from tenancy.auth import ALL, register_role_permissions
