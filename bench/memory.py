@@ -162,8 +162,8 @@ def task_stream(until: float, load: Load, per_second: float) -> None:
     import redis
 
     from assessments.grades.tasks import grade_rollup_task
+    from assessments.labs.models import LabSubmission
     from assessments.labs.tasks import lab_submission_grade_task
-    from assessments.models import LabSubmission
     from catalog.models import CourseEnrollment, EnrollmentStatus
 
     learners = list(

@@ -6,7 +6,7 @@ and a certificate of its finished offering revoked."""
 from typing import TYPE_CHECKING
 
 from assessments.grades.certificates import certificate_revoke
-from assessments.models import Certificate
+from assessments.grades.models import Certificate
 from community.models import DiscussionThread
 from community.selectors import discussion_access
 from community.services import thread_set_locked

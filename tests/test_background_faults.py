@@ -24,7 +24,9 @@ from django.urls import reverse
 
 from assessments import triggers
 from assessments.grades import tasks
-from assessments.models import Certificate, CourseGrade, LabSubmission, QuizAttempt
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory

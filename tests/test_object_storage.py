@@ -22,8 +22,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from assessments.grades.models import Certificate, CourseGrade
 from assessments.grades.tasks import grades_finalize_task
-from assessments.models import Certificate, CourseGrade, LabSubmission
+from assessments.labs.models import LabSubmission
 from assessments.tests import trees
 from assessments.tests.lab_data import PASSING, build_lab_world
 from content.models import Asset

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from assessments.assignments.models import AssignmentSubmission
 from assessments.assignments.services import assignment_submission_grade
 from assessments.labs.admin import LabSubmissionAdmin, LabSubmissionReviewForm
 from assessments.labs.selectors import submission_view
-from assessments.models import AssignmentSubmission
 from tenancy.auth import ALL, register_role_permissions
 from tenancy.models import Role
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments.grades.certificates import certificate_revoke, certificate_status
+from assessments.grades.models import Certificate, CourseGrade, GradingPolicy
 from assessments.grades.selectors import (
     CATEGORY_LABELS,
     gradebook_csv,
@@ -36,7 +37,6 @@ from assessments.grades.selectors import (
     may_finalize_grades,
 )
 from assessments.grades.services import CATEGORIES
-from assessments.models import Certificate, CourseGrade, GradingPolicy
 from assessments.triggers import grades_finalize_soon, offering_grades_rollup_soon
 from catalog.models import CourseOffering
 from catalog.services import offering_grades_finalize

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.grades.models import Certificate, CourseGrade, GradingPolicy
 from assessments.grades.services import (
     CATEGORIES,
     GRADED_STATUSES,
@@ -24,7 +25,6 @@ from assessments.grades.services import (
     scores_ctes,
     tune_for_scores,
 )
-from assessments.models import Certificate, CourseGrade, GradingPolicy
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.selectors import administers
 from tenancy.access import holds_role_at_offering_sql, holds_role_at_q

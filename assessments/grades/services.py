@@ -44,7 +44,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
-from assessments.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
+from assessments.grades.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
 from catalog.services import enrollments_complete, offering_grades_finalize
 
 CATEGORIES = ("quizzes", "labs", "assignments")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from assessments.models import LabFile, LabStatus, LabSubmission
+from assessments.labs.models import LabFile, LabStatus, LabSubmission
 from assessments.triggers import lab_key
 from lms import outbox
 from tenancy.scoping import paths_via_course, paths_via_offering, scoped

@@ -34,7 +34,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from assessments.models import UserContentProgress
+from assessments.progress.models import UserContentProgress
 from catalog.models import CourseOffering
 from syllabus.selectors import LEARNING_STATUSES
 from tenancy.models import User

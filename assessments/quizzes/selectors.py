@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import (
+from assessments.quizzes.models import (
     CHOICE_TYPES,
     Question,
     QuestionPool,

@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.grades.models import CourseGrade
+from assessments.labs.models import LabStatus, LabSubmission
 from assessments.labs.uploads import archive_files
-from assessments.models import CourseGrade, LabStatus, LabSubmission
 from assessments.tests import lab_data, trees
 from assessments.tests.lab_data import upload
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus

@@ -18,8 +18,8 @@ from assessments.grades.certificates import (
     certificate_issue,
     certificate_revoke,
 )
+from assessments.grades.models import Certificate, CourseGrade
 from assessments.grades.tasks import grade_rollup_task
-from assessments.models import Certificate, CourseGrade
 from assessments.tests.grading_data import ended_offering, graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from lms.celery import app as celery_app

@@ -11,7 +11,8 @@ from assessments.assignments.services import (
     assignment_submission_grade,
 )
 from assessments.labs import services as labs
-from assessments.models import LabStatus, UserContentProgress, UserModuleProgress
+from assessments.labs.models import LabStatus
+from assessments.progress.models import UserContentProgress, UserModuleProgress
 from assessments.progress.selectors import course_progress
 from assessments.quizzes.services import attempt_answers_save, attempt_start, attempt_submit
 from assessments.tests import lab_data, trees

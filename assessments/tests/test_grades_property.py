@@ -10,8 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments.grades.models import CourseGrade, GradingPolicy, default_letter_scheme
 from assessments.grades.services import grades_rollup
-from assessments.models import CourseGrade, GradingPolicy, default_letter_scheme
 from assessments.tests import trees
 from assessments.tests.grading_data import attempt, submission
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import UserContentProgress, UserModuleProgress
+from assessments.progress.models import UserContentProgress, UserModuleProgress
 from assessments.progress.selectors import (
     course_progress,
     learner_marks,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from assessments.models import Question
+from assessments.quizzes.models import Question
 from assessments.quizzes.scoring import (
     AnswerError,
     AnswerKey,

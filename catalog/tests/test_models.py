@@ -4,7 +4,7 @@ ON DELETE action of every foreign key (exercised with plain SQL, outside the ORM
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from assessments.models import UserContentProgress
+from assessments.progress.models import UserContentProgress
 from catalog.models import (
     Course,
     CourseEnrollment,

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments.models import Question, QuestionPool, UserContentProgress
+from assessments.progress.models import UserContentProgress
+from assessments.quizzes.models import Question, QuestionPool
 from content.copying import syllabus_copy
 from content.models import ITEM_CLASSES, Asset, ContentItem
 from content.services import content_item_create

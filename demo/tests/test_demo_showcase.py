@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from assessments.assignments.services import assignment_submission_create
 from assessments.grades.certificates import CertificateStatus, certificate_for_verification
-from assessments.models import Certificate, LabSubmission, QuizAttempt
+from assessments.grades.models import Certificate
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
 from assessments.quizzes.services import attempt_start
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from community.models import CourseReview, DiscussionPost, DiscussionThread

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.models import QuestionType
+from assessments.quizzes.models import QuestionType
 from assessments.quizzes.selectors import (
     AttemptSheet,
     attempt_for_learner,
