@@ -9,19 +9,16 @@ a course (its instructors and the admins over it) also see its drafts and all it
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -31,7 +28,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -294,19 +290,6 @@ def _not_over_q(now: datetime) -> Q:
     return Q(ends_at__isnull=True) | Q(ends_at__gte=now)
 
 
-def _rating_annotations() -> dict:
-    """Average (of visible reviews) and their number, across the course's offerings."""
-    reviews = CourseOffering.objects.filter(course=OuterRef("pk"), reviews__is_hidden=False).values(
-        "course"
-    )
-    return {
-        "rating_average": Subquery(
-            reviews.annotate(v=Avg("reviews__rating")).values("v"), output_field=FloatField()
-        ),
-        "rating_count": Coalesce(Subquery(reviews.annotate(n=Count("reviews")).values("n")), 0),
-    }
-
-
 def course_catalog(
     *,
     user: Visitor,
@@ -318,7 +301,7 @@ def course_catalog(
     by relevance when searching (see catalog.search), by title otherwise. With `similar`, the
     search words are matched by trigram similarity instead of full-text search.
 
-    Rows carry `open_now`, `next_start`, `rating_average`, `rating_count` and, when searching,
+    Rows carry `open_now`, `next_start` and, when searching,
     the headline columns `title_hl` and `summary_hl`.
     """
     now = now or timezone.now()
@@ -349,7 +332,6 @@ def course_catalog(
     courses = courses.select_related("university__country", "department").annotate(
         open_now=Exists(visible.filter(_window_open_q(now))),
         next_start=Subquery(upcoming.values("starts_at")[:1]),
-        **_rating_annotations(),
     )
     terms = search.CourseSearch(filters.q)
     if not terms:
@@ -387,8 +369,6 @@ class CatalogResult:
     title_html: SafeString
     summary_html: SafeString
     subjects: list[SubjectTag]
-    rating_average: Decimal | None
-    rating_count: int
     open_now: bool
     next_start: datetime | None
 
@@ -399,12 +379,6 @@ class CatalogPage:
     results: list[CatalogResult]
     query: str
     fuzzy: bool  # found by similarity only: the words themselves matched nothing
-
-
-def _average(value: float | None) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def catalog_page(
@@ -456,8 +430,6 @@ def catalog_page(
                 title_html=title_html,
                 summary_html=summary_html,
                 subjects=[SubjectTag(s.name, bool(s.matched)) for s in course.subjects.all()],
-                rating_average=_average(course.rating_average),
-                rating_count=course.rating_count,
                 open_now=course.open_now,
                 next_start=course.next_start,
             )
@@ -470,13 +442,10 @@ def catalog_page(
 
 
 def course_for_visitor(*, user: Visitor, course_id: int) -> Course:
-    """The course with its university, country, department and primary subject, its rating
-    (`rating_average`, `rating_count`) and `is_staff` (whether `user` teaches or administers
-    it), in one query. A draft is found only by its staff: everyone else gets the same 404 as
-    for a course that does not exist."""
-    courses = Course.objects.select_related(
-        "university__country", "department", "primary_subject"
-    ).annotate(**_rating_annotations())
+    """The course with its university, country, department and primary subject and
+    `is_staff` (whether `user` teaches or administers it), in one query. A draft is found only
+    by its staff: everyone else gets the same 404 as for a course that does not exist."""
+    courses = Course.objects.select_related("university__country", "department", "primary_subject")
     if user.is_authenticated:
         courses = courses.annotate(
             is_instructor=Exists(
@@ -495,7 +464,6 @@ def course_for_visitor(*, user: Visitor, course_id: int) -> Course:
     )
     if not course.is_published and not course.is_staff:
         raise Http404("No such course.")
-    course.rating_average = _average(course.rating_average)
     return course
 
 

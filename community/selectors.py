@@ -461,10 +461,12 @@ class CourseRatingSummary:
     distribution: list[tuple[int, int, int]]
 
 
-def _average(value: Decimal | float | None) -> Decimal | None:
+def rating_average(value: Decimal | float | None) -> Decimal | None:
+    """The one way a mean rating is shown everywhere (catalog cards, the course page, the
+    reviews page): one decimal, halves rounded up, as in "4.7 out of 5"."""
     if value is None:
         return None
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _visible_reviews() -> QuerySet[CourseReview]:
@@ -472,8 +474,8 @@ def _visible_reviews() -> QuerySet[CourseReview]:
 
 
 def course_rating_summaries(*, course_ids: list[int]) -> dict[int, RatingSummary]:
-    """Average rating (two decimals) and number of ratings across all offerings of each course,
-    hidden reviews left out, in one query. Courses without ratings get (None, 0)."""
+    """Average rating (see `rating_average`) and number of ratings across all offerings of
+    each course, hidden reviews left out, in one query. Courses without ratings get (None, 0)."""
     summaries = {course_id: RatingSummary(None, 0) for course_id in course_ids}
     rows = (
         _visible_reviews()
@@ -484,7 +486,7 @@ def course_rating_summaries(*, course_ids: list[int]) -> dict[int, RatingSummary
     )
     for row in rows:
         summaries[row["course_offering__course_id"]] = RatingSummary(
-            _average(row["average"]), row["count"]
+            rating_average(row["average"]), row["count"]
         )
     return summaries
 
@@ -506,7 +508,7 @@ def course_rating_summary(*, course_id: int) -> CourseRatingSummary:
         (n, row[f"stars_{n}"], round(100 * row[f"stars_{n}"] / count) if count else 0)
         for n in stars
     ]
-    return CourseRatingSummary(_average(row["average"]), count, distribution)
+    return CourseRatingSummary(rating_average(row["average"]), count, distribution)
 
 
 def reviewer_name(review: CourseReview) -> str:
