@@ -26,8 +26,7 @@ from assessments.grading import (
 )
 from assessments.models import Certificate, CourseGrade, GradingPolicy
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.selectors import administers
-from tenancy.access import holds_role_at_offering_sql, holds_role_at_q
+from tenancy.access import administers, holds_role_at_offering_sql, holds_role_at_q
 from tenancy.models import Role, User
 
 CATEGORY_LABELS = {

@@ -39,7 +39,7 @@ from assessments.grading import CATEGORIES
 from assessments.models import Certificate, CourseGrade, GradingPolicy
 from assessments.triggers import grades_finalize_soon, offering_grades_rollup_soon
 from catalog.models import CourseOffering
-from catalog.services import offering_grades_finalize
+from catalog.services.offerings import offering_grades_finalize
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering, scoped
 
 OFFERING_PATHS = {

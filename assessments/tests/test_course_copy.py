@@ -23,7 +23,7 @@ from assessments.quiz_services import attempt_start
 from assessments.services import content_complete
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
 from content.models import Asset, ContentItem
 from content.services import template_from_subtree
 from content.tests.factories import AssetFactory

@@ -1,6 +1,6 @@
 """Offerings, their teaching staff and their enrollments.
 
-Staff are added and removed through catalog.services, which also grants and takes back the
+Staff are added and removed through catalog.services.offerings, which also grants and takes back the
 django-guardian permissions that let instructors see their courses.
 """
 
@@ -13,9 +13,8 @@ from django.utils.translation import ngettext
 from catalog.admin.roster import EnrollmentActionsMixin, RosterAdminMixin
 from catalog.forms import OfferingAdminForm
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.services import (
-    enrollment_delete,
-    enrollment_save,
+from catalog.services.enrollment import enrollment_delete, enrollment_save
+from catalog.services.offerings import (
     offering_instructor_add,
     offering_instructor_remove,
     offering_save,

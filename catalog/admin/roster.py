@@ -4,8 +4,8 @@ staff, and the roles of people at a university (for its admins).
 
 `RosterAdminMixin` adds the pages to the offering's ModelAdmin; `EnrollmentActionsMixin` adds
 the same decisions as actions of the enrollment changelist. Every page looks the offering up
-through catalog.roster_selectors.offering_for_roster, so staff of another department or
-university get a 404, and every write goes through catalog.roster.
+through catalog.selectors.roster.offering_for_roster, so staff of another department or
+university get a 404, and every write goes through catalog.services (roster, roster_csv, roles).
 """
 
 import csv
@@ -35,10 +35,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from catalog import roster
 from catalog.models import CourseEnrollment, CourseOffering
 from catalog.models import EnrollmentStatus as Status
-from catalog.roster_selectors import (
+from catalog.selectors.enrollments import waitlist_position
+from catalog.selectors.roster import (
     offering_for_roster,
     offering_staff,
     offering_staff_member,
@@ -54,7 +54,7 @@ from catalog.roster_selectors import (
     university_roles,
     with_waitlist_places,
 )
-from catalog.selectors import waitlist_position
+from catalog.services import roles, roster, roster_csv
 from lms.input import parse_ids, safe_next
 from tenancy.access import can_administer_university
 from tenancy.models import Department, Role, University, User
@@ -266,19 +266,19 @@ class RosterCsvForm(forms.Form):
             "header row (“email”, “name”) is optional. At most %(rows)d rows. People who hold "
             "no role at this university are emailed an invitation to join."
         )
-        % {"rows": roster.MAX_ROWS},
+        % {"rows": roster_csv.MAX_ROWS},
     )
 
-    def clean_file(self) -> list[roster.CsvRow]:
+    def clean_file(self) -> list[roster_csv.CsvRow]:
         upload = self.cleaned_data["file"]
-        if upload.size > roster.MAX_UPLOAD_BYTES:
+        if upload.size > roster_csv.MAX_UPLOAD_BYTES:
             raise ValidationError(
                 _("The file is larger than %(size)d KB; split it into smaller files.")
-                % {"size": roster.MAX_UPLOAD_BYTES // 1024}
+                % {"size": roster_csv.MAX_UPLOAD_BYTES // 1024}
             )
         try:
-            return roster.roster_csv_parse(upload.read())
-        except roster.RosterCsvError as error:
+            return roster_csv.roster_csv_parse(upload.read())
+        except roster_csv.RosterCsvError as error:
             raise ValidationError(error.messages[0]) from error
 
 
@@ -455,7 +455,7 @@ class RosterAdminMixin:
         form = RosterCsvForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             rows = form.cleaned_data["file"]
-            plan = roster.roster_csv_plan(offering=offering, rows=rows)
+            plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
             return self._preview(request, offering, context, plan, rows, form)
         context["form"] = form
         return TemplateResponse(request, "admin/catalog/roster/enroll.html", context)
@@ -474,7 +474,7 @@ class RosterAdminMixin:
                 "plan": plan,
                 "payload": payload if plan.is_valid else "",
                 "form": RosterCsvForm() if form else None,
-                "counts": {action.value: plan.count(action) for action in roster.RowAction},
+                "counts": {action.value: plan.count(action) for action in roster_csv.RowAction},
             }
         )
         return TemplateResponse(request, "admin/catalog/roster/preview.html", context)
@@ -492,11 +492,12 @@ class RosterAdminMixin:
             messages.error(request, _("The preview was for another offering; upload again."))
             return redirect(enroll_url)
         rows = [
-            roster.CsvRow(line=line, email=email, name=name) for line, email, name in data["rows"]
+            roster_csv.CsvRow(line=line, email=email, name=name)
+            for line, email, name in data["rows"]
         ]
         try:
-            plan = roster.roster_csv_enroll(actor=request.user, offering=offering, rows=rows)
-        except roster.RosterCsvInvalid as invalid:
+            plan = roster_csv.roster_csv_enroll(actor=request.user, offering=offering, rows=rows)
+        except roster_csv.RosterCsvInvalid as invalid:
             messages.error(
                 request,
                 _("The roster changed since the preview; these rows cannot be enrolled now."),
@@ -511,7 +512,7 @@ class RosterAdminMixin:
                 ),
             )
             return redirect(enroll_url)
-        counts = {action: plan.count(action) for action in roster.RowAction}
+        counts = {action: plan.count(action) for action in roster_csv.RowAction}
         messages.success(
             request,
             _(
@@ -520,10 +521,10 @@ class RosterAdminMixin:
                 "accept)."
             )
             % {
-                "enrolled": counts[roster.RowAction.ENROLL],
-                "waitlisted": counts[roster.RowAction.WAITLIST],
-                "already": counts[roster.RowAction.ALREADY],
-                "invited": counts[roster.RowAction.INVITE],
+                "enrolled": counts[roster_csv.RowAction.ENROLL],
+                "waitlisted": counts[roster_csv.RowAction.WAITLIST],
+                "already": counts[roster_csv.RowAction.ALREADY],
+                "invited": counts[roster_csv.RowAction.INVITE],
             },
         )
         return redirect(roster_url)
@@ -579,7 +580,7 @@ class RosterAdminMixin:
                     )
                     if row is None:
                         raise ValidationError(_("Choose a role from the list."))
-                    roster.university_role_revoke(
+                    roles.university_role_revoke(
                         actor=request.user, university=university, user=row.user, role=row.role
                     )
                     messages.success(
@@ -592,7 +593,7 @@ class RosterAdminMixin:
                     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
                     person = university_member(university=university, email=email)
                     if person is None:
-                        roster.university_role_invite(
+                        roles.university_role_invite(
                             actor=request.user,
                             university=university,
                             email=email,
@@ -608,7 +609,7 @@ class RosterAdminMixin:
                             % {"role": Role(role).label.lower(), "email": email},
                         )
                         return redirect(here)
-                    roster.university_role_grant(
+                    roles.university_role_grant(
                         actor=request.user,
                         university=university,
                         user=person,

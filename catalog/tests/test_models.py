@@ -14,7 +14,7 @@ from catalog.models import (
     CourseSubject,
     Subject,
 )
-from catalog.services import subject_delete
+from catalog.services.offerings import subject_delete
 from catalog.tests.factories import (
     CourseFactory,
     CourseSubjectFactory,

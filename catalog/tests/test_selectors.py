@@ -15,16 +15,10 @@ from catalog.models import (
     PrerequisiteType,
     Subject,
 )
-from catalog.selectors import (
-    CatalogFilters,
-    can_access_offering,
-    catalog_page,
-    course_catalog,
-    course_for_visitor,
-    course_page,
-    is_offering_staff,
-    learner_enrollments,
-)
+from catalog.selectors.browse import CatalogFilters, catalog_page, course_catalog
+from catalog.selectors.course_page import course_for_visitor, course_page
+from catalog.selectors.enrollments import learner_enrollments
+from catalog.selectors.visibility import can_access_offering, is_offering_staff
 from catalog.tests.factories import (
     CourseFactory,
     CourseSubjectFactory,

@@ -9,13 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from catalog.forms import CatalogFilterForm
-from catalog.selectors import (
-    LEARNING_STATUSES,
-    catalog_options,
-    catalog_page,
-    course_page,
-    language_name,
-)
+from catalog.selectors.browse import catalog_options, catalog_page, language_name
+from catalog.selectors.course_page import course_page
+from catalog.selectors.enrollments import LEARNING_STATUSES
 from community.selectors import course_rating_summaries, latest_reviews
 from lms.replicas import replica_page
 from syllabus.models import ModuleType

@@ -59,11 +59,19 @@ def test_administers_for_each_role(places):
 
 
 def test_every_selector_asks_the_access_module():
-    from catalog import roster_selectors, selectors, services
+    from catalog.selectors import course_page, roster, visibility
+    from catalog.services import enrollment
     from community import selectors as community_selectors
     from syllabus import selectors as syllabus_selectors
 
-    for module in (selectors, services, roster_selectors, community_selectors, syllabus_selectors):
+    for module in (
+        course_page,
+        visibility,
+        enrollment,
+        roster,
+        community_selectors,
+        syllabus_selectors,
+    ):
         assert module.administers is access.administers, module.__name__
 
 

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from catalog import roster
 from catalog.models import CourseOffering, Invitation
-from catalog.services import _lock_offering
+from catalog.services import roster_csv
+from catalog.services.enrollment import _lock_offering
 from lms import outbox
 from tenancy.models import Department, Role, University, User
 from tenancy.services import role_check, role_grant
@@ -211,11 +211,11 @@ def invitation_accept(*, user: User, invitation_id: int, now: datetime | None = 
         actor=invitation.invited_by,
     )
     if offering is not None:
-        rows = [roster.CsvRow(line=1, email=user.email, name=user.full_name)]
-        plan = roster.roster_csv_plan(offering=offering, rows=rows)
+        rows = [roster_csv.CsvRow(line=1, email=user.email, name=user.full_name)]
+        plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
         if not plan.is_valid:
             raise InvitationRefused(plan.errors[0].message)
-        roster.roster_plan_carry_out(offering=offering, plan=plan, now=now)
+        roster_csv.roster_plan_carry_out(offering=offering, plan=plan, now=now)
     invitation.accepted_at, invitation.accepted_by = now, user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation
