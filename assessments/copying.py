@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Choice, GradingPolicy, LabFile, Question, QuestionPool
 from catalog.models import Course, CourseOffering
-from catalog.services import offering_rerun
+from catalog.services.offerings import offering_rerun
 from content.copying import syllabus_copy
 from content.models import ContentItem, ContentType
 from content.services import content_item_update, module_from_template

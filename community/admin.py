@@ -13,15 +13,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
-from community.selectors import discussion_access, moderated_reports, reviews_access
-from community.services import (
+from community.discussions.selectors import discussion_access, moderated_reports
+from community.discussions.services import (
     post_delete,
     reports_resolve,
-    review_set_hidden,
     thread_set_locked,
     thread_set_pinned,
 )
+from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
+from community.reviews.selectors import reviews_access
+from community.reviews.services import review_set_hidden
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering
 
 

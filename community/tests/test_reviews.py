@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from community.models import CourseReview, ReviewReply
-from community.selectors import (
+from community.reviews.selectors import (
     CourseRatingSummary,
     RatingSummary,
     course_rating_summaries,

@@ -16,9 +16,9 @@ from assessments.certificates import CertificateStatus, certificate_for_verifica
 from assessments.models import Certificate, LabSubmission, QuizAttempt
 from assessments.quiz_services import attempt_start
 from catalog.models import CourseEnrollment, EnrollmentStatus
+from community.discussions.selectors import discussion_access
+from community.discussions.services import post_create
 from community.models import CourseReview, DiscussionPost, DiscussionThread
-from community.selectors import discussion_access
-from community.services import post_create
 from content.models import ContentItem, ContentType
 from demo.catalogue import COURSES, CURRENT
 from demo.community_phrases import SUBJECT_THREADS

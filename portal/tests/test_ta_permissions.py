@@ -9,7 +9,7 @@ from assessments.models import GradingPolicy, LabFile
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from assessments.tests.lab_data import HIDDEN_TEST, lab_payload
 from catalog.models import CourseOffering
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
 from catalog.tests.test_offering_forms import offering_data
 from content.models import ContentItem
 from content.services import content_item_create

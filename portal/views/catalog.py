@@ -12,7 +12,7 @@ from catalog.forms import CatalogFilterForm
 from catalog.selectors.browse import catalog_options, catalog_page, language_name
 from catalog.selectors.course_page import course_page
 from catalog.selectors.enrollments import LEARNING_STATUSES
-from community.selectors import course_rating_summaries, latest_reviews
+from community.reviews.selectors import course_rating_summaries, latest_reviews
 from lms.replicas import replica_page
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow, outline_rows
