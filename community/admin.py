@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from community.discussions.services import (
 from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
 from community.reviews.selectors import reviews_access
 from community.reviews.services import review_set_hidden
+from lms import links
 from tenancy.scoping import TenantScopedAdmin, paths_via_offering
 
 
@@ -199,9 +199,8 @@ class PostReportAdmin(TenantScopedAdmin):
     @admin.display(description=_("thread"))
     def thread_link(self, report: PostReport) -> str:
         thread = report.post.thread
-        url = reverse(
-            "portal:thread",
-            kwargs={"offering_id": thread.course_offering_id, "thread_id": thread.pk},
+        url = links.page_path(
+            "discussion-thread", offering_id=thread.course_offering_id, thread_id=thread.pk
         )
         return format_html('<a href="{}#post-{}">{}</a>', url, report.post_id, thread.title)
 

@@ -4,16 +4,14 @@ Celery task from the task outbox once the roster change commits.
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseOffering
 from lms import outbox
+from lms.mail import localized_mail_send, recipient_language
 from tenancy.models import User
 
 
@@ -46,15 +44,17 @@ def account_invitation_send(*, user_id: int, offering_id: int) -> bool:
             "token": default_token_generator.make_token(user),
         },
     )
-    with translation.override(user.locale):
-        subject = _("Your account at %(university)s") % {"university": offering.university.name}
-        body = render_to_string(
-            "catalog/email/account_invitation.txt",
-            {
-                "user": user,
-                "offering": offering,
-                "url": f"{settings.SITE_URL.rstrip('/')}{path}",
-            },
-        )
-    EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
+    localized_mail_send(
+        to=user.email,
+        language=recipient_language(user),
+        subject=lambda: (
+            _("Your account at %(university)s") % {"university": offering.university.name}
+        ),
+        template="catalog/email/account_invitation.txt",
+        context={
+            "user": user,
+            "offering": offering,
+            "url": f"{settings.SITE_URL.rstrip('/')}{path}",
+        },
+    )
     return True

@@ -11,20 +11,17 @@ their name. Until then the roster and the roles page show the address as typed.
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseOffering, Invitation
 from catalog.services import roster_csv
 from catalog.services.enrollment import _lock_offering
-from lms import outbox
+from lms import links, outbox
+from lms.mail import localized_mail_send, recipient_language
 from tenancy.models import Department, Role, University, User
 from tenancy.services import role_check, role_grant
 
@@ -37,8 +34,7 @@ class InvitationRefused(ValidationError):
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("portal:invitation", kwargs={"token": invitation.token})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return links.page_url("invitation", token=invitation.token)
 
 
 @transaction.atomic
@@ -145,19 +141,20 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     )
     if invitation is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("An invitation from %(university)s") % {
-            "university": invitation.university.name
-        }
-        body = render_to_string(
-            "catalog/email/invitation.txt",
-            {
-                "invitation": invitation,
-                "url": invitation_url(invitation),
-                "days": INVITATION_VALID_DAYS,
-            },
-        )
-    EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email]).send()
+    # The address may belong to nobody yet: the site's language.
+    localized_mail_send(
+        to=invitation.email,
+        language=recipient_language(None),
+        subject=lambda: (
+            _("An invitation from %(university)s") % {"university": invitation.university.name}
+        ),
+        template="catalog/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "url": invitation_url(invitation),
+            "days": INVITATION_VALID_DAYS,
+        },
+    )
     invitation.emailed_at = timezone.now()
     invitation.save(update_fields=["emailed_at"])
     return True

@@ -7,13 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +24,8 @@ from community.models import (
     NotificationMode,
     ThreadFollower,
 )
+from lms import links
+from lms.mail import localized_mail_send, recipient_language
 from tenancy.models import User
 
 
@@ -41,24 +39,24 @@ def notification_mode_set(*, user: User, mode: str) -> DiscussionNotificationSet
 
 
 def thread_url(thread: DiscussionThread) -> str:
-    path = reverse(
-        "portal:thread",
-        kwargs={"offering_id": thread.course_offering_id, "thread_id": thread.pk},
+    return links.page_url(
+        "discussion-thread", offering_id=thread.course_offering_id, thread_id=thread.pk
     )
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _settings_url() -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('portal:discussion-notifications')}"
+    return links.page_url("discussion-notification-settings")
 
 
 def _send(user: User, subject: Callable[[], str], template: str, context: dict) -> None:
     """Email `user` in their language; `subject` is called once that language is active."""
-    with translation.override(user.locale or settings.LANGUAGE_CODE):
-        body = render_to_string(template, {**context, "settings_url": _settings_url()})
-        # Titles written outside the forms may hold line breaks, which a header cannot.
-        subject_line = " ".join(subject().split())
-    EmailMultiAlternatives(subject=subject_line, body=body, to=[user.email]).send()
+    localized_mail_send(
+        to=user.email,
+        language=recipient_language(user),
+        subject=subject,
+        template=template,
+        context={**context, "settings_url": _settings_url()},
+    )
 
 
 def _reply_subject(thread: DiscussionThread) -> str:
