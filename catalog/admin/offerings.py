@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from catalog.admin.roster import EnrollmentActionsMixin, RosterAdminMixin
+from catalog.admin.roster import RosterAdminMixin
+from catalog.admin.roster_actions import EnrollmentActionsMixin
 from catalog.forms import OfferingAdminForm
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.services.enrollment import enrollment_delete, enrollment_save
