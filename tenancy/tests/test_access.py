@@ -59,8 +59,7 @@ def test_administers_for_each_role(places):
 
 
 def test_every_selector_asks_the_access_module():
-    from catalog.selectors import roster, visibility
-    from catalog.selectors.course_page import course_page
+    from catalog.selectors import course_page, roster, visibility
     from catalog.services import enrollment
     from community.discussions import selectors as community_selectors
     from syllabus import selectors as syllabus_selectors
