@@ -6,11 +6,9 @@ only by people holding a role at the offering's university, and by platform admi
 a course (its instructors and the admins over it) also see its drafts and all its offerings.
 """
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Q,
-)
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from catalog.models import (
     CourseEnrollment,
@@ -83,3 +81,44 @@ def is_offering_staff(*, user: Visitor, offering: CourseOffering) -> bool:
     return CourseOfferingInstructor.objects.filter(
         course_offering_id=offering.pk, user_id=user.pk
     ).exists()
+
+
+@dataclass(frozen=True)
+class OfferingRelation:
+    """An offering and what `user` is to it: their enrollment's status (None without one) and
+    whether they are its staff (an instructor or TA of it, or an admin over it)."""
+
+    offering: CourseOffering
+    enrollment_status: str | None
+    is_staff: bool
+
+
+def offering_relation(
+    *, user: Visitor, offering_id: int, related: tuple[str, ...] = ("course",)
+) -> OfferingRelation | None:
+    """The offering with `related` loaded and what `user` is to it, in one query (plus the
+    user's roles once per request); None when it does not exist. The player and the
+    discussions decide from this who may come in."""
+    offering = (
+        CourseOffering.objects.select_related(*related)
+        .annotate(
+            enrollment_status=Subquery(
+                CourseEnrollment.objects.filter(
+                    course_offering=OuterRef("pk"), user_id=user.pk
+                ).values("status")[:1]
+            ),
+            is_instructor=Exists(
+                CourseOfferingInstructor.objects.filter(
+                    course_offering=OuterRef("pk"), user_id=user.pk
+                )
+            ),
+        )
+        .filter(pk=offering_id)
+        .first()
+    )
+    if offering is None:
+        return None
+    is_staff = offering.is_instructor or administers(
+        user=user, university_id=offering.university_id, department_id=offering.course.department_id
+    )
+    return OfferingRelation(offering, offering.enrollment_status, is_staff)

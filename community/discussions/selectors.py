@@ -25,6 +25,7 @@ from catalog.models import (
     CourseOfferingInstructor,
     EnrollmentStatus,
 )
+from catalog.selectors.visibility import offering_relation
 from community.models import (
     DiscussionNotificationSetting,
     DiscussionPost,
@@ -38,7 +39,6 @@ from syllabus.models import ModuleType
 from syllabus.selectors import outline_rows
 from tenancy.access import (
     administered_offerings_q,
-    administers,
     administrators_among,
     sees_everything,
 )
@@ -68,31 +68,12 @@ def discussion_access(*, user: User | AnonymousUser, offering_id: int) -> Discus
     """
     if not user.is_authenticated:
         raise Http404("No such offering.")
-    offering = (
-        CourseOffering.objects.select_related("course")
-        .annotate(
-            enrollment_status=Subquery(
-                CourseEnrollment.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
-                ).values("status")[:1]
-            ),
-            is_instructor=Exists(
-                CourseOfferingInstructor.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
-                )
-            ),
-        )
-        .filter(pk=offering_id)
-        .first()
-    )
-    if offering is None:
+    relation = offering_relation(user=user, offering_id=offering_id)
+    if relation is None:
         raise Http404("No such offering.")
-    is_staff = offering.is_instructor or administers(
-        user=user, university_id=offering.university_id, department_id=offering.course.department_id
-    )
-    if not is_staff and offering.enrollment_status not in READING_STATUSES:
+    if not relation.is_staff and relation.enrollment_status not in READING_STATUSES:
         raise Http404("No such offering.")
-    return DiscussionAccess(offering=offering, user=user, is_staff=is_staff)
+    return DiscussionAccess(offering=relation.offering, user=user, is_staff=relation.is_staff)
 
 
 def staff_offerings_q(user: User, *, prefix: str) -> Q:
