@@ -1,0 +1,12 @@
+"""Every app that asks "who administers this" asks tenancy.access, not a copy of the rule."""
+
+from tenancy import access
+
+
+def test_every_selector_asks_the_access_module():
+    from catalog import roster_selectors, selectors, services
+    from community import selectors as community_selectors
+    from syllabus import selectors as syllabus_selectors
+
+    for module in (selectors, services, roster_selectors, community_selectors, syllabus_selectors):
+        assert module.administers is access.administers, module.__name__
