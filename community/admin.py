@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.scoping import paths_via_offering
 from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
 from community.selectors import discussion_access, moderated_reports, reviews_access
 from community.services import (
@@ -22,7 +23,7 @@ from community.services import (
     thread_set_locked,
     thread_set_pinned,
 )
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from tenancy.scoping import TenantScopedAdmin
 
 
 class ModerationAdmin(TenantScopedAdmin):

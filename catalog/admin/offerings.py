@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from catalog.admin.roster import EnrollmentActionsMixin, RosterAdminMixin
 from catalog.forms import OfferingAdminForm
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.scoping import paths_via_offering
 from catalog.services import (
     enrollment_delete,
     enrollment_save,
@@ -20,7 +21,7 @@ from catalog.services import (
     offering_instructor_remove,
     offering_save,
 )
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from tenancy.scoping import TenantScopedAdmin
 
 
 def report_promoted(request: HttpRequest, promoted: list[CourseEnrollment]) -> None:

@@ -10,8 +10,8 @@ from guardian.shortcuts import assign_perm
 
 from catalog.models import CourseOfferingInstructor
 from catalog.tests.tenants import Tenants, build_tenants
+from tenancy.access import tenant_scope
 from tenancy.models import Role, UserUniversityRole
-from tenancy.scoping import tenant_scope
 
 
 @pytest.fixture
