@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.scoping import paths_via_offering
 from community.discussions.selectors import discussion_access, moderated_reports
 from community.discussions.services import (
     post_delete,
@@ -23,7 +24,7 @@ from community.models import CourseReview, DiscussionPost, DiscussionThread, Pos
 from community.reviews.selectors import reviews_access
 from community.reviews.services import review_set_hidden
 from lms import links
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from tenancy.scoping import TenantScopedAdmin
 
 
 class ModerationAdmin(TenantScopedAdmin):

@@ -146,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:catalog"
+# Where a new account lands (tenancy's signup view, which names no page of the apps above it).
+SIGNUP_REDIRECT_URL = "portal:catalog"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one email from one address, logins for

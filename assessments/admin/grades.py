@@ -39,8 +39,9 @@ from assessments.grading import CATEGORIES
 from assessments.models import Certificate, CourseGrade, GradingPolicy
 from assessments.triggers import grades_finalize_soon, offering_grades_rollup_soon
 from catalog.models import CourseOffering
+from catalog.scoping import paths_via_offering
 from catalog.services.offerings import offering_grades_finalize
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering, scoped
+from tenancy.scoping import TenantScopedAdmin, scoped
 
 OFFERING_PATHS = {
     "university": "university",

@@ -14,13 +14,14 @@ from catalog.admin.roster import RosterAdminMixin
 from catalog.admin.roster_actions import EnrollmentActionsMixin
 from catalog.forms import OfferingAdminForm
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.scoping import paths_via_offering
 from catalog.services.enrollment import enrollment_delete, enrollment_save
 from catalog.services.offerings import (
     offering_instructor_add,
     offering_instructor_remove,
     offering_save,
 )
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from tenancy.scoping import TenantScopedAdmin
 
 
 def report_promoted(request: HttpRequest, promoted: list[CourseEnrollment]) -> None:

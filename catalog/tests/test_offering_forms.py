@@ -11,9 +11,9 @@ from django.utils import timezone
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from catalog.services.enrollment import enrollment_reject, enrollments_complete
 from catalog.tests.factories import EnrollmentFactory
+from catalog.tests.tenants import Tenants, build_tenants
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
-from tenancy.tests.tenants import Tenants, build_tenants
 
 pytestmark = pytest.mark.django_db
 

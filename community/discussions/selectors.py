@@ -38,7 +38,7 @@ from content.models import ContentItem
 from syllabus.models import ModuleType
 from syllabus.selectors import outline_rows
 from tenancy.access import (
-    administered_offerings_q,
+    administered_q,
     administrators_among,
     sees_everything,
 )
@@ -82,7 +82,11 @@ def staff_offerings_q(user: User, *, prefix: str) -> Q:
     if sees_everything(user):
         return Q()
     taught = CourseOfferingInstructor.objects.filter(user_id=user.pk).values("course_offering_id")
-    return Q(**{f"{prefix}__in": taught}) | administered_offerings_q(user, prefix=prefix)
+    return Q(**{f"{prefix}__in": taught}) | administered_q(
+        user,
+        university=f"{prefix}__university_id",
+        department=f"{prefix}__course__department_id",
+    )
 
 
 def moderated_reports(*, user: User) -> QuerySet[PostReport]:

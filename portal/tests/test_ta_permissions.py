@@ -20,7 +20,7 @@ from tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 
-tenants = quiz_tests.tenants  # the two universities of tenancy.tests.tenants
+tenants = quiz_tests.tenants  # the two universities of catalog.tests.tenants
 client_for = quiz_tests.client_for
 
 
