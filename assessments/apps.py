@@ -7,6 +7,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments import receivers  # noqa: F401  (connects the grade rollup triggers)
+        from assessments.permissions import role_permissions_register
         from assessments.progress.selectors import learners_worked_on
         from assessments.quizzes.selectors import question_pool_options
         from content.archive import register_student_work_check
@@ -14,3 +15,4 @@ class AssessmentsConfig(AppConfig):
 
         register_quiz_pool_source(question_pool_options)
         register_student_work_check(learners_worked_on)
+        role_permissions_register()

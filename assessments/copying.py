@@ -24,7 +24,7 @@ from assessments.grades.models import GradingPolicy
 from assessments.labs.models import LabFile
 from assessments.quizzes.models import Choice, Question, QuestionPool
 from catalog.models import Course, CourseOffering
-from catalog.services import offering_rerun
+from catalog.services.offerings import offering_rerun
 from content.copying import syllabus_copy
 from content.models import ContentItem, ContentType
 from content.services import content_item_update, module_from_template

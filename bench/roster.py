@@ -43,7 +43,7 @@ def one_run(rows: int, run: int) -> dict[str, tuple[float, int]]:
     from django.contrib.auth.hashers import make_password
     from django.test import Client
 
-    from catalog import roster
+    from catalog.services import roster_csv
     from catalog.tests.factories import OfferingFactory
     from tenancy.models import Role, User, UserUniversityRole
 
@@ -74,19 +74,19 @@ def one_run(rows: int, run: int) -> dict[str, tuple[float, int]]:
     data = text.encode()
 
     figures: dict[str, tuple[float, int]] = {}
-    ms, count, parsed = timed(lambda: roster.roster_csv_parse(data))
+    ms, count, parsed = timed(lambda: roster_csv.roster_csv_parse(data))
     figures["parse"] = (ms, count)
-    ms, count, plan = timed(lambda: roster.roster_csv_plan(offering=offering, rows=parsed))
+    ms, count, plan = timed(lambda: roster_csv.roster_csv_plan(offering=offering, rows=parsed))
     assert plan.is_valid
     figures["preview plan"] = (ms, count)
 
     def enroll():
-        return roster.roster_csv_enroll(actor=admin, offering=offering, rows=parsed)
+        return roster_csv.roster_csv_enroll(actor=admin, offering=offering, rows=parsed)
 
     # The invitations go to the broker after commit; the bench measures the request's own work.
-    with mock.patch("catalog.invitations._enqueue_emails"):
+    with mock.patch("catalog.services.invitations._enqueue_emails"):
         ms, count, done = timed(enroll)
-    assert done.count(roster.RowAction.ENROLL) == rows // 2
+    assert done.count(roster_csv.RowAction.ENROLL) == rows // 2
     figures["enroll (all or nothing)"] = (ms, count)
 
     client = Client()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CAPACITY_MESSAGE, CourseLevel, CourseOffering
 from catalog.search import MAX_QUERY_LENGTH
-from catalog.selectors import CatalogFilters, CatalogOptions
+from catalog.selectors.browse import CatalogFilters, CatalogOptions
 
 SUBJECT_INDENT = "\u2014\u00a0"  # em dash, no-break space: one per level below the root
 

@@ -7,22 +7,24 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
-from community.selectors import discussion_access, moderated_reports, reviews_access
-from community.services import (
+from catalog.scoping import paths_via_offering
+from community.discussions.selectors import discussion_access, moderated_reports
+from community.discussions.services import (
     post_delete,
     reports_resolve,
-    review_set_hidden,
     thread_set_locked,
     thread_set_pinned,
 )
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
+from community.reviews.selectors import reviews_access
+from community.reviews.services import review_set_hidden
+from lms import links
+from tenancy.scoping import TenantScopedAdmin
 
 
 class ModerationAdmin(TenantScopedAdmin):
@@ -198,9 +200,8 @@ class PostReportAdmin(TenantScopedAdmin):
     @admin.display(description=_("thread"))
     def thread_link(self, report: PostReport) -> str:
         thread = report.post.thread
-        url = reverse(
-            "portal:thread",
-            kwargs={"offering_id": thread.course_offering_id, "thread_id": thread.pk},
+        url = links.page_path(
+            "discussion-thread", offering_id=thread.course_offering_id, thread_id=thread.pk
         )
         return format_html('<a href="{}#post-{}">{}</a>', url, report.post_id, thread.title)
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the discussions: thin wrappers around community.services.
+"""Celery tasks of the discussions: thin wrappers around community.discussions.notifications.
 
 Both are idempotent (the services record what was sent under unique constraints), so a task
 delivered twice, or retried after a failed send, emails nobody twice.
@@ -9,26 +9,18 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from community import services
-
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OSError,),  # smtplib.SMTPException and connection errors
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+from community.discussions import notifications
+from lms.celery import EMAIL_TASK_OPTIONS
 
 
-@shared_task(**RETRY, soft_time_limit=120, time_limit=180)
+@shared_task(**EMAIL_TASK_OPTIONS, soft_time_limit=120, time_limit=180)
 def reply_notification_task(post_id: int) -> int:
-    return services.reply_notifications_send(post_id=post_id)
+    return notifications.reply_notifications_send(post_id=post_id)
 
 
-@shared_task(**RETRY, soft_time_limit=25 * 60, time_limit=30 * 60)
+@shared_task(**EMAIL_TASK_OPTIONS, soft_time_limit=25 * 60, time_limit=30 * 60)
 def discussion_digest_task(day: str | None = None) -> int:
     """Beat runs this daily; `day` (ISO date) defaults to today in UTC."""
-    return services.discussion_digests_send(
+    return notifications.discussion_digests_send(
         day=date.fromisoformat(day) if day else timezone.now().date()
     )

@@ -64,9 +64,9 @@ from syllabus.admin import (
 )
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import templates_for_university
-from tenancy.access import staff_university_ids
+from tenancy.access import staff_university_ids, tenant_scope
 from tenancy.models import University
-from tenancy.scoping import TenantScopedAdmin, tenant_scope
+from tenancy.scoping import TenantScopedAdmin
 
 # Preview -----------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from catalog.models import Course, CourseLevel, CourseOffering, EnrollmentStatus
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
 from content.models import ITEM_CLASSES, Asset
 from content.payloads import payload_errors
 from demo import payloads

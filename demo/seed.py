@@ -27,7 +27,7 @@ from catalog.models import (
     Domain,
     Subject,
 )
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
 from content.models import Asset
 from demo import activity, labs, quizzes, showcase
 from demo.catalogue import COURSES, CURRENT, FUTURE, PAST, PREREQUISITES, CourseSpec

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from assessments.grades.certificates import certificate_revoke
 from assessments.grades.models import Certificate
+from community.discussions.selectors import discussion_access
+from community.discussions.services import thread_set_locked
 from community.models import DiscussionThread
-from community.selectors import discussion_access
-from community.services import thread_set_locked
 from demo.activity import KNOWN_STUDENT
 from demo.catalogue import CURRENT, PAST
 from demo.phrases import label

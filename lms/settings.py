@@ -11,6 +11,7 @@ from django.utils.csp import CSP
 from lms.observability.logs import logging_config
 from lms.observability.metrics import metrics_networks
 from lms.observability.sentry import sentry_init
+from lms.security_headers import csp_bucket_origins, csp_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:catalog"
+# Where a new account lands (tenancy's signup view, which names no page of the apps above it).
+SIGNUP_REDIRECT_URL = "portal:catalog"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one email from one address, logins for
@@ -474,39 +477,6 @@ if _proxy_header:
 # media; CSP_EXTRA_MEDIA_ORIGINS adds others (a CDN, assets hosted on another site) and
 # CSP_EXTRA_FRAME_ORIGINS other embedded players.
 VIDEO_EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
-
-
-def csp_bucket_origins() -> list[str]:
-    bucket = env("S3_BUCKET", default="")
-    if not bucket:
-        return []
-    endpoint = env("S3_ENDPOINT_URL", default="")
-    if endpoint:
-        scheme, _, rest = endpoint.partition("://")
-        host = rest.split("/", 1)[0]
-        if not scheme or not host:
-            raise ImproperlyConfigured(
-                f"S3_ENDPOINT_URL is {endpoint!r}; give a full address such as "
-                "https://s3.example.edu."
-            )
-        # Path-style addresses use the endpoint itself, virtual-hosted ones the bucket's name.
-        return [f"{scheme}://{host}", f"{scheme}://{bucket}.{host}"]
-    region = env("S3_REGION", default="")
-    origins = [f"https://{bucket}.s3.amazonaws.com"]
-    if region:
-        origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
-    return origins
-
-
-def csp_origins(name: str, values: list[str]) -> list[str]:
-    """`values`, the origins read from the variable `name`, once each is an origin."""
-    for value in values:
-        if value != "*" and "://" not in value and not value.endswith(":"):
-            raise ImproperlyConfigured(
-                f"{name} holds {value!r}; give origins such as https://cdn.example.edu "
-                "(or a scheme such as blob:), separated by commas."
-            )
-    return values
 
 
 MEDIA_ORIGINS = csp_bucket_origins() + csp_origins(

@@ -7,3 +7,23 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from lms import links
+
+        # The pages that show what the apps below link to in mail and in the admin.
+        links.register(
+            "discussion-thread",
+            lambda *, offering_id, thread_id: reverse(
+                "portal:thread", kwargs={"offering_id": offering_id, "thread_id": thread_id}
+            ),
+        )
+        links.register(
+            "discussion-notification-settings",
+            lambda: reverse("portal:discussion-notifications"),
+        )
+        links.register(
+            "invitation", lambda *, token: reverse("portal:invitation", kwargs={"token": token})
+        )

@@ -42,7 +42,7 @@ def main() -> int:
     from assessments.quizzes.services import attempt_answers_save, attempt_start, attempt_submit
     from assessments.tests.quiz_factories import correct_answers, quiz_setup
     from catalog.models import CourseEnrollment
-    from catalog.services import enrollment_create
+    from catalog.services.enrollment import enrollment_create
     from catalog.tests.factories import OfferingFactory
     from tenancy.models import User
     from tenancy.tests.factories import UserFactory

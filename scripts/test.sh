@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs the linters, the migrations check and pytest.
+# Installs what the tests need, then runs the linters, the import layers check, the migrations
+# check and pytest.
 # Arguments go to pytest: bash scripts/test.sh -k enrollment
 set -euo pipefail
 
@@ -30,6 +31,9 @@ step "ruff check"
 
 step "ruff format --check"
 "$PY" -m ruff format --check . || failed+=("ruff format")
+
+step "lint-imports"
+"$VENV/bin/lint-imports" || failed+=("lint-imports")
 
 step "makemigrations --check"
 "$PY" manage.py makemigrations --check --dry-run || failed+=("makemigrations --check")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Course
+from catalog.scoping import paths_via_course
 from lms.admin_tree import indented_label
 from lms.input import parse_id, parse_int, safe_next
 from syllabus.models import Module, ModuleTemplate, ModuleType
@@ -36,9 +37,10 @@ from syllabus.services import (
     module_update,
     templates_publish,
 )
+from tenancy.access import tenant_scope
 from tenancy.auth import register_role_permissions
 from tenancy.models import Role
-from tenancy.scoping import TenantScopedAdmin, paths_via_course, scoped, tenant_scope
+from tenancy.scoping import TenantScopedAdmin, scoped
 
 # Staff may add templates of their university (saving a subtree) and see those and the
 # platform-wide ones; only platform admins change, delete or publish them platform-wide.

@@ -2,17 +2,16 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from catalog.models import (
-    CourseEnrollment,
     CourseOffering,
-    CourseOfferingInstructor,
     EnrollmentStatus,
 )
+from catalog.selectors.visibility import offering_relation
 from syllabus.models import ModuleTemplate
-from tenancy.access import administers, staff_university_ids
+from tenancy.access import staff_university_ids
 from tenancy.models import User
 
 
@@ -123,32 +122,13 @@ def offering_for_learner(*, user: User, offering_id: int) -> LearningAccess:
     offering comes back with `may_learn` False for outsiders; the caller sends them to the
     course page.
     """
-    offering = (
-        CourseOffering.objects.select_related("course", "university")
-        .annotate(
-            enrollment_status=Subquery(
-                CourseEnrollment.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
-                ).values("status")[:1]
-            ),
-            is_instructor=Exists(
-                CourseOfferingInstructor.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
-                )
-            ),
-        )
-        .filter(pk=offering_id)
-        .first()
+    relation = offering_relation(
+        user=user, offering_id=offering_id, related=("course", "university")
     )
-    if offering is None:
+    if relation is None:
         raise Http404("No such offering.")
-    is_staff = offering.is_instructor or administers(
-        user=user,
-        university_id=offering.university_id,
-        department_id=offering.course.department_id,
-    )
-    status = offering.enrollment_status
-    access = LearningAccess(offering=offering, enrollment_status=status, is_staff=is_staff)
+    offering, status = relation.offering, relation.enrollment_status
+    access = LearningAccess(offering=offering, enrollment_status=status, is_staff=relation.is_staff)
     if not access.may_learn and not offering.course.is_published and status is None:
         raise Http404("No such offering.")
     return access

@@ -14,10 +14,13 @@ person's roles, never from an enrollment someone else made: the staff of a unive
 the people who hold a role there (`visible_people_q`), and a university admin edits the profile
 of someone whose every role is at universities they administer (`can_edit_profile`).
 
-Nothing here imports a higher app: teaching is read through the relation name catalog gives
-User (`taught_offerings`) and guardian's tables, as tenancy.scoping always did.
+Nothing here names a higher app's models, relations or tables: how teaching is recorded
+(course_offering_instructors, guardian's object permissions) is read by the source catalog
+registers from its AppConfig.ready() (`register_teaching_source`), and filters on rows of the
+apps above take the paths to their university and department from the caller.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -27,8 +30,16 @@ from tenancy.models import Role, University, User, UserUniversityRole
 
 Visitor = User | AnonymousUser
 
-# What teaching an object is recorded as in django-guardian (see catalog.services).
-_GUARDIAN_MODELS = {"course": "course", "courseoffering": "offering"}
+# Who teaches what is recorded by the app that owns courses and offerings: each source answers
+# (course ids, offering ids) a user teaches or holds object permissions on.
+TeachingSource = Callable[[User], tuple[Iterable[int], Iterable[int]]]
+_TEACHING_SOURCES: list[TeachingSource] = []
+
+
+def register_teaching_source(source: TeachingSource) -> None:
+    """Add where teaching is recorded (catalog registers its own from its AppConfig.ready())."""
+    if source not in _TEACHING_SOURCES:
+        _TEACHING_SOURCES.append(source)
 
 
 def role_rows(user: Visitor) -> list[tuple[int, str, int | None]]:
@@ -106,22 +117,19 @@ def can_administer_university(user: Visitor, university: University | int) -> bo
     return sees_everything(user) or university_id in administered_university_ids(user)
 
 
-def administered_offerings_q(user: Visitor, *, prefix: str) -> Q:
-    """A filter on rows reaching an offering through `prefix` (such as "course_offering"): the
-    offerings `user` administers (not those they only teach)."""
+def administered_q(user: Visitor, *, university: str, department: str) -> Q:
+    """A filter on rows whose university id is at the path `university` and department id at
+    `department` (for rows reaching an offering, "course_offering__university_id" and
+    "course_offering__course__department_id"): the rows `user` administers (not those they only
+    teach)."""
     if sees_everything(user):
         return Q()
     condition = Q(pk__in=[])
     for university_id, role, department_id in role_rows(user):
         if role == Role.UNIVERSITY_ADMIN:
-            condition |= Q(**{f"{prefix}__university_id": university_id})
+            condition |= Q(**{university: university_id})
         elif role == Role.DEPARTMENT_ADMIN and department_id is not None:
-            condition |= Q(
-                **{
-                    f"{prefix}__university_id": university_id,
-                    f"{prefix}__course__department_id": department_id,
-                }
-            )
+            condition |= Q(**{university: university_id, department: department_id})
     return condition
 
 
@@ -149,36 +157,16 @@ def administrators_among(
 
 
 def taught_ids(user: Visitor) -> tuple[frozenset[int], frozenset[int]]:
-    """(course ids, offering ids) `user` teaches or holds guardian permissions on."""
+    """(course ids, offering ids) `user` teaches or holds object permissions on."""
     if not user.is_authenticated or not user.role_rows:
         return frozenset(), frozenset()
-    from guardian.models import GroupObjectPermission, UserObjectPermission
-
     courses: set[int] = set()
     offerings: set[int] = set()
-    for offering_id, course_id in user.taught_offerings.values_list("pk", "course_id"):
-        offerings.add(offering_id)
-        courses.add(course_id)
-    granted = Q(content_type__app_label="catalog", content_type__model__in=_GUARDIAN_MODELS)
-    rows = list(
-        UserObjectPermission.objects.filter(granted, user_id=user.pk).values_list(
-            "content_type__model", "object_pk"
-        )
-    )
-    rows += GroupObjectPermission.objects.filter(granted, group__user=user.pk).values_list(
-        "content_type__model", "object_pk"
-    )
-    for model, object_pk in rows:
-        (courses if _GUARDIAN_MODELS[model] == "course" else offerings).add(int(object_pk))
+    for source in _TEACHING_SOURCES:
+        taught_courses, taught_offerings = source(user)
+        courses.update(taught_courses)
+        offerings.update(taught_offerings)
     return frozenset(courses), frozenset(offerings)
-
-
-def taught_offering_ids(user: Visitor) -> frozenset[int]:
-    return tenant_scope(user).offering_ids
-
-
-def taught_course_ids(user: Visitor) -> frozenset[int]:
-    return tenant_scope(user).course_ids
 
 
 @dataclass(frozen=True)
@@ -244,18 +232,21 @@ def holds_role_at_q(*, user_ref: str, university_ref: str) -> Q:
     return Q(Exists(roles))
 
 
-def holds_role_at_offering_sql(user_id: str) -> str:
+def holds_role_at_sql(user_id: str, university_id: str) -> str:
     """holds_role_at_q for reads written in SQL: the person `user_id` (a column) holds a role
-    at the university of the offering given as the parameter %(offering_id)s."""
+    at the university `university_id` (a column or a subquery)."""
     return (
         "EXISTS (SELECT 1 FROM user_university_roles r"
-        " JOIN course_offerings o ON o.university_id = r.university_id"
-        f" WHERE r.user_id = {user_id} AND o.id = %(offering_id)s)"
+        f" WHERE r.user_id = {user_id} AND r.university_id = {university_id})"
     )
 
 
-def holds_role_at(user: User, university_id: int) -> bool:
-    return any(row_university == university_id for row_university, _, _ in user.role_rows)
+def holds_role_at(user: User, university_id: int, *, role: str | None = None) -> bool:
+    """Whether `user` holds a role (`role`, or any) at `university_id`."""
+    return any(
+        row_university == university_id and role in (None, row_role)
+        for row_university, row_role, _ in user.role_rows
+    )
 
 
 def can_edit_profile(actor: Visitor, user: User) -> bool:

@@ -26,7 +26,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.access import can_edit_profile, staffed_university_ids
+from tenancy.access import can_edit_profile, staffed_university_ids, tenant_scope
 from tenancy.models import (
     Country,
     Department,
@@ -36,21 +36,13 @@ from tenancy.models import (
     User,
     UserUniversityRole,
 )
-from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline, tenant_scope
+from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline
 from tenancy.services import role_check, role_grant, role_revoke
 
-UNIVERSITY_PATHS = {
-    "university": "pk",
-    "department": "departments",
-    "course": "courses",
-    "offering": "offerings",
-}
-DEPARTMENT_PATHS = {
-    "university": "university",
-    "department": "pk",
-    "course": "courses",
-    "offering": "courses__offerings",
-}
+# Those who teach see the university and department of their courses: catalog adds the paths
+# to its courses and offerings (catalog.scoping, tenancy.scoping.register_tenant_paths).
+UNIVERSITY_PATHS = {"university": "pk", "department": "departments"}
+DEPARTMENT_PATHS = {"university": "university", "department": "pk"}
 # A person's name and profile are seen by the staff of the universities where the person holds a
 # role (tenancy.access.visible_people_q), never through an enrollment someone else made; a
 # department admin sees the people of their department's university (read-only).

@@ -6,3 +6,8 @@ class TenancyConfig(AppConfig):
     name = "tenancy"
     verbose_name = _("Universities and people")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenancy.permissions import role_permissions_register
+
+        role_permissions_register()

@@ -12,8 +12,9 @@ several roles gets the union.
 
 Adding permissions for a new model
 ----------------------------------
-Call `register_role_permissions` once at import time, from the app that owns the model (its
-admin module or `AppConfig.ready()`), for example in assessments/quizzes/admin.py::
+Call `register_role_permissions` from the app that owns the model (its `permissions` module,
+which its `AppConfig.ready()` runs, or its admin module), for example in
+assessments/quizzes/admin.py::
 
     from tenancy.auth import ALL, VIEW, register_role_permissions
     from tenancy.models import Role
@@ -27,7 +28,9 @@ admin module or `AppConfig.ready()`), for example in assessments/quizzes/admin.p
 
 Registration only adds actions (it never takes away what another module granted), so several
 modules may register the same model. Grants to teaching assistants are held to
-`ta_allowed_actions`: whatever is registered for them, they grade, moderate and view. The
+`ta_allowed_actions`: whatever is registered for them, they view, and grade or moderate where
+the owning app says so with `register_ta_limit`. Tenancy names no model of the apps above it;
+each app registers its own (catalog/permissions.py, assessments/permissions.py, ...). The
 model name is the lower-case class name, as in the permission codename
 `assessments.view_questionpool`.
 """
@@ -45,6 +48,10 @@ VIEW = frozenset({"view"})
 EDIT = frozenset({"view", "change"})
 MODERATE = frozenset({"view", "change", "delete"})
 
+# The staff roles as the apps' permission tables group them.
+ADMIN_ROLES = (Role.UNIVERSITY_ADMIN, Role.DEPARTMENT_ADMIN)
+TEACHING_ROLES = (Role.INSTRUCTOR, Role.TA)
+
 ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], frozenset[str]]] = {
     role: {} for role in Role.values if role != Role.PLATFORM_ADMIN
 }
@@ -52,20 +59,32 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], frozenset[str]]] = {
 # Teaching assistants grade, moderate and view. What shapes a course (its modules and content,
 # lab files and hidden tests, module templates, question pools) and its policies (grading
 # policies, offering settings) is changed by its instructor. Every grant to TAs, from whichever
-# module registers it, is held to this rule.
-TA_GRADES = frozenset(
-    ("assessments", model) for model in ("quizattempt", "labsubmission", "assignmentsubmission")
-)
-TA_MODERATES = frozenset({"community"})  # app labels
+# module registers it, is held to this rule: VIEW, unless the app owning a model registers more
+# with `register_ta_limit` (the grading models of assessments, the moderated apps).
+_TA_LIMITS: dict[tuple[str, str | None], frozenset[str]] = {}
+# What was asked for teaching assistants, before the rule: a limit registered after a grant
+# (app registrations run in any order) still applies to it, and widens it up to what was asked.
+_TA_REQUESTED: dict[tuple[str, str], frozenset[str]] = {}
 
 
 def ta_allowed_actions(app_label: str, model: str) -> frozenset[str]:
     """The most a teaching assistant may ever do with `app_label.model`."""
-    if (app_label, model) in TA_GRADES:
-        return EDIT
-    if app_label in TA_MODERATES:
-        return MODERATE
-    return VIEW
+    limit = _TA_LIMITS.get((app_label, model))
+    if limit is None:
+        limit = _TA_LIMITS.get((app_label, None), VIEW)
+    return limit
+
+
+def register_ta_limit(app_label: str, actions: Iterable[str], *, model: str | None = None) -> None:
+    """Let teaching assistants do at most `actions` with `app_label.model` (with every model of
+    the app when `model` is None). Called by the app that owns the models."""
+    wanted = frozenset(actions)
+    if not wanted <= ACTIONS:
+        raise ValueError(f"Unknown actions {sorted(wanted - ACTIONS)} for {app_label}.{model}.")
+    _TA_LIMITS[(app_label, model.lower() if model else None)] = wanted
+    for key, requested in _TA_REQUESTED.items():
+        if key[0] == app_label and (model is None or key[1] == model.lower()):
+            ROLE_PERMISSIONS[Role.TA][key] = requested & ta_allowed_actions(*key)
 
 
 def teaching_actions(user, app_label: str, model: str) -> frozenset[str]:
@@ -90,8 +109,17 @@ def register_role_permissions(
         if not wanted <= ACTIONS:
             raise ValueError(f"Unknown actions {sorted(wanted - ACTIONS)} for {key}.")
         if role == Role.TA:
+            _TA_REQUESTED[key] = _TA_REQUESTED.get(key, frozenset()) | wanted
             wanted &= ta_allowed_actions(*key)
         ROLE_PERMISSIONS[role][key] = ROLE_PERMISSIONS[role].get(key, frozenset()) | wanted
+
+
+def register_models_permissions(
+    app_label: str, models: Iterable[str], roles_to_actions: Mapping[str, Iterable[str]]
+) -> None:
+    """`register_role_permissions` for several models of one app given the same grants."""
+    for model in models:
+        register_role_permissions(app_label, model, roles_to_actions)
 
 
 def role_permissions(roles: Iterable[str]) -> set[str]:
@@ -138,77 +166,3 @@ class RolePermissionBackend(BaseBackend):
                 )
             }
         return role_permissions(role for _, role, _ in user.role_rows)
-
-
-# The roles of issue #2: what each role may do in the admin. Scoping decides which rows.
-
-_ADMINS = (Role.UNIVERSITY_ADMIN, Role.DEPARTMENT_ADMIN)
-_TEACHERS = (Role.INSTRUCTOR, Role.TA)
-
-
-def _grant(app_label: str, models: Iterable[str], roles_to_actions: Mapping) -> None:
-    for model in models:
-        register_role_permissions(app_label, model, roles_to_actions)
-
-
-# Tenancy: a university admin runs their university (not the list of countries or universities).
-_grant("tenancy", ["country"], {role: VIEW for role in _ADMINS})
-_grant("tenancy", ["university"], {Role.UNIVERSITY_ADMIN: EDIT, Role.DEPARTMENT_ADMIN: VIEW})
-_grant("tenancy", ["department"], {Role.UNIVERSITY_ADMIN: ALL, Role.DEPARTMENT_ADMIN: VIEW})
-# Accounts are platform-wide: university admins edit the people of their university (see
-# tenancy.admin) but add people by invitation, never by creating an account.
-_grant("tenancy", ["user"], {Role.UNIVERSITY_ADMIN: EDIT, Role.DEPARTMENT_ADMIN: VIEW})
-_grant("tenancy", ["useruniversityrole"], {Role.UNIVERSITY_ADMIN: ALL})
-_grant("tenancy", ["rolechange"], {Role.UNIVERSITY_ADMIN: VIEW})
-
-# Catalog: the taxonomy is shared reference data; courses and offerings belong to a tenant.
-_grant("catalog", ["domain", "subject"], {role: VIEW for role in (*_ADMINS, *_TEACHERS)})
-_grant(
-    "catalog",
-    [
-        "course",
-        "coursesubject",
-        "courseprerequisite",
-        "courseoffering",
-        "courseofferinginstructor",
-        "courseenrollment",
-    ],
-    {**{role: ALL for role in _ADMINS}, **{role: VIEW for role in _TEACHERS}},
-)
-
-# Syllabus and content: staff of a course shape its modules and items (TAs look; see above).
-_grant("syllabus", ["moduletemplate"], {role: VIEW for role in (*_ADMINS, *_TEACHERS)})
-_grant(
-    "content",
-    [
-        "asset",
-        "contentitem",
-        "videoitem",
-        "quizitem",
-        "engineeringlabitem",
-        "textitem",
-        "assignmentitem",
-        "resourceitem",
-    ],
-    {role: ALL for role in (*_ADMINS, *_TEACHERS)},
-)
-_grant("syllabus", ["module"], {role: ALL for role in (*_ADMINS, *_TEACHERS)})
-
-# Assessments: progress is the learners' record, staff read it; grading is staff work.
-_grant(
-    "assessments",
-    ["usermoduleprogress", "usercontentprogress", "certificate"],
-    {**{role: EDIT for role in _ADMINS}, **{role: VIEW for role in _TEACHERS}},
-)
-_grant(
-    "assessments",
-    ["quizattempt", "labsubmission", "coursegrade", "gradingpolicy"],
-    {role: ALL for role in (*_ADMINS, *_TEACHERS)},
-)
-
-# Community: staff moderate the discussions and reviews of their offerings.
-_grant(
-    "community",
-    ["discussionthread", "discussionpost", "coursereview", "reviewreply", "postreport"],
-    {role: MODERATE for role in (*_ADMINS, *_TEACHERS)},
-)

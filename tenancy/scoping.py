@@ -2,16 +2,18 @@
 
 A model says how its rows hang off the tenant hierarchy with `tenant_paths`, a dict with any of
 the keys "university", "department", "course" and "offering", each an ORM path from the model
-(or a tuple of paths, any of which may match). For CourseEnrollment::
+(or a tuple of paths, any of which may match). For an enrollment::
 
     {"university": "course_offering__university",
      "department": "course_offering__course__department",
      "course": "course_offering__course",
      "offering": "course_offering"}
 
-`paths_via_offering("course_offering")` and `paths_via_course("course")` write these for the
-common cases. An empty dict marks shared reference data (countries, domains, subjects): every
-member of staff who may view the model sees all of it.
+The app owning the courses and offerings writes these for its own models and for those above
+it (catalog.scoping.paths_via_offering and paths_via_course); the paths from tenancy's own
+models down to courses and offerings, which tenancy cannot name, are added by that app with
+`register_tenant_paths` from its AppConfig.ready(). An empty dict marks shared reference data
+(countries, domains, subjects): every member of staff who may view the model sees all of it.
 
 Who sees what (`scope_q`, from the user's tenants in tenancy.access.tenant_scope):
 - platform admins and superusers: everything;
@@ -49,27 +51,39 @@ TENANT_KEYS = ("university", "department", "course", "offering")
 TenantPaths = Mapping[str, str | tuple[str, ...]]
 
 
-def paths_via_offering(prefix: str) -> dict[str, str]:
-    """Tenant paths of a model that belongs to an offering through `prefix`."""
-    return {
-        "university": f"{prefix}__university",
-        "department": f"{prefix}__course__department",
-        "course": f"{prefix}__course",
-        "offering": prefix,
-    }
-
-
-def paths_via_course(prefix: str) -> dict[str, str]:
-    """Tenant paths of a model that belongs to a course through `prefix`."""
-    return {
-        "university": f"{prefix}__university",
-        "department": f"{prefix}__department",
-        "course": prefix,
-    }
-
-
 def _as_tuple(paths: str | tuple[str, ...]) -> tuple[str, ...]:
     return (paths,) if isinstance(paths, str) else tuple(paths)
+
+
+# Paths added to a model's own by the apps above it: "app_label.model" -> key -> paths.
+_REGISTERED_PATHS: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def register_tenant_paths(model: type[models.Model], tenant_paths: TenantPaths) -> None:
+    """Add paths to those `model`'s admin declares (an app above tenancy saying how its courses
+    and offerings hang off a university or a department)."""
+    unknown = set(tenant_paths) - set(TENANT_KEYS)
+    if unknown:
+        raise ValueError(f"Unknown tenant path keys: {sorted(unknown)}")
+    registered = _REGISTERED_PATHS.setdefault(model._meta.label_lower, {})
+    for key, paths in tenant_paths.items():
+        new = tuple(p for p in _as_tuple(paths) if p not in registered.get(key, ()))
+        registered[key] = registered.get(key, ()) + new
+
+
+def tenant_paths_for(model: type[models.Model], own: TenantPaths) -> TenantPaths:
+    """`own` paths of `model`, with those registered for it by the apps above."""
+    registered = _REGISTERED_PATHS.get(model._meta.label_lower)
+    if not registered:
+        return own
+    paths: dict[str, str | tuple[str, ...]] = dict(own)
+    for key, added in registered.items():
+        if key not in paths:
+            paths[key] = added[0] if len(added) == 1 else added
+        else:
+            present = _as_tuple(paths[key])
+            paths[key] = present + tuple(p for p in added if p not in present)
+    return paths
 
 
 def _matches(scope: TenantScope, tenant_paths: TenantPaths) -> list[tuple[str, frozenset[int]]]:
@@ -225,10 +239,14 @@ class _TenantScopedBase:
     # everyone (tenancy.access.visible_people_q), see every row.
     person_field: ClassVar[str] = ""
 
+    def all_tenant_paths(self) -> TenantPaths:
+        """`tenant_paths` with what the apps above registered for the model."""
+        return tenant_paths_for(self.model, self.tenant_paths)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        rows = scoped(super().get_queryset(request), request.user, self.tenant_paths)
+        rows = scoped(super().get_queryset(request), request.user, self.all_tenant_paths())
         if self.person_field and not tenant_scope(request.user).everything:
-            university = _as_tuple(self.tenant_paths["university"])[0]
+            university = _as_tuple(self.all_tenant_paths()["university"])[0]
             rows = rows.filter(
                 holds_role_at_q(user_ref=self.person_field, university_ref=university)
             )
@@ -263,7 +281,7 @@ class _TenantScopedBase:
     def tenant_fields(self) -> list[str]:
         """The model's own fields that place a row in a tenant (first steps of its paths)."""
         names = []
-        for paths in self.tenant_paths.values():
+        for paths in self.all_tenant_paths().values():
             for path in _as_tuple(paths):
                 name = path.split("__")[0]
                 try:
@@ -305,7 +323,7 @@ class TenantScopedAdmin(_TenantScopedBase, admin.ModelAdmin):
         user = request.user
         if tenant_scope(user).everything or len({row[0] for row in user.role_rows}) != 1:
             return frozenset()
-        return frozenset({"university", *_as_tuple(self.tenant_paths.get("university", ()))})
+        return frozenset({"university", *_as_tuple(self.all_tenant_paths().get("university", ()))})
 
     def get_list_display(self, request: HttpRequest):
         hidden = self._university_columns(request)
@@ -330,13 +348,13 @@ class TenantScopedAdmin(_TenantScopedBase, admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return tenant_checked_form(form, request.user, self.tenant_paths)
+        return tenant_checked_form(form, request.user, self.all_tenant_paths())
 
 
 class _TenantScopedInline(_TenantScopedBase):
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = tenant_checked_form(formset.form, request.user, self.tenant_paths)
+        formset.form = tenant_checked_form(formset.form, request.user, self.all_tenant_paths())
         return formset
 
 

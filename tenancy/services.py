@@ -2,15 +2,13 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms import outbox
+from lms.mail import localized_mail_send, recipient_language
 from tenancy.access import forget_tenant_scope
 from tenancy.models import (
     Department,
@@ -152,17 +150,17 @@ def signup_attempt_notice_send(*, user_id: int) -> bool:
     if user is None:
         return False
     site_url = settings.SITE_URL.rstrip("/")
-    with translation.override(user.locale or settings.LANGUAGE_CODE):
-        subject = _("Someone tried to sign up with your email address")
-        body = render_to_string(
-            "accounts/email/signup_attempt.txt",
-            {
-                "user": user,
-                "login_url": site_url + reverse("accounts:login"),
-                "reset_url": site_url + reverse("accounts:password-reset"),
-            },
-        )
-    EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
+    localized_mail_send(
+        to=user.email,
+        language=recipient_language(user),
+        subject=lambda: _("Someone tried to sign up with your email address"),
+        template="accounts/email/signup_attempt.txt",
+        context={
+            "user": user,
+            "login_url": site_url + reverse("accounts:login"),
+            "reset_url": site_url + reverse("accounts:password-reset"),
+        },
+    )
     return True
 
 

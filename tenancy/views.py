@@ -19,8 +19,9 @@ from tenancy.services import profile_update, user_register
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup_view(request: HttpRequest) -> HttpResponse:
+    # The pages to go to belong to the apps above tenancy; the settings name them.
     if request.user.is_authenticated:
-        return redirect("portal:dashboard")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None, label_suffix="")
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,7 +35,7 @@ def signup_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("portal:catalog")
+            return redirect(settings.SIGNUP_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -27,10 +27,10 @@ from assessments.grades.tasks import grades_finalize_task
 from assessments.labs.models import LabSubmission
 from assessments.tests import trees
 from assessments.tests.lab_data import PASSING, build_lab_world
+from catalog.tests.tenants import build_tenants
 from content.models import Asset
 from content.tests.test_admin_services import png_bytes
 from portal.tests.test_media import image_payload
-from tenancy.tests.tenants import build_tenants
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 

@@ -264,44 +264,44 @@ def test_a_json_answer_carries_the_policy_without_a_nonce(client, input_world):
 
 
 def test_a_bucket_behind_an_endpoint_is_allowed_by_both_its_addresses(monkeypatch):
-    from lms import settings as lms_settings
+    from lms import security_headers
 
     monkeypatch.setenv("S3_BUCKET", "lms-uploads")
     monkeypatch.setenv("S3_ENDPOINT_URL", "https://s3.example.edu")
 
-    assert lms_settings.csp_bucket_origins() == [
+    assert security_headers.csp_bucket_origins() == [
         "https://s3.example.edu",
         "https://lms-uploads.s3.example.edu",
     ]
 
 
 def test_an_amazon_bucket_is_allowed_by_its_own_addresses(monkeypatch):
-    from lms import settings as lms_settings
+    from lms import security_headers
 
     monkeypatch.setenv("S3_BUCKET", "lms-uploads")
     monkeypatch.delenv("S3_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("S3_REGION", "eu-central-1")
 
-    assert lms_settings.csp_bucket_origins() == [
+    assert security_headers.csp_bucket_origins() == [
         "https://lms-uploads.s3.amazonaws.com",
         "https://lms-uploads.s3.eu-central-1.amazonaws.com",
     ]
 
 
 def test_origins_and_schemes_are_taken_as_they_are():
-    from lms import settings as lms_settings
+    from lms import security_headers
 
     values = ["https://cdn.example.edu", "blob:"]
 
-    assert lms_settings.csp_origins("CSP_EXTRA_MEDIA_ORIGINS", values) == values
+    assert security_headers.csp_origins("CSP_EXTRA_MEDIA_ORIGINS", values) == values
 
 
 @pytest.mark.parametrize("value", ["cdn.example.edu", "'unsafe-inline'"])
 def test_an_extra_origin_without_a_scheme_stops_the_start_with_a_clear_message(value):
-    from lms import settings as lms_settings
+    from lms import security_headers
 
     with pytest.raises(ImproperlyConfigured, match="give origins such as https://cdn"):
-        lms_settings.csp_origins("CSP_EXTRA_MEDIA_ORIGINS", ["https://ok.example.edu", value])
+        security_headers.csp_origins("CSP_EXTRA_MEDIA_ORIGINS", ["https://ok.example.edu", value])
 
 
 def test_report_only_sends_the_same_policy_without_enforcing_it():

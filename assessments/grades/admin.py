@@ -39,8 +39,9 @@ from assessments.grades.selectors import (
 from assessments.grades.services import CATEGORIES
 from assessments.triggers import grades_finalize_soon, offering_grades_rollup_soon
 from catalog.models import CourseOffering
-from catalog.services import offering_grades_finalize
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering, scoped
+from catalog.scoping import paths_via_offering
+from catalog.services.offerings import offering_grades_finalize
+from tenancy.scoping import TenantScopedAdmin, scoped
 
 OFFERING_PATHS = {
     "university": "university",

@@ -26,8 +26,8 @@ from assessments.grades.services import (
     tune_for_scores,
 )
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.selectors import administers
-from tenancy.access import holds_role_at_offering_sql, holds_role_at_q
+from catalog.scoping import holds_role_at_offering_sql
+from tenancy.access import administers, holds_role_at, holds_role_at_q
 from tenancy.models import Role, User
 
 CATEGORY_LABELS = {
@@ -118,10 +118,7 @@ def may_finalize_grades(*, user: User, offering: CourseOffering) -> bool:
         department_id=offering.course.department_id,
     ):
         return True
-    instructs = any(
-        university_id == offering.university_id and role == Role.INSTRUCTOR
-        for university_id, role, _department in user.role_rows
-    )
+    instructs = holds_role_at(user, offering.university_id, role=Role.INSTRUCTOR)
     return (
         instructs
         and CourseOfferingInstructor.objects.filter(course_offering=offering, user=user).exists()

@@ -45,7 +45,8 @@ from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
 from assessments.grades.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
-from catalog.services import enrollments_complete, offering_grades_finalize
+from catalog.services.enrollment import enrollments_complete
+from catalog.services.offerings import offering_grades_finalize
 
 CATEGORIES = ("quizzes", "labs", "assignments")
 CATEGORY_OF_TYPE = {"quiz": "quizzes", "engineering_lab": "labs", "assignment": "assignments"}

@@ -1,16 +1,14 @@
-"""Reads of labs: their files, a learner's submissions and their results, and the submissions
-staff may see."""
+"""Reads of labs: their files, a learner's submissions and their results; the tenant paths
+the admin scopes lab files and submissions by."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
-
 from assessments.labs.models import LabFile, LabStatus, LabSubmission
 from assessments.triggers import lab_key
+from catalog.scoping import paths_via_course, paths_via_offering
 from lms import outbox
-from tenancy.scoping import paths_via_course, paths_via_offering, scoped
 
 SUBMISSION_TENANT_PATHS = paths_via_offering("course_offering")
 LAB_FILE_TENANT_PATHS = paths_via_course("content_item__course")
@@ -132,11 +130,6 @@ def learner_submission(*, user_id: int, offering_id: int, submission_id: int) ->
     return LabSubmission.objects.get(
         pk=submission_id, user_id=user_id, course_offering_id=offering_id
     )
-
-
-def submissions_for_staff(*, user) -> QuerySet[LabSubmission]:
-    """The submissions of the offerings `user` may grade (tenancy.scoping's rule)."""
-    return scoped(LabSubmission.objects.all(), user, SUBMISSION_TENANT_PATHS)
 
 
 def lab_grading_queued(*, submission_id: int) -> bool:

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from assessments.progress.models import UserContentProgress, UserModuleProgress
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from catalog.scoping import paths_via_offering
+from tenancy.scoping import TenantScopedAdmin
 
 
 class CompletedFilter(admin.SimpleListFilter):

@@ -24,14 +24,10 @@ from assessments.quizzes.models import (
     QuizRegrade,
 )
 from assessments.quizzes.regrade import attempts_regrade
+from catalog.scoping import paths_via_course, paths_via_offering
 from tenancy.auth import ALL, VIEW, register_role_permissions
 from tenancy.models import Role
-from tenancy.scoping import (
-    TenantScopedAdmin,
-    TenantScopedTabularInline,
-    paths_via_course,
-    paths_via_offering,
-)
+from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline
 
 _ADMINS = (Role.UNIVERSITY_ADMIN, Role.DEPARTMENT_ADMIN)
 _TEACHERS = (Role.INSTRUCTOR, Role.TA)

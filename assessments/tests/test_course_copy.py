@@ -19,14 +19,14 @@ from assessments.quizzes.models import Choice, Question, QuestionPool
 from assessments.quizzes.services import attempt_start
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
+from catalog.tests.tenants import build_tenants
 from content.models import Asset, ContentItem
 from content.services import template_from_subtree
 from content.tests.factories import AssetFactory
 from syllabus.models import Module
 from syllabus.tests.factories import ModuleTemplateFactory
 from syllabus.tests.test_services import assert_tree_consistent, titles
-from tenancy.tests.tenants import build_tenants
 
 pytestmark = pytest.mark.django_db
 

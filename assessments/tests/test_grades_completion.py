@@ -22,7 +22,7 @@ from assessments.tests.grading_data import (
     worked_example,
 )
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus, PrerequisiteType
-from catalog.services import EnrollmentRefused, enrollment_create
+from catalog.services.enrollment import EnrollmentRefused, enrollment_create
 from catalog.tests.factories import (
     EnrollmentFactory,
     OfferingFactory,

@@ -342,26 +342,3 @@ def test_manual_lab_waits_for_staff_and_the_override_grades_it(django_capture_on
     )
 
     assert (graded.status, graded.score_obtained) == (LabStatus.GRADED, Decimal("8.50"))
-
-
-def test_demo_lab_grades_the_reference_solution(django_capture_on_commit_callbacks):
-    from demo import labs, payloads
-
-    payload = payloads.engineering_lab(
-        runtime="python-datascience",
-        image="registry.demo.lms/labs/python-datascience:2026.1",
-        notebook="notebooks/ideal_gas_cycles.ipynb",
-        slug="me201-1",
-    )
-    world = build_lab_world(payload)
-    world.lab.lab_files.all().delete()
-    assert labs.lab_files_seed([world.lab.course_id]) == 5
-    assert labs.lab_files_seed([world.lab.course_id]) == 0
-
-    with django_capture_on_commit_callbacks(execute=True):
-        submission = submit(world, upload("analysis.py", labs.SOLUTION.encode()))
-
-    submission.refresh_from_db()
-    assert submission.status == LabStatus.GRADED
-    assert (submission.auto_grade_json["passed"], submission.auto_grade_json["total"]) == (6, 6)
-    assert submission.score_obtained == Decimal("100.00")

@@ -12,8 +12,8 @@ from django.urls import reverse
 from assessments.copying import offering_rerun_with_grading
 from assessments.grades.models import GradingPolicy
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.tests.tenants import Tenants
 from catalog.tests.test_rerun import FALL, tenants_with_a_fall_run
-from tenancy.tests.tenants import Tenants
 
 pytestmark = pytest.mark.django_db
 

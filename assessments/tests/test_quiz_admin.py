@@ -12,7 +12,7 @@ from assessments.quizzes.services import attempt_answers_save, attempt_start, at
 from assessments.tests import quiz_factories as qf
 from assessments.tests import trees
 from catalog.models import CourseEnrollment
-from tenancy.tests.tenants import build_tenants
+from catalog.tests.tenants import build_tenants
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.tests.quiz_factories import pool, true_false
+from catalog.tests.tenants import Tenants, build_tenants
 from content.models import ContentItem
 from content.services import content_item_create
 from content.tests.test_models import VALID
 from syllabus.tests.test_admin_tree import build_tree
-from tenancy.tests.tenants import Tenants, build_tenants
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, CoursePrerequisite, CourseSubject
-from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline, paths_via_course
+from catalog.scoping import paths_via_course
+from tenancy.scoping import TenantScopedAdmin, TenantScopedTabularInline
 
 COURSE_PATHS = {"university": "university", "department": "department", "course": "pk"}
 

@@ -1,6 +1,6 @@
 """Offerings, their teaching staff and their enrollments.
 
-Staff are added and removed through catalog.services, which also grants and takes back the
+Staff are added and removed through catalog.services.offerings, which also grants and takes back the
 django-guardian permissions that let instructors see their courses.
 """
 
@@ -10,17 +10,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from catalog.admin.roster import EnrollmentActionsMixin, RosterAdminMixin
+from catalog.admin.roster import RosterAdminMixin
+from catalog.admin.roster_actions import EnrollmentActionsMixin
 from catalog.forms import OfferingAdminForm
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.services import (
-    enrollment_delete,
-    enrollment_save,
+from catalog.scoping import paths_via_offering
+from catalog.services.enrollment import enrollment_delete, enrollment_save
+from catalog.services.offerings import (
     offering_instructor_add,
     offering_instructor_remove,
     offering_save,
 )
-from tenancy.scoping import TenantScopedAdmin, paths_via_offering
+from tenancy.scoping import TenantScopedAdmin
 
 
 def report_promoted(request: HttpRequest, promoted: list[CourseEnrollment]) -> None:

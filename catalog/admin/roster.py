@@ -1,27 +1,21 @@
 """The roster of an offering in the admin, for the admins over it: counts, seats and the waitlist,
-decisions with a confirmation page, CSV enrollment with a preview, the export, the teaching
-staff, and the roles of people at a university (for its admins).
+decisions with a confirmation page (catalog.admin.roster_actions), CSV enrollment with a preview,
+the export, the teaching staff, and the roles of people at a university (for its admins).
 
 `RosterAdminMixin` adds the pages to the offering's ModelAdmin; `EnrollmentActionsMixin` adds
 the same decisions as actions of the enrollment changelist. Every page looks the offering up
-through catalog.roster_selectors.offering_for_roster, so staff of another department or
-university get a 404, and every write goes through catalog.roster.
+through catalog.selectors.roster.offering_for_roster, so staff of another department or
+university get a 404, and every write goes through catalog.services (roster, roster_csv, roles).
 """
 
 import csv
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from itertools import groupby
-from typing import Any
+from collections.abc import Iterator
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -33,12 +27,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy
 
-from catalog import roster
-from catalog.models import CourseEnrollment, CourseOffering
+from catalog.admin.roster_actions import DECISIONS, _confirmation, _decide
+from catalog.admin.roster_forms import RoleGrantForm, RosterCsvForm, StaffAddForm
+from catalog.models import CourseOffering
 from catalog.models import EnrollmentStatus as Status
-from catalog.roster_selectors import (
+from catalog.selectors.roster import (
     offering_for_roster,
     offering_staff,
     offering_staff_member,
@@ -47,284 +42,21 @@ from catalog.roster_selectors import (
     roster_export_rows,
     roster_page,
     roster_summary,
-    staff_candidates,
     university_for_role_admin,
     university_member,
     university_role_for_admin,
     university_roles,
     with_waitlist_places,
 )
-from catalog.selectors import waitlist_position
+from catalog.services import roles, roster, roster_csv
 from lms.input import parse_ids, safe_next
 from tenancy.access import can_administer_university
-from tenancy.models import Department, Role, University, User
+from tenancy.models import Role
 
 CSV_SALT = "catalog.roster.csv"
+
+
 CSV_PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may be confirmed
-
-
-# Decisions ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Decision:
-    name: str
-    label: str  # in the action menus
-    verb: str  # on the confirmation button
-    applies_to: tuple[str, ...]  # the statuses it changes; others are left alone
-    explanation: str
-    done: Any  # message, plural-aware with %(count)d (ngettext_lazy keyed on "count")
-    run: Callable[..., roster.RosterChange]
-
-
-DECISIONS = {
-    d.name: d
-    for d in (
-        Decision(
-            "approve",
-            gettext_lazy("Approve selected pending requests"),
-            gettext_lazy("Approve"),
-            (Status.PENDING,),
-            gettext_lazy(
-                "Approved students get a seat while seats last, in the order they asked; the "
-                "rest join the end of the waitlist."
-            ),
-            ngettext_lazy(
-                "%(count)d approved with a seat", "%(count)d approved with a seat", "count"
-            ),
-            roster.roster_approve,
-        ),
-        Decision(
-            "reject",
-            gettext_lazy("Reject selected pending requests"),
-            gettext_lazy("Reject"),
-            (Status.PENDING,),
-            gettext_lazy("Rejected requests are dropped; the students may ask again."),
-            ngettext_lazy("%(count)d rejected", "%(count)d rejected", "count"),
-            roster.roster_reject,
-        ),
-        Decision(
-            "promote",
-            gettext_lazy("Promote selected students from the waitlist"),
-            gettext_lazy("Promote"),
-            (Status.WAITLISTED,),
-            gettext_lazy(
-                "Selected waitlisted students get a seat, earliest on the waitlist first, while "
-                "seats last. Tick the box below to give all of them a seat past the capacity."
-            ),
-            ngettext_lazy("%(count)d promoted", "%(count)d promoted", "count"),
-            roster.roster_promote,
-        ),
-        Decision(
-            "drop",
-            gettext_lazy("Drop selected students"),
-            gettext_lazy("Drop"),
-            (Status.ACTIVE, Status.WAITLISTED, Status.PENDING),
-            gettext_lazy(
-                "Dropped students leave the offering; each seat they free goes to the first "
-                "student on the waitlist."
-            ),
-            ngettext_lazy("%(count)d dropped", "%(count)d dropped", "count"),
-            roster.roster_drop,
-        ),
-        Decision(
-            "complete",
-            gettext_lazy("Mark selected students completed"),
-            gettext_lazy("Mark completed"),
-            (Status.ACTIVE,),
-            gettext_lazy(
-                "Completed enrollments stay on the students' records and hold no seat: freed "
-                "seats go to the waitlist."
-            ),
-            ngettext_lazy("%(count)d marked completed", "%(count)d marked completed", "count"),
-            roster.roster_complete,
-        ),
-        Decision(
-            "resend_invitation",
-            gettext_lazy("Send the account invitation again"),
-            gettext_lazy("Send"),
-            (Status.ACTIVE, Status.WAITLISTED, Status.PENDING, Status.COMPLETED),
-            gettext_lazy(
-                "Students whose account was created from a roster and who never signed in get a "
-                "new link to choose their password."
-            ),
-            ngettext_lazy("%(count)d invitation sent", "%(count)d invitations sent", "count"),
-            roster.roster_invitations_resend,
-        ),
-    )
-}
-
-
-def _decide(
-    request: HttpRequest, decision: Decision, offering: CourseOffering, ids: list[int]
-) -> None:
-    extra: dict[str, Any] = {}
-    if decision.name == "promote":
-        extra["over_capacity"] = request.POST.get("over_capacity") == "on"
-    try:
-        change = decision.run(actor=request.user, offering=offering, enrollment_ids=ids, **extra)
-    except (PermissionDenied, ValidationError) as error:
-        text = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"{offering}: {text}")
-        return
-    text = roster.roster_change_summary(change, decision.done)
-    level = messages.SUCCESS if change.changed else messages.WARNING
-    messages.add_message(request, level, f"{offering}: {text}")
-
-
-def _confirmation(
-    request: HttpRequest,
-    model_admin: admin.ModelAdmin,
-    decision: Decision,
-    rows: list[CourseEnrollment],
-    offerings: list[CourseOffering],
-    hidden: dict[str, Any],
-    back: str,
-) -> TemplateResponse:
-    eligible = [row for row in rows if row.status in decision.applies_to]
-    summaries = [(offering, roster_summary(offering=offering)) for offering in offerings]
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "title": _("Are you sure?"),
-        "offering": offerings[0] if len(offerings) == 1 else None,
-        "decision": decision,
-        "rows": rows,
-        "eligible": len(eligible),
-        "left_alone": len(rows) - len(eligible),
-        "summaries": summaries,
-        "back": back,
-        "hidden": [
-            (name, item)
-            for name, value in hidden.items()
-            for item in (value if isinstance(value, list) else [value])
-        ],
-    }
-    return TemplateResponse(request, "admin/catalog/roster/confirm.html", context)
-
-
-def _changelist_action(decision: Decision) -> Callable:
-    def action(model_admin, request: HttpRequest, queryset) -> HttpResponse | None:
-        rows = list(
-            queryset.select_related(
-                "user", "course_offering__course", "course_offering__university"
-            )
-            .annotate(waitlist_position=waitlist_position())
-            .order_by("course_offering_id", "enrolled_at", "pk")
-        )
-        if request.POST.get("confirm") != "yes":
-            offerings = list({row.course_offering_id: row.course_offering for row in rows}.values())
-            hidden = {
-                "action": decision.name,
-                admin.helpers.ACTION_CHECKBOX_NAME: [row.pk for row in rows],
-            }
-            back = request.get_full_path()
-            return _confirmation(request, model_admin, decision, rows, offerings, hidden, back)
-        for offering_id, group in groupby(rows, key=lambda row: row.course_offering_id):
-            group = list(group)
-            try:
-                offering = offering_for_roster(user=request.user, offering_id=offering_id)
-            except Http404:
-                messages.error(
-                    request,
-                    _("%(offering)s: only an admin of the course's department may do this.")
-                    % {"offering": group[0].course_offering},
-                )
-                continue
-            _decide(request, decision, offering, [row.pk for row in group])
-        return None
-
-    action.__name__ = f"roster_{decision.name}"
-    action.short_description = decision.label
-    action.allowed_permissions = ("change",)
-    return action
-
-
-class EnrollmentActionsMixin:
-    """Adds the roster decisions, each with a confirmation page, to the enrollment admin."""
-
-    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        if action_location != ActionLocation.CHANGE_LIST or IS_POPUP_VAR in request.GET:
-            return actions
-        if not self.has_change_permission(request):
-            return actions
-        for decision in DECISIONS.values():
-            action = self.get_action(_changelist_action(decision), action_location)
-            actions[action.name] = action
-        return actions
-
-
-# Forms ----------------------------------------------------------------------------------------
-
-
-class RosterCsvForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy(
-            "One student per row: an email address, optionally a name in the next column. A "
-            "header row (“email”, “name”) is optional. At most %(rows)d rows. People who hold "
-            "no role at this university are emailed an invitation to join."
-        )
-        % {"rows": roster.MAX_ROWS},
-    )
-
-    def clean_file(self) -> list[roster.CsvRow]:
-        upload = self.cleaned_data["file"]
-        if upload.size > roster.MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)d KB; split it into smaller files.")
-                % {"size": roster.MAX_UPLOAD_BYTES // 1024}
-            )
-        try:
-            return roster.roster_csv_parse(upload.read())
-        except roster.RosterCsvError as error:
-            raise ValidationError(error.messages[0]) from error
-
-
-class StaffAddForm(forms.Form):
-    user = forms.ModelChoiceField(
-        label=gettext_lazy("Instructor or teaching assistant"),
-        queryset=User.objects.none(),
-        error_messages={"invalid_choice": gettext_lazy("Choose a person from the list.")},
-    )
-
-    def __init__(self, *args, offering: CourseOffering, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff_candidates(offering=offering)
-        self.fields["user"].label_from_instance = lambda user: f"{user.full_name} <{user.email}>"
-
-
-class RoleGrantForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Email of the person"))
-    role = forms.ChoiceField(label=gettext_lazy("Role"))
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Department"),
-        queryset=Department.objects.none(),
-        required=False,
-        help_text=gettext_lazy("Only for department admins."),
-    )
-
-    def __init__(self, *args, university: University, actor: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(university=university)
-        self.fields["role"].choices = [
-            (value, label)
-            for value, label in Role.choices
-            if value != Role.PLATFORM_ADMIN or actor.is_platform_admin
-        ]
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("role") == Role.DEPARTMENT_ADMIN and not data.get("department"):
-            self.add_error("department", _("A department admin needs a department."))
-        return data
-
-
-# Pages --------------------------------------------------------------------------------------
 
 
 class _Echo:
@@ -455,7 +187,7 @@ class RosterAdminMixin:
         form = RosterCsvForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             rows = form.cleaned_data["file"]
-            plan = roster.roster_csv_plan(offering=offering, rows=rows)
+            plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
             return self._preview(request, offering, context, plan, rows, form)
         context["form"] = form
         return TemplateResponse(request, "admin/catalog/roster/enroll.html", context)
@@ -474,7 +206,7 @@ class RosterAdminMixin:
                 "plan": plan,
                 "payload": payload if plan.is_valid else "",
                 "form": RosterCsvForm() if form else None,
-                "counts": {action.value: plan.count(action) for action in roster.RowAction},
+                "counts": {action.value: plan.count(action) for action in roster_csv.RowAction},
             }
         )
         return TemplateResponse(request, "admin/catalog/roster/preview.html", context)
@@ -492,11 +224,12 @@ class RosterAdminMixin:
             messages.error(request, _("The preview was for another offering; upload again."))
             return redirect(enroll_url)
         rows = [
-            roster.CsvRow(line=line, email=email, name=name) for line, email, name in data["rows"]
+            roster_csv.CsvRow(line=line, email=email, name=name)
+            for line, email, name in data["rows"]
         ]
         try:
-            plan = roster.roster_csv_enroll(actor=request.user, offering=offering, rows=rows)
-        except roster.RosterCsvInvalid as invalid:
+            plan = roster_csv.roster_csv_enroll(actor=request.user, offering=offering, rows=rows)
+        except roster_csv.RosterCsvInvalid as invalid:
             messages.error(
                 request,
                 _("The roster changed since the preview; these rows cannot be enrolled now."),
@@ -511,7 +244,7 @@ class RosterAdminMixin:
                 ),
             )
             return redirect(enroll_url)
-        counts = {action: plan.count(action) for action in roster.RowAction}
+        counts = {action: plan.count(action) for action in roster_csv.RowAction}
         messages.success(
             request,
             _(
@@ -520,10 +253,10 @@ class RosterAdminMixin:
                 "accept)."
             )
             % {
-                "enrolled": counts[roster.RowAction.ENROLL],
-                "waitlisted": counts[roster.RowAction.WAITLIST],
-                "already": counts[roster.RowAction.ALREADY],
-                "invited": counts[roster.RowAction.INVITE],
+                "enrolled": counts[roster_csv.RowAction.ENROLL],
+                "waitlisted": counts[roster_csv.RowAction.WAITLIST],
+                "already": counts[roster_csv.RowAction.ALREADY],
+                "invited": counts[roster_csv.RowAction.INVITE],
             },
         )
         return redirect(roster_url)
@@ -579,7 +312,7 @@ class RosterAdminMixin:
                     )
                     if row is None:
                         raise ValidationError(_("Choose a role from the list."))
-                    roster.university_role_revoke(
+                    roles.university_role_revoke(
                         actor=request.user, university=university, user=row.user, role=row.role
                     )
                     messages.success(
@@ -592,7 +325,7 @@ class RosterAdminMixin:
                     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
                     person = university_member(university=university, email=email)
                     if person is None:
-                        roster.university_role_invite(
+                        roles.university_role_invite(
                             actor=request.user,
                             university=university,
                             email=email,
@@ -608,7 +341,7 @@ class RosterAdminMixin:
                             % {"role": Role(role).label.lower(), "email": email},
                         )
                         return redirect(here)
-                    roster.university_role_grant(
+                    roles.university_role_grant(
                         actor=request.user,
                         university=university,
                         user=person,

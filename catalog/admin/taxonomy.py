@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from mptt.admin import MPTTModelAdmin
 
 from catalog.models import Domain, Subject
-from catalog.services import subject_delete
+from catalog.services.offerings import subject_delete
 from lms.admin_tree import indented_label
 from tenancy.scoping import TenantScopedAdmin
 

@@ -13,9 +13,9 @@ from catalog.tests.factories import (
     OfferingFactory,
     SubjectFactory,
 )
+from catalog.tests.tenants import Tenants, build_tenants
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
-from tenancy.tests.tenants import Tenants, build_tenants
 
 pytestmark = pytest.mark.django_db
 

@@ -10,16 +10,16 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.models import CourseEnrollment, EnrollmentStatus, PrerequisiteType
-from catalog.selectors import learner_enrollments
-from catalog.services import (
+from catalog.selectors.enrollments import learner_enrollments
+from catalog.services.enrollment import (
     EnrollmentRefused,
     enrollment_approve,
     enrollment_create,
     enrollment_drop,
     enrollment_reject,
-    offering_grades_finalize,
     offering_waitlist_fill,
 )
+from catalog.services.offerings import offering_grades_finalize
 from catalog.tests.factories import (
     CourseFactory,
     EnrollmentFactory,

@@ -4,8 +4,8 @@ with the person as actor, so the offering's staff see them by name as anyone hol
 import pytest
 
 from catalog.models import CourseEnrollment, EnrollmentStatus
-from catalog.roster_selectors import roster_entries
-from catalog.services import EnrollmentRefused, enrollment_create
+from catalog.selectors.roster import roster_entries
+from catalog.services.enrollment import EnrollmentRefused, enrollment_create
 from catalog.tests.factories import OfferingFactory, member_of
 from tenancy.models import Role, RoleChange, RoleChangeAction, UserUniversityRole
 from tenancy.tests.factories import UniversityFactory

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from catalog import invitations
-from catalog.invitations import InvitationRefused
 from catalog.models import CourseEnrollment, EnrollmentStatus, Invitation
+from catalog.services import invitations
+from catalog.services.invitations import InvitationRefused
 from catalog.tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -131,9 +131,9 @@ def test_an_enrollment_that_cannot_be_made_leaves_no_role(admin, offering):
 
 def test_a_role_invitation_grants_the_role_with_its_department(offering):
     chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
-    from catalog import roster
+    from catalog.services import roles
 
-    invitation = roster.university_role_invite(
+    invitation = roles.university_role_invite(
         actor=chief,
         university=offering.university,
         email="boss@y.edu",

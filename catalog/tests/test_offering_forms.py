@@ -1,5 +1,5 @@
 """The offering admin form refuses nonsense with a message on the field, and every change that
-frees a seat moves the waitlist up, oldest first, through catalog.services."""
+frees a seat moves the waitlist up, oldest first, through catalog.services.enrollment."""
 
 from datetime import timedelta
 
@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
-from catalog.services import enrollment_reject, enrollments_complete
+from catalog.services.enrollment import enrollment_reject, enrollments_complete
 from catalog.tests.factories import EnrollmentFactory
+from catalog.tests.tenants import Tenants, build_tenants
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
-from tenancy.tests.tenants import Tenants, build_tenants
 
 pytestmark = pytest.mark.django_db
 

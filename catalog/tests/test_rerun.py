@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.services import offering_rerun
-from tenancy.tests.tenants import Tenants, build_tenants
+from catalog.services.offerings import offering_rerun
+from catalog.tests.tenants import Tenants, build_tenants
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from catalog.models import CourseOfferingInstructor
+from catalog.tests.tenants import Tenants, build_tenants
+from tenancy.access import tenant_scope
 from tenancy.models import Role, UserUniversityRole
-from tenancy.scoping import tenant_scope
-from tenancy.tests.tenants import Tenants, build_tenants
 
 
 @pytest.fixture

@@ -11,15 +11,13 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
-from catalog import roster
 from catalog.models import (
     CourseEnrollment,
     CourseOfferingInstructor,
     EnrollmentStatus,
     Invitation,
 )
-from catalog.roster import RosterCsvError, RosterCsvInvalid, RowAction, StaffRefused
-from catalog.roster_selectors import (
+from catalog.selectors.roster import (
     EXPORT_HEADER,
     offering_for_roster,
     roster_export_rows,
@@ -27,7 +25,10 @@ from catalog.roster_selectors import (
     roster_summary,
     staff_candidates,
 )
-from catalog.services import enrollment_create
+from catalog.services import accounts, roles, roster, roster_csv
+from catalog.services.enrollment import enrollment_create
+from catalog.services.roster import StaffRefused
+from catalog.services.roster_csv import RosterCsvError, RosterCsvInvalid, RowAction
 from catalog.tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -339,22 +340,22 @@ def test_complete_marks_active_and_frees_the_seat(offering, admin):
 # CSV ----------------------------------------------------------------------------------------
 
 
-def parse(text: str, encoding: str = "utf-8") -> list[roster.CsvRow]:
-    return roster.roster_csv_parse(text.encode(encoding))
+def parse(text: str, encoding: str = "utf-8") -> list[roster_csv.CsvRow]:
+    return roster_csv.roster_csv_parse(text.encode(encoding))
 
 
 def test_parse_with_header_in_any_order_and_separator():
     rows = parse("Name;E-mail\nAna Díaz;ana@x.edu\n\n;bo@x.edu\n")
     assert rows == [
-        roster.CsvRow(line=2, email="ana@x.edu", name="Ana Díaz"),
-        roster.CsvRow(line=4, email="bo@x.edu", name=""),
+        roster_csv.CsvRow(line=2, email="ana@x.edu", name="Ana Díaz"),
+        roster_csv.CsvRow(line=4, email="bo@x.edu", name=""),
     ]
 
 
 def test_parse_without_header_bom_and_utf16():
     expected = [
-        roster.CsvRow(line=1, email="ana@x.edu", name="Ana Díaz"),
-        roster.CsvRow(line=2, email="bo@x.edu", name=""),
+        roster_csv.CsvRow(line=1, email="ana@x.edu", name="Ana Díaz"),
+        roster_csv.CsvRow(line=2, email="bo@x.edu", name=""),
     ]
     assert parse("\ufeffana@x.edu,Ana Díaz\r\nbo@x.edu\r\n") == expected
     assert parse("ana@x.edu\tAna Díaz\nbo@x.edu\n", "utf-16") == expected
@@ -367,13 +368,13 @@ def test_parse_without_header_bom_and_utf16():
         (b"email,name\n\n,\n", "no rows"),
         ("ana@x.edu,Ana Díaz\n".encode("latin-1"), "Line 1 is not UTF-8"),
         (b"PK\x03\x04\x00\x00binary", "not a CSV text file"),
-        (b"a@x.edu\n" * (roster.MAX_ROWS + 1), "more than 2000 rows"),
-        (b"x" * (roster.MAX_UPLOAD_BYTES + 1), "larger than 1024 KB"),
+        (b"a@x.edu\n" * (roster_csv.MAX_ROWS + 1), "more than 2000 rows"),
+        (b"x" * (roster_csv.MAX_UPLOAD_BYTES + 1), "larger than 1024 KB"),
     ],
 )
 def test_parse_refuses_unreadable_files(data, message):
     with pytest.raises(RosterCsvError) as caught:
-        roster.roster_csv_parse(data)
+        roster_csv.roster_csv_parse(data)
     assert message in caught.value.messages[0]
 
 
@@ -401,7 +402,7 @@ def test_plan_row_by_row(offering):
         "elsewhere@x.edu,\n"
         "second@x.edu,\n"
     )
-    plan = roster.roster_csv_plan(offering=offering, rows=rows)
+    plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
     got = [(p.row.line, p.action, p.message) for p in plan.rows]
     assert got == [
         (2, RowAction.ENROLL, "Enroll."),
@@ -430,7 +431,7 @@ def test_plan_gives_the_same_answer_for_every_address_without_a_role_here(offeri
     staff_member(elsewhere, Role.UNIVERSITY_ADMIN, email="b-admin@y.edu")
     UserFactory(email="loner@y.edu")
     rows = parse("b-student@y.edu,\nb-admin@y.edu,\nloner@y.edu,\nnobody@y.edu,\n")
-    plan = roster.roster_csv_plan(offering=offering, rows=rows)
+    plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
     assert [(p.action, p.message, p.user) for p in plan.rows] == [
         (RowAction.INVITE, INVITE_MESSAGE, None)
     ] * 4
@@ -440,7 +441,7 @@ def test_plan_gives_the_same_answer_for_every_address_without_a_role_here(offeri
 def test_plan_checks_prerequisites(offering):
     PrerequisiteFactory(course=offering.course)
     member(offering, email="fresh@x.edu")
-    plan = roster.roster_csv_plan(offering=offering, rows=parse("fresh@x.edu\n"))
+    plan = roster_csv.roster_csv_plan(offering=offering, rows=parse("fresh@x.edu\n"))
     assert plan.rows[0].action == RowAction.ERROR
     assert plan.rows[0].message.startswith("Prerequisites not met: Complete ")
 
@@ -455,7 +456,7 @@ def test_csv_with_a_bad_row_writes_nothing(offering, admin, django_capture_on_co
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RosterCsvInvalid) as caught,
     ):
-        roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
+        roster_csv.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
     assert [(p.row.line, p.action) for p in caught.value.plan.errors] == [(4, RowAction.ERROR)]
     assert snapshot() == before
     assert User.objects.count() == users_before
@@ -472,7 +473,7 @@ def test_csv_enrolls_members_and_invites_everyone_else(
     rows = parse("email,name\nknown@x.edu,\nNew@X.edu,Nia New\nback@x.edu,\nB@y.edu,\n")
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        plan = roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
+        plan = roster_csv.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
     assert [(p.row.email, p.action) for p in plan.rows] == [
         ("known@x.edu", RowAction.ENROLL),
         ("New@X.edu", RowAction.INVITE),
@@ -501,10 +502,10 @@ def test_invitation_is_not_sent_once_the_account_is_used(offering):
     user = UserFactory()
     user.set_unusable_password()
     user.save()
-    assert roster.account_invitation_send(user_id=user.pk, offering_id=offering.pk)
+    assert accounts.account_invitation_send(user_id=user.pk, offering_id=offering.pk)
     user.set_password("chosen-secret-123")
     user.save()
-    assert not roster.account_invitation_send(user_id=user.pk, offering_id=offering.pk)
+    assert not accounts.account_invitation_send(user_id=user.pk, offering_id=offering.pk)
     assert len(mail.outbox) == 1
 
 
@@ -528,9 +529,9 @@ def test_csv_fills_free_seats_from_the_waitlist_first(offering, admin):
     member(offering, email="a@x.edu")
     member(offering, email="b@x.edu")
     rows = parse("a@x.edu\nb@x.edu\n")
-    plan = roster.roster_csv_plan(offering=offering, rows=rows)
+    plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
     assert [p.action for p in plan.rows] == [RowAction.ENROLL, RowAction.WAITLIST]
-    roster.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
+    roster_csv.roster_csv_enroll(actor=admin, offering=offering, rows=rows)
     queued.refresh_from_db()
     assert queued.status == ACTIVE
     assert statuses(offering) == {"queued@x.edu": ACTIVE, "a@x.edu": ACTIVE, "b@x.edu": WAITLISTED}
@@ -540,7 +541,9 @@ def test_csv_enroll_refused_to_outsiders(offering):
     member(offering, email="a@x.edu")
     for user in outsiders(offering):
         with pytest.raises(PermissionDenied):
-            roster.roster_csv_enroll(actor=user, offering=offering, rows=parse("a@x.edu\nz@y.edu"))
+            roster_csv.roster_csv_enroll(
+                actor=user, offering=offering, rows=parse("a@x.edu\nz@y.edu")
+            )
     assert CourseEnrollment.objects.count() == 0
     assert not Invitation.objects.exists()
 
@@ -550,7 +553,7 @@ def test_admin_enrollment_ignores_window_and_approval(admin, offering):
     offering.enrollment_end = timezone.now() - timedelta(days=1)
     offering.save()
     member(offering, email="a@x.edu")
-    roster.roster_csv_enroll(actor=admin, offering=offering, rows=parse("a@x.edu\n"))
+    roster_csv.roster_csv_enroll(actor=admin, offering=offering, rows=parse("a@x.edu\n"))
     assert statuses(offering) == {"a@x.edu": ACTIVE}
 
 
@@ -600,18 +603,18 @@ def test_role_grant_and_revoke_by_university_admin(offering):
     university = offering.university
     chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     person = UserFactory()
-    roster.university_role_grant(
+    roles.university_role_grant(
         actor=chief, university=university, user=person, role=Role.INSTRUCTOR
     )
     roster.offering_staff_add(actor=chief, offering=offering, user=person)
     other_run = OfferingFactory(course=offering.course)
     roster.offering_staff_add(actor=chief, offering=other_run, user=person)
-    roster.university_role_grant(actor=chief, university=university, user=person, role=Role.TA)
-    roster.university_role_revoke(
+    roles.university_role_grant(actor=chief, university=university, user=person, role=Role.TA)
+    roles.university_role_revoke(
         actor=chief, university=university, user=person, role=Role.INSTRUCTOR
     )
     assert set(get_perms(person, offering)) == {"view_courseoffering", "change_courseoffering"}
-    roster.university_role_revoke(actor=chief, university=university, user=person, role=Role.TA)
+    roles.university_role_revoke(actor=chief, university=university, user=person, role=Role.TA)
     assert get_perms(person, offering) == []
     assert get_perms(person, other_run) == []
     assert get_perms(person, offering.course) == []
@@ -622,7 +625,7 @@ def test_role_grant_and_revoke_by_university_admin(offering):
 def test_department_admin_role_keeps_its_department(offering):
     chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     person = UserFactory()
-    row = roster.university_role_grant(
+    row = roles.university_role_grant(
         actor=chief,
         university=offering.university,
         user=person,
@@ -637,16 +640,16 @@ def test_roles_refused_to_department_admins_and_other_universities(offering, adm
     foreign_chief = staff_member(CourseFactory().department, Role.UNIVERSITY_ADMIN)
     for actor in (admin, foreign_chief):
         with pytest.raises(PermissionDenied):
-            roster.university_role_grant(
+            roles.university_role_grant(
                 actor=actor, university=offering.university, user=person, role=Role.INSTRUCTOR
             )
     chief = staff_member(offering.course.department, Role.UNIVERSITY_ADMIN)
     with pytest.raises(PermissionDenied):
-        roster.university_role_grant(
+        roles.university_role_grant(
             actor=chief, university=offering.university, user=person, role=Role.PLATFORM_ADMIN
         )
     with pytest.raises(StaffRefused):
-        roster.university_role_revoke(
+        roles.university_role_revoke(
             actor=chief, university=offering.university, user=chief, role=Role.UNIVERSITY_ADMIN
         )
     assert not UserUniversityRole.objects.filter(user=person).exists()

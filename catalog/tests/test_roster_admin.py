@@ -207,8 +207,8 @@ def test_approving_only_onto_the_waitlist_says_so(admin_client, offering):
     ],
 )
 def test_decision_messages_agree_with_their_count(decision, one, two):
-    from catalog.admin.roster import DECISIONS
-    from catalog.roster import RosterChange, roster_change_summary
+    from catalog.admin.roster_actions import DECISIONS
+    from catalog.services.roster import RosterChange, roster_change_summary
 
     rows = [EnrollmentFactory.build(), EnrollmentFactory.build()]
     done = DECISIONS[decision].done

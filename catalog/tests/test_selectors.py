@@ -9,23 +9,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import (
-    CourseEnrollment,
     CourseOfferingInstructor,
     CourseSubject,
     EnrollmentStatus,
     PrerequisiteType,
     Subject,
 )
-from catalog.selectors import (
-    CatalogFilters,
-    can_access_offering,
-    catalog_page,
-    course_catalog,
-    course_for_visitor,
-    course_page,
-    is_offering_staff,
-    learner_enrollments,
-)
+from catalog.selectors.browse import CatalogFilters, catalog_page, course_catalog
+from catalog.selectors.course_page import course_for_visitor, course_page
+from catalog.selectors.enrollments import learner_enrollments
+from catalog.selectors.visibility import can_access_offering, is_offering_staff
 from catalog.tests.factories import (
     CourseFactory,
     CourseSubjectFactory,
@@ -503,15 +496,3 @@ def test_drafts_are_found_only_by_their_staff():
         assert course_for_visitor(user=user, course_id=course.pk).is_staff is True
     with pytest.raises(Http404):
         course_for_visitor(user=ANONYMOUS, course_id=course.pk + 1000)
-
-
-def test_rating_counts_visible_reviews_across_offerings():
-    course = CourseFactory()
-    first, second = OfferingFactory(course=course), OfferingFactory(course=course)
-    for offering, rating, hidden in ((first, 5, False), (second, 4, False), (second, 1, True)):
-        offering.reviews.create(
-            user=EnrollmentFactory(course_offering=offering).user, rating=rating, is_hidden=hidden
-        )
-    seen = course_for_visitor(user=ANONYMOUS, course_id=course.pk)
-    assert (str(seen.rating_average), seen.rating_count) == ("4.5", 2)
-    assert CourseEnrollment.objects.count() == 3

@@ -8,9 +8,9 @@ import pytest
 
 from catalog.models import CourseOffering, CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
-from community import services
+from community.discussions import services
+from community.discussions.selectors import discussion_access
 from community.models import DiscussionThread
-from community.selectors import discussion_access
 from content.models import ContentItem
 from content.services import content_item_create
 from content.tests.factories import TEXT_PAYLOAD

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from catalog.models import CourseOfferingInstructor
 from catalog.tests.factories import EnrollmentFactory
-from community import services
+from community.discussions import services
+from community.discussions.selectors import moderated_reports
 from community.models import PostReport
-from community.selectors import moderated_reports
 from community.tests.conftest import access_for, reply, start_thread
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
-from community import services
+from community.discussions import notifications, services
 from community.models import (
     DeliveryChannel,
     DiscussionDigest,
@@ -97,7 +97,7 @@ def test_committed_replies_send_their_emails(
 
 
 def test_digest_readers_get_no_immediate_email_but_one_digest(world, conversation):
-    services.notification_mode_set(user=world.student, mode=NotificationMode.DAILY_DIGEST)
+    notifications.notification_mode_set(user=world.student, mode=NotificationMode.DAILY_DIGEST)
     first = reply(world.instructor, conversation, body="First answer")
     second = reply(world.graduate, conversation, body="Second answer")
     mail.outbox.clear()
@@ -124,20 +124,20 @@ def test_digest_readers_get_no_immediate_email_but_one_digest(world, conversatio
 
 
 def test_one_digest_per_user_and_day(world, conversation):
-    services.notification_mode_set(user=world.student, mode=NotificationMode.DAILY_DIGEST)
+    notifications.notification_mode_set(user=world.student, mode=NotificationMode.DAILY_DIGEST)
     deliver(reply(world.instructor, conversation, body="Morning").pk)
-    services.discussion_digests_send(day=date(2026, 11, 25))
+    notifications.discussion_digests_send(day=date(2026, 11, 25))
     deliver(reply(world.instructor, conversation, body="Evening").pk)
     mail.outbox.clear()
-    assert services.discussion_digests_send(day=date(2026, 11, 25)) == 0
+    assert notifications.discussion_digests_send(day=date(2026, 11, 25)) == 0
     assert mail.outbox == []
-    assert services.discussion_digests_send(day=date(2026, 11, 26)) == 1
+    assert notifications.discussion_digests_send(day=date(2026, 11, 26)) == 1
     assert "Evening" in mail.outbox[0].body
     assert "Morning" not in mail.outbox[0].body
 
 
 def test_no_emails_for_those_who_turned_them_off(world, conversation):
-    services.notification_mode_set(user=world.student, mode=NotificationMode.OFF)
+    notifications.notification_mode_set(user=world.student, mode=NotificationMode.OFF)
     post = reply(world.instructor, conversation)
     mail.outbox.clear()
     deliver(post.pk)
@@ -189,10 +189,10 @@ def test_a_failed_send_is_retried_for_that_recipient_only(world, conversation):
         mock.patch.object(EmailMultiAlternatives, "send", flaky),
         pytest.raises(ConnectionRefusedError),
     ):
-        services.reply_notifications_send(post_id=post.pk)
+        notifications.reply_notifications_send(post_id=post.pk)
     assert len(mail.outbox) == 1
     assert NotificationDelivery.objects.filter(post=post).count() == 1
-    assert services.reply_notifications_send(post_id=post.pk) == 2
+    assert notifications.reply_notifications_send(post_id=post.pk) == 2
     assert recipients() == sorted(
         [world.student.email, world.classmate.email, world.graduate.email]
     )

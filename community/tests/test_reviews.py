@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from community.models import CourseReview, ReviewReply
-from community.selectors import (
+from community.reviews.selectors import (
     CourseRatingSummary,
     RatingSummary,
     course_rating_summaries,
@@ -91,12 +91,12 @@ def test_summaries_of_many_courses_in_one_query(world, rated, django_assert_num_
     with django_assert_num_queries(1):
         summaries = course_rating_summaries(course_ids=[course.pk, other.pk, unrated.pk])
     assert summaries == {
-        course.pk: RatingSummary(Decimal("4.00"), 3),
-        other.pk: RatingSummary(Decimal("1.50"), 2),
+        course.pk: RatingSummary(Decimal("4.0"), 3),
+        other.pk: RatingSummary(Decimal("1.5"), 2),
         unrated.pk: RatingSummary(None, 0),
     }
     average, count = summaries[course.pk]
-    assert (average, count) == (Decimal("4.00"), 3)
+    assert (average, count) == (Decimal("4.0"), 3)
 
 
 def test_summary_of_one_course_with_its_distribution(world, rated, django_assert_num_queries):
@@ -105,18 +105,18 @@ def test_summary_of_one_course_with_its_distribution(world, rated, django_assert
     with django_assert_num_queries(1):
         summary = course_rating_summary(course_id=course.pk)
     assert summary == CourseRatingSummary(
-        Decimal("4.25"), 4, [(5, 2, 50), (4, 1, 25), (3, 1, 25), (2, 0, 0), (1, 0, 0)]
+        Decimal("4.3"), 4, [(5, 2, 50), (4, 1, 25), (3, 1, 25), (2, 0, 0), (1, 0, 0)]
     )
     assert course_rating_summary(course_id=CourseFactory().pk) == CourseRatingSummary(
         None, 0, [(5, 0, 0), (4, 0, 0), (3, 0, 0), (2, 0, 0), (1, 0, 0)]
     )
 
 
-def test_averages_round_half_up_to_two_places(world):
+def test_averages_round_half_up_to_one_place(world):
     course = world.offering.course
     for rating in (5, 5, 4):
         ReviewFactory(course_offering=world.offering, rating=rating)
-    assert course_rating_summaries(course_ids=[course.pk])[course.pk] == (Decimal("4.67"), 3)
+    assert course_rating_summaries(course_ids=[course.pk])[course.pk] == (Decimal("4.7"), 3)
 
 
 # The page ----------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_hidden_reviews_leave_lists_and_ratings_but_their_author_sees_them(world
         "Personal attack",
         world.instructor,
     )
-    assert course_rating_summaries(course_ids=[course.pk])[course.pk] == (Decimal("3.50"), 2)
+    assert course_rating_summaries(course_ids=[course.pk])[course.pk] == (Decimal("3.5"), 2)
     public = Client().get(reviews_url(course))
     assert [r.pk for r in public.context["panel"].page.object_list] == [
         reviews[2].pk,
@@ -320,7 +320,7 @@ def test_hidden_reviews_leave_lists_and_ratings_but_their_author_sees_them(world
     staff = client.get(reviews_url(course)).context["panel"].page.object_list
     assert reviews[0].pk in [r.pk for r in staff]
     client.post(action_url(reviews[0], "hide"), {"hidden": "0"})
-    assert course_rating_summaries(course_ids=[course.pk])[course.pk] == (Decimal("4.00"), 3)
+    assert course_rating_summaries(course_ids=[course.pk])[course.pk] == (Decimal("4.0"), 3)
 
 
 def test_hiding_needs_a_reason(world, rated):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from community import services
+from community.discussions import services
 from community.models import DiscussionPost, DiscussionThread, ThreadFollower
 from community.tests.conftest import access_for, reply, start_thread
 

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from community.discussions.selectors import MAX_REPLY_LEVEL, item_discussion
 from community.models import DiscussionPost, DiscussionThread, PostReport, ThreadFollower
-from community.selectors import MAX_REPLY_LEVEL, item_discussion
 from community.tests.conftest import reply, start_thread
 from content.tests.factories import TextItemFactory
 from tenancy.models import User

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from catalog.tests.factories import CourseFactory
+from catalog.tests.tenants import build_tenants
 from content.models import ContentItem
 from content.services import content_item_create, content_item_move
 from content.tests.test_models import VALID
@@ -16,7 +17,6 @@ from syllabus.models import Module
 from syllabus.services import module_delete
 from syllabus.tests.test_admin_tree import build_tree, race
 from tenancy.tests.factories import RoleFactory, UserFactory
-from tenancy.tests.tenants import build_tenants
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 

@@ -4,10 +4,10 @@ another in its module, drops one on another module, and uses the arrow buttons."
 import pytest
 from django.urls import reverse
 
+from catalog.tests.tenants import build_tenants
 from content.tests.test_item_moves import add_items, assert_items_consistent, order
+from syllabus.tests.browser import log_in
 from syllabus.tests.test_admin_tree import build_tree
-from syllabus.tests.test_authoring_browser import log_in
-from tenancy.tests.tenants import build_tenants
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from catalog.tests.tenants import build_tenants
 from content.layouts import layout_from_text, layout_to_text
 from content.models import ContentItem
 from content.payloads import DRAFT_PAYLOADS, payload_errors
@@ -13,7 +14,6 @@ from content.services import module_from_template, template_from_subtree
 from content.tests.test_admin_services import build_syllabus
 from syllabus.models import Module, ModuleTemplate
 from syllabus.services import course_root
-from tenancy.tests.tenants import build_tenants
 
 TEXT = """\
 module unit: Week 1

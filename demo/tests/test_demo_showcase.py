@@ -18,9 +18,9 @@ from assessments.labs.models import LabSubmission
 from assessments.quizzes.models import QuizAttempt
 from assessments.quizzes.services import attempt_start
 from catalog.models import CourseEnrollment, EnrollmentStatus
+from community.discussions.selectors import discussion_access
+from community.discussions.services import post_create
 from community.models import CourseReview, DiscussionPost, DiscussionThread
-from community.selectors import discussion_access
-from community.services import post_create
 from content.models import ContentItem, ContentType
 from demo.catalogue import COURSES, CURRENT
 from demo.community_phrases import SUBJECT_THREADS

@@ -272,12 +272,13 @@ def rich_catalog():
 
 @pytest.mark.parametrize(
     ("params", "queries"),
-    [({}, 6), ({"q": "thermal"}, 6), ({"q": "thermla", "level": "undergraduate"}, 7)],
+    [({}, 7), ({"q": "thermal"}, 7), ({"q": "thermla", "level": "undergraduate"}, 8)],
 )
 def test_catalog_queries_do_not_grow(client, django_assert_num_queries, params, queries):
     rich_catalog()
-    # Filter options (universities, subjects, languages), count, rows, subject tags; a
-    # misspelling first counts what its words match.
+    # Filter options (universities, subjects, languages), count, rows, subject tags, the
+    # ratings of the courses on the page (from the reviews); a misspelling first counts what
+    # its words match.
     with django_assert_num_queries(queries):
         assert client.get(CATALOG, params).status_code == 200
     client.force_login(UserFactory())
@@ -547,12 +548,13 @@ def test_course_page_queries_do_not_grow(client, django_assert_num_queries, cour
     CourseSubjectFactory(course=course)
     for offering in (course_world["current"], course_world["closed"]):
         ReviewFactory(course_offering=offering, review_text="Worth it.")
-    # Course, subjects, offerings with their instructors, prerequisites, outline, reviews.
-    with django_assert_num_queries(6):
+    # Course, subjects, offerings with their instructors, prerequisites, outline, the rating
+    # summary, the latest reviews.
+    with django_assert_num_queries(7):
         assert client.get(course_url(course)).status_code == 200
     client.force_login(EnrollmentFactory(course_offering=course_world["current"]).user)
     # Plus the session, the user, the user's roles and the user's enrollments.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(course_url(course)).status_code == 200
 
 
@@ -571,3 +573,23 @@ def test_course_page_quotes_the_newest_visible_reviews(client, course_world):
     page = client.get(course_url(course)).content.decode()
     assert "Too fast &lt;b&gt;for me&lt;/b&gt;." in page
     assert "2/5" in page
+
+
+def test_catalog_course_page_and_reviews_page_show_the_same_average(client):
+    """129 stars from 29 reviews are 4.448...: one rounding gives 4.4 on every page (rounding
+    to two places first, as the reviews page once did, made it 4.5 there and 4.4 in the
+    catalog)."""
+    course = CourseFactory(title="Statics")
+    offering = OfferingFactory(course=course)
+    for rating in [5] * 13 + [4] * 16:
+        ReviewFactory(course_offering=offering, rating=rating)
+    pages = {
+        "catalog": client.get(CATALOG),
+        "course": client.get(course_url(course)),
+        "reviews": client.get(reverse("portal:course-reviews", kwargs={"course_id": course.pk})),
+    }
+    shown = {
+        name: re.findall(r"<strong>(\d\.\d)</strong>", response.content.decode())
+        for name, response in pages.items()
+    }
+    assert shown == {"catalog": ["4.4"], "course": ["4.4", "4.4"], "reviews": ["4.4"]}

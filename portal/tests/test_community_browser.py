@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
-from community import services
+from community.discussions import services
+from community.discussions.selectors import discussion_access
 from community.models import CourseReview, DiscussionPost, ReviewReply
-from community.selectors import discussion_access
 from content.services import content_item_create
 from content.tests.factories import TEXT_PAYLOAD
 from lms.celery import app as celery_app

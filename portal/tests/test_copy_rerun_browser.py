@@ -11,11 +11,11 @@ from assessments.quizzes.models import QuestionPool
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
 from catalog.models import CourseOffering
+from catalog.tests.tenants import build_tenants
 from content.models import ContentItem
 from syllabus.models import Module
-from syllabus.tests.test_authoring_browser import log_in
+from syllabus.tests.browser import log_in
 from syllabus.tests.test_services import titles
-from tenancy.tests.tenants import build_tenants
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

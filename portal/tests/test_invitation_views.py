@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from catalog import invitations
 from catalog.models import CourseEnrollment, EnrollmentStatus
+from catalog.services import invitations
 from catalog.tests.factories import OfferingFactory, staff_member
 from tenancy.models import Role, UserUniversityRole
 from tenancy.tests.factories import UserFactory

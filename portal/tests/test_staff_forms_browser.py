@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from assessments.tests.quiz_factories import pool, true_false
+from catalog.tests.tenants import build_tenants
 from content.services import content_item_create
 from content.tests.test_models import VALID
 from syllabus.tests.test_admin_tree import build_tree
-from tenancy.tests.tenants import build_tenants
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

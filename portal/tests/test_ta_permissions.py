@@ -10,7 +10,7 @@ from assessments.labs.models import LabFile
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from assessments.tests.lab_data import HIDDEN_TEST, lab_payload
 from catalog.models import CourseOffering
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
 from catalog.tests.test_offering_forms import offering_data
 from content.models import ContentItem
 from content.services import content_item_create
@@ -21,7 +21,7 @@ from tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 
-tenants = quiz_tests.tenants  # the two universities of tenancy.tests.tenants
+tenants = quiz_tests.tenants  # the two universities of catalog.tests.tenants
 client_for = quiz_tests.client_for
 
 

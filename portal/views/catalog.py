@@ -9,14 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from catalog.forms import CatalogFilterForm
-from catalog.selectors import (
-    LEARNING_STATUSES,
-    catalog_options,
-    catalog_page,
-    course_page,
-    language_name,
-)
-from community.selectors import latest_reviews
+from catalog.selectors.browse import catalog_options, catalog_page, language_name
+from catalog.selectors.course_page import course_page
+from catalog.selectors.enrollments import LEARNING_STATUSES
+from community.reviews.selectors import course_rating_summaries, latest_reviews
 from lms.replicas import replica_page
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow, outline_rows
@@ -84,9 +80,13 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
     results = catalog_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    # The catalog knows courses, the reviews know ratings: the page puts them side by side, in
+    # one query for the whole page.
+    ratings = course_rating_summaries(course_ids=[r.course.pk for r in results.results])
     context = {
         "form": form,
         "catalog": results,
+        "cards": [(result, ratings[result.course.pk]) for result in results.results],
         "filters": filters,
         "page_query": params.urlencode(),
         # As on the course page: the visitor's zone when signed in, else each university's.
@@ -120,6 +120,7 @@ def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
         "outline": outline,
         "outline_open": listed <= OUTLINE_OPEN_UP_TO,
         "learning": learning,
+        "rating": course_rating_summaries(course_ids=[page.course.pk])[page.course.pk],
         "latest_reviews": latest_reviews(course_id=page.course.pk),
     }
     return render(request, "portal/course_detail.html", context)

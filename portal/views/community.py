@@ -19,7 +19,20 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from community import services
+from community.discussions import notifications, services
+from community.discussions.selectors import (
+    DiscussionAccess,
+    ForumFilter,
+    attachable_item,
+    discussion_access,
+    forum_page,
+    may_edit,
+    notification_mode,
+    offering_modules,
+    post_for_reader,
+    thread_for_reader,
+    thread_page,
+)
 from community.forms import (
     NotificationForm,
     PostEditForm,
@@ -30,22 +43,8 @@ from community.forms import (
     ReviewReplyForm,
     ThreadForm,
 )
-from community.selectors import (
-    DiscussionAccess,
-    ForumFilter,
-    attachable_item,
-    discussion_access,
-    forum_page,
-    may_edit,
-    notification_mode,
-    offering_modules,
-    post_for_reader,
-    review_for_moderation,
-    reviews_access,
-    reviews_panel,
-    thread_for_reader,
-    thread_page,
-)
+from community.reviews import services as review_services
+from community.reviews.selectors import review_for_moderation, reviews_access, reviews_panel
 from lms.input import parse_id, safe_next
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -351,7 +350,7 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"mode": notification_mode(user=request.user)}
     )
     if request.method == "POST" and form.is_valid():
-        services.notification_mode_set(user=request.user, mode=form.cleaned_data["mode"])
+        notifications.notification_mode_set(user=request.user, mode=form.cleaned_data["mode"])
         messages.success(request, _("Your notification setting is saved."))
         return redirect("portal:discussion-notifications")
     status = 400 if request.method == "POST" else 200
@@ -393,7 +392,7 @@ def review_submit_view(request: HttpRequest, course_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a rating from 1 to 5 stars and try again."))
         return _back(request, course_id)
-    services.review_save(
+    review_services.review_save(
         access=access,
         enrollment=enrollment,
         rating=form.cleaned_data["rating"],
@@ -414,7 +413,9 @@ def review_reply_view(request: HttpRequest, course_id: int, review_id: int) -> H
         messages.error(request, _("Write a reply first."))
         return _back(request, course_id)
     try:
-        services.review_reply_create(access=access, review=review, body=form.cleaned_data["body"])
+        review_services.review_reply_create(
+            access=access, review=review, body=form.cleaned_data["body"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -431,7 +432,7 @@ def review_hide_view(request: HttpRequest, course_id: int, review_id: int) -> Ht
     form.is_valid()
     hidden = request.POST.get("hidden") == "1"
     try:
-        services.review_set_hidden(
+        review_services.review_set_hidden(
             access=access, review=review, hidden=hidden, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as exc:

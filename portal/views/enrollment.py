@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import CourseOffering, EnrollmentStatus
-from catalog.selectors import enrollment_for_user, offering_for_enrollment
-from catalog.services import EnrollmentRefused, enrollment_create, enrollment_drop
+from catalog.selectors.course_page import enrollment_for_user, offering_for_enrollment
+from catalog.services.enrollment import EnrollmentRefused, enrollment_create, enrollment_drop
 
 
 def _course_url(offering: CourseOffering) -> str:

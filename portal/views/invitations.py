@@ -1,6 +1,6 @@
 """The page behind an invitation link: who invites the signed-in person to what, and a button
-to accept. Accepting creates the role (and the enrollment) through catalog.invitations; a GET
-changes nothing."""
+to accept. Accepting creates the role (and the enrollment) through
+catalog.services.invitations; a GET changes nothing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from catalog.invitations import InvitationRefused, invitation_accept, invitation_problem
-from catalog.roster_selectors import invitation_for_token
+from catalog.selectors.roster import invitation_for_token
+from catalog.services.invitations import InvitationRefused, invitation_accept, invitation_problem
 
 
 def _after(invitation) -> str:

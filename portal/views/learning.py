@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from assessments.progress.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
-from catalog.selectors import learner_enrollments, teaching_offerings
+from catalog.selectors.enrollments import learner_enrollments, teaching_offerings
 from syllabus.selectors import LEARNING_STATUSES
 
 SECTIONS = (

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.progress.selectors import learner_marks, percent, subtree_counts
 from assessments.progress.services import content_complete, content_open, content_progress_report
-from community.selectors import item_discussion
+from community.discussions.selectors import item_discussion
 from content.rendering import (
     RenderContext,
     asset_ids,

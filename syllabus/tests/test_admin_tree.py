@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.tests.factories import CourseFactory
+from catalog.tests.tenants import build_tenants
 from syllabus.models import Module
 from syllabus.services import course_root, module_create
 from syllabus.tests.test_services import assert_tree_consistent, titles
 from tenancy.tests.factories import RoleFactory, UserFactory
-from tenancy.tests.tenants import build_tenants
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 

@@ -118,3 +118,18 @@ def test_authenticate_by_email_and_password_with_all_backends():
     user = UserFactory(email="ada@example.edu")
     assert authenticate(username="ada@example.edu", password="correct-horse-battery") == user
     assert authenticate(username="ada@example.edu", password="wrong") is None
+
+
+def test_a_ta_limit_registered_after_the_grant_still_applies(monkeypatch):
+    table = {role: dict(models) for role, models in ROLE_PERMISSIONS.items()}
+    monkeypatch.setattr(auth, "ROLE_PERMISSIONS", table)
+    monkeypatch.setattr(auth, "_TA_LIMITS", dict(auth._TA_LIMITS))
+    monkeypatch.setattr(auth, "_TA_REQUESTED", dict(auth._TA_REQUESTED))
+    register_role_permissions("lab", "marking", {Role.TA: auth.ALL})
+    assert table[Role.TA][("lab", "marking")] == {"view"}
+    auth.register_ta_limit("lab", auth.EDIT, model="marking")
+    assert table[Role.TA][("lab", "marking")] == {"view", "change"}
+    assert auth.ta_allowed_actions("lab", "marking") == auth.EDIT
+    assert auth.ta_allowed_actions("lab", "bench") == auth.VIEW
+    with pytest.raises(ValueError, match="Unknown actions"):
+        auth.register_ta_limit("lab", {"publish"})

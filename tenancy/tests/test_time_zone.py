@@ -6,14 +6,10 @@ import pytest
 from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import EnrollmentStatus
-from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from tenancy.middleware import UserTimeZoneMiddleware
 from tenancy.models import User
-from tenancy.tests.factories import UserFactory
 
 # 23:30 UTC on 1 March is already 2 March in Tokyo and still 1 March in New York.
 MOMENT = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
@@ -48,21 +44,3 @@ def test_anonymous_visitors_get_utc():
     request.user = AnonymousUser()
     response = UserTimeZoneMiddleware(render_moment)(request)
     assert response.content.decode() == "2026-03-01 23:30 UTC"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("zone", "date"), [("Asia/Tokyo", "March 2, 2026"), ("America/New_York", "March 1, 2026")]
-)
-def test_dashboard_dates_are_in_the_users_zone(client, zone, date):
-    student = UserFactory(time_zone=zone)
-    EnrollmentFactory(
-        user=student,
-        course_offering=OfferingFactory(course=CourseFactory(title="Statics")),
-        status=EnrollmentStatus.COMPLETED,
-        completed_at=MOMENT,
-    )
-    client.force_login(student)
-    page = client.get(reverse("portal:dashboard")).content.decode()
-    assert f"Completed · {date}" in page
-    assert f'Times are shown in <a href="{reverse("accounts:profile")}">{zone}</a>.' in page

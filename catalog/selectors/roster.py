@@ -236,7 +236,7 @@ def university_role_for_admin(*, university: University, value: str) -> UserUniv
 
 def university_member(*, university: University, email: str) -> User | None:
     """The person using `email` when they hold a role at `university`: the only people its
-    staff may pick by address. Everyone else is invited (catalog.invitations)."""
+    staff may pick by address. Everyone else is invited (catalog.services.invitations)."""
     return (
         User.objects.filter(email__iexact=email.strip(), university_roles__university=university)
         .distinct()

@@ -28,13 +28,13 @@ from catalog.models import (
     Subject,
 )
 from catalog.tests.factories import CourseFactory, SubjectFactory
+from catalog.tests.tenants import Tenants
 from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport
 from content.services import content_item_create
 from content.tests.factories import TEXT_PAYLOAD
 from syllabus.services import course_root, module_create
 from tenancy.models import Country, Department, University, User, UserUniversityRole
 from tenancy.tests.factories import UserFactory
-from tenancy.tests.tenants import Tenants
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from catalog.models import Course, CourseEnrollment, CourseOffering
+from catalog.scoping import paths_via_offering
+from tenancy.access import tenant_scope
 from tenancy.models import Department, University, User
-from tenancy.scoping import (
-    instance_in_scope,
-    paths_via_offering,
-    scope_q,
-    scoped,
-    tenant_scope,
-)
+from tenancy.scoping import instance_in_scope, scope_q, scoped
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ permissions.
 from dataclasses import dataclass, field
 
 from catalog.models import Course, CourseEnrollment, CourseOffering, CourseOfferingInstructor
-from catalog.services import offering_instructor_add
+from catalog.services.offerings import offering_instructor_add
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from tenancy.models import Department, Role, University, User
 from tenancy.tests.factories import (

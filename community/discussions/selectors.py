@@ -1,4 +1,5 @@
-"""Reads for discussions and reviews.
+"""Reads of an offering's discussions: who may read and moderate them, the forum, a thread as a
+tree of posts, and a reader's notification settings.
 
 Who may read an offering's discussions: students with an active or completed enrollment and the
 offering's staff (its instructors and TAs, and the university, department and platform admins
@@ -8,17 +9,14 @@ over it). Everyone else gets the same 404 as for an offering that does not exist
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from catalog.models import (
     Course,
@@ -27,35 +25,33 @@ from catalog.models import (
     CourseOfferingInstructor,
     EnrollmentStatus,
 )
+from catalog.selectors.visibility import offering_relation
 from community.models import (
-    CourseReview,
     DiscussionNotificationSetting,
     DiscussionPost,
     DiscussionThread,
     NotificationMode,
     PostReport,
-    ReviewerName,
     ThreadFollower,
 )
 from content.models import ContentItem
 from syllabus.models import ModuleType
 from syllabus.selectors import outline_rows
 from tenancy.access import (
-    administered_offerings_q,
-    administers,
+    administered_q,
     administrators_among,
     sees_everything,
 )
 from tenancy.models import User
 
 READING_STATUSES = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED})
+
+
 # Replies are indented up to this level; deeper ones are shown at it, saying whom they answer.
 MAX_REPLY_LEVEL = 4
+
+
 THREADS_PER_PAGE = 20
-REVIEWS_PER_PAGE = 20
-
-
-# Access ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -72,31 +68,12 @@ def discussion_access(*, user: User | AnonymousUser, offering_id: int) -> Discus
     """
     if not user.is_authenticated:
         raise Http404("No such offering.")
-    offering = (
-        CourseOffering.objects.select_related("course")
-        .annotate(
-            enrollment_status=Subquery(
-                CourseEnrollment.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
-                ).values("status")[:1]
-            ),
-            is_instructor=Exists(
-                CourseOfferingInstructor.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
-                )
-            ),
-        )
-        .filter(pk=offering_id)
-        .first()
-    )
-    if offering is None:
+    relation = offering_relation(user=user, offering_id=offering_id)
+    if relation is None:
         raise Http404("No such offering.")
-    is_staff = offering.is_instructor or administers(
-        user=user, university_id=offering.university_id, department_id=offering.course.department_id
-    )
-    if not is_staff and offering.enrollment_status not in READING_STATUSES:
+    if not relation.is_staff and relation.enrollment_status not in READING_STATUSES:
         raise Http404("No such offering.")
-    return DiscussionAccess(offering=offering, user=user, is_staff=is_staff)
+    return DiscussionAccess(offering=relation.offering, user=user, is_staff=relation.is_staff)
 
 
 def staff_offerings_q(user: User, *, prefix: str) -> Q:
@@ -105,7 +82,11 @@ def staff_offerings_q(user: User, *, prefix: str) -> Q:
     if sees_everything(user):
         return Q()
     taught = CourseOfferingInstructor.objects.filter(user_id=user.pk).values("course_offering_id")
-    return Q(**{f"{prefix}__in": taught}) | administered_offerings_q(user, prefix=prefix)
+    return Q(**{f"{prefix}__in": taught}) | administered_q(
+        user,
+        university=f"{prefix}__university_id",
+        department=f"{prefix}__course__department_id",
+    )
 
 
 def moderated_reports(*, user: User) -> QuerySet[PostReport]:
@@ -138,9 +119,6 @@ def readers_among(*, offering: CourseOffering, user_ids: set[int]) -> set[int]:
         user_ids=user_ids, university_id=offering.university_id, department_id=department_id
     )
     return readers
-
-
-# The forum ---------------------------------------------------------------------------------
 
 
 class ForumFilter:
@@ -277,9 +255,6 @@ def attachable_item(*, access: DiscussionAccess, item_id: int) -> ContentItem:
     if item is None or not any(m.id == item.module_id for m in offering_modules(access=access)):
         raise Http404("No such item.")
     return item
-
-
-# A thread ----------------------------------------------------------------------------------
 
 
 def edit_window() -> timedelta:
@@ -443,219 +418,3 @@ def notification_mode(*, user: User) -> str:
         .first()
     )
     return mode or NotificationMode.IMMEDIATE
-
-
-# Reviews -----------------------------------------------------------------------------------
-
-
-class RatingSummary(NamedTuple):
-    average: Decimal | None
-    count: int
-
-
-@dataclass(frozen=True)
-class CourseRatingSummary:
-    average: Decimal | None
-    count: int
-    # (stars, count, percent of all ratings), 5 stars first.
-    distribution: list[tuple[int, int, int]]
-
-
-def _average(value: Decimal | float | None) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _visible_reviews() -> QuerySet[CourseReview]:
-    return CourseReview.objects.filter(is_hidden=False)
-
-
-def course_rating_summaries(*, course_ids: list[int]) -> dict[int, RatingSummary]:
-    """Average rating (two decimals) and number of ratings across all offerings of each course,
-    hidden reviews left out, in one query. Courses without ratings get (None, 0)."""
-    summaries = {course_id: RatingSummary(None, 0) for course_id in course_ids}
-    rows = (
-        _visible_reviews()
-        .filter(course_offering__course_id__in=course_ids)
-        .values("course_offering__course_id")
-        .annotate(average=Avg("rating"), count=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        summaries[row["course_offering__course_id"]] = RatingSummary(
-            _average(row["average"]), row["count"]
-        )
-    return summaries
-
-
-def course_rating_summary(*, course_id: int) -> CourseRatingSummary:
-    """The rating summary of one course with the number of ratings per star, in one query."""
-    stars = range(5, 0, -1)
-    row = (
-        _visible_reviews()
-        .filter(course_offering__course_id=course_id)
-        .aggregate(
-            average=Avg("rating"),
-            count=Count("pk"),
-            **{f"stars_{n}": Count("pk", filter=Q(rating=n)) for n in stars},
-        )
-    )
-    count = row["count"]
-    distribution = [
-        (n, row[f"stars_{n}"], round(100 * row[f"stars_{n}"] / count) if count else 0)
-        for n in stars
-    ]
-    return CourseRatingSummary(_average(row["average"]), count, distribution)
-
-
-def reviewer_name(review: CourseReview) -> str:
-    """The reviewer's name as they chose to show it."""
-    if review.display_name == ReviewerName.ANONYMOUS:
-        return gettext("Anonymous student")
-    full_name = review.user.full_name.strip()
-    if review.display_name == ReviewerName.FIRST_NAME_INITIAL:
-        first, *rest = full_name.split() or [""]
-        return f"{first} {rest[-1][0]}." if rest else first
-    return full_name
-
-
-@dataclass(frozen=True)
-class ReviewsAccess:
-    """What `user` may do with the reviews of `course`.
-
-    `eligible` holds the user's active or completed enrollments in the course's offerings (each
-    may carry one review); `staff_offering_ids` the offerings whose reviews they moderate.
-    """
-
-    course: Course
-    user: User | AnonymousUser
-    eligible: list[CourseEnrollment]
-    own_reviews: dict[int, CourseReview]
-    staff_offering_ids: frozenset[int]
-
-    @property
-    def may_review(self) -> bool:
-        return bool(self.eligible)
-
-
-def reviews_access(*, user: User | AnonymousUser, course_id: int) -> ReviewsAccess:
-    """The course's reviews as `user` may see them; 404 for a missing course and for a draft the
-    user has nothing to do with."""
-    course = Course.objects.select_related("university").filter(pk=course_id).first()
-    if course is None:
-        raise Http404("No such course.")
-    eligible: list[CourseEnrollment] = []
-    own: dict[int, CourseReview] = {}
-    staff_ids: frozenset[int] = frozenset()
-    if user.is_authenticated:
-        if administers(
-            user=user, university_id=course.university_id, department_id=course.department_id
-        ):
-            staff_ids = frozenset(course.offerings.values_list("pk", flat=True))
-        else:
-            staff_ids = frozenset(
-                CourseOfferingInstructor.objects.filter(
-                    user_id=user.pk, course_offering__course_id=course.pk
-                ).values_list("course_offering_id", flat=True)
-            )
-        eligible = list(
-            CourseEnrollment.objects.filter(
-                user_id=user.pk, course_offering__course_id=course.pk, status__in=READING_STATUSES
-            )
-            .select_related("course_offering")
-            .order_by("-course_offering__starts_at", "pk")
-        )
-        if eligible:
-            own = {
-                review.course_offering_id: review
-                for review in CourseReview.objects.filter(
-                    user_id=user.pk, course_offering__course_id=course.pk
-                )
-            }
-    if not course.is_published and not staff_ids and not eligible:
-        raise Http404("No such course.")
-    return ReviewsAccess(
-        course=course, user=user, eligible=eligible, own_reviews=own, staff_offering_ids=staff_ids
-    )
-
-
-def course_reviews(*, access: ReviewsAccess) -> QuerySet[CourseReview]:
-    """The course's reviews newest first: the visible ones, plus the hidden ones the user wrote
-    or moderates."""
-    shown = Q(is_hidden=False)
-    if access.user.is_authenticated:
-        shown |= Q(user_id=access.user.pk) | Q(course_offering_id__in=access.staff_offering_ids)
-    return (
-        CourseReview.objects.filter(shown, course_offering__course_id=access.course.pk)
-        .select_related("user", "course_offering", "reply", "reply__user")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def latest_reviews(*, course_id: int, limit: int = 3) -> list[CourseReview]:
-    """The newest visible reviews of a course with some text, for its page, in one query."""
-    reviews = list(
-        _visible_reviews()
-        .filter(course_offering__course_id=course_id)
-        .exclude(Q(review_text__isnull=True) | Q(review_text=""))
-        .select_related("user")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-    for review in reviews:
-        review.shown_name = reviewer_name(review)
-    return reviews
-
-
-def reviews_page(*, access: ReviewsAccess, page_number: str | None) -> Page:
-    page = Paginator(course_reviews(access=access), REVIEWS_PER_PAGE).get_page(page_number)
-    for review in page.object_list:
-        review.shown_name = reviewer_name(review)
-    return page
-
-
-@dataclass(frozen=True)
-class ReviewSlot:
-    """One review the user may write or rewrite: for each eligible enrollment, its review."""
-
-    enrollment: CourseEnrollment
-    review: CourseReview | None
-
-
-@dataclass(frozen=True)
-class ReviewsPanel:
-    """Everything the reviews include shows: the summary, a page of reviews, and the forms."""
-
-    access: ReviewsAccess
-    summary: CourseRatingSummary
-    page: Page
-    slots: list[ReviewSlot]
-
-    @property
-    def course(self) -> Course:
-        return self.access.course
-
-
-def reviews_panel(
-    *, user: User | AnonymousUser, course_id: int, page_number: str | None = None
-) -> ReviewsPanel:
-    """The reviews of a course for its page, in a constant number of queries (404 as
-    `reviews_access`)."""
-    access = reviews_access(user=user, course_id=course_id)
-    return ReviewsPanel(
-        access=access,
-        summary=course_rating_summary(course_id=access.course.pk),
-        page=reviews_page(access=access, page_number=page_number),
-        slots=[
-            ReviewSlot(enrollment, access.own_reviews.get(enrollment.course_offering_id))
-            for enrollment in access.eligible
-        ],
-    )
-
-
-def review_for_moderation(*, access: ReviewsAccess, review_id: int) -> CourseReview:
-    """A review of the course that `access.user` may see; 404 otherwise."""
-    review = course_reviews(access=access).filter(pk=review_id).first()
-    if review is None:
-        raise Http404("No such review.")
-    return review

@@ -4,8 +4,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from tenancy.access import tenant_scope
 from tenancy.models import Role, UserUniversityRole
-from tenancy.scoping import tenant_scope
 from tenancy.services import role_grant, role_revoke
 
 

@@ -11,20 +11,17 @@ their name. Until then the roster and the roles page show the address as typed.
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog import roster
 from catalog.models import CourseOffering, Invitation
-from catalog.services import _lock_offering
-from lms import outbox
+from catalog.services import roster_csv
+from catalog.services.enrollment import _lock_offering
+from lms import links, outbox
+from lms.mail import localized_mail_send, recipient_language
 from tenancy.models import Department, Role, University, User
 from tenancy.services import role_check, role_grant
 
@@ -37,8 +34,7 @@ class InvitationRefused(ValidationError):
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("portal:invitation", kwargs={"token": invitation.token})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return links.page_url("invitation", token=invitation.token)
 
 
 @transaction.atomic
@@ -145,19 +141,20 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     )
     if invitation is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("An invitation from %(university)s") % {
-            "university": invitation.university.name
-        }
-        body = render_to_string(
-            "catalog/email/invitation.txt",
-            {
-                "invitation": invitation,
-                "url": invitation_url(invitation),
-                "days": INVITATION_VALID_DAYS,
-            },
-        )
-    EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email]).send()
+    # The address may belong to nobody yet: the site's language.
+    localized_mail_send(
+        to=invitation.email,
+        language=recipient_language(None),
+        subject=lambda: (
+            _("An invitation from %(university)s") % {"university": invitation.university.name}
+        ),
+        template="catalog/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "url": invitation_url(invitation),
+            "days": INVITATION_VALID_DAYS,
+        },
+    )
     invitation.emailed_at = timezone.now()
     invitation.save(update_fields=["emailed_at"])
     return True
@@ -211,11 +208,11 @@ def invitation_accept(*, user: User, invitation_id: int, now: datetime | None = 
         actor=invitation.invited_by,
     )
     if offering is not None:
-        rows = [roster.CsvRow(line=1, email=user.email, name=user.full_name)]
-        plan = roster.roster_csv_plan(offering=offering, rows=rows)
+        rows = [roster_csv.CsvRow(line=1, email=user.email, name=user.full_name)]
+        plan = roster_csv.roster_csv_plan(offering=offering, rows=rows)
         if not plan.is_valid:
             raise InvitationRefused(plan.errors[0].message)
-        roster.roster_plan_carry_out(offering=offering, plan=plan, now=now)
+        roster_csv.roster_plan_carry_out(offering=offering, plan=plan, now=now)
     invitation.accepted_at, invitation.accepted_by = now, user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation

@@ -2,26 +2,16 @@
 math through the typed editor (with its live preview), and previews it as a student."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
+from catalog.tests.tenants import build_tenants
 from content.models import ContentItem
 from syllabus.models import Module
+from syllabus.tests.browser import log_in
 from syllabus.tests.test_admin_tree import build_tree
 from syllabus.tests.test_services import assert_tree_consistent, titles
-from tenancy.tests.tenants import build_tenants
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def child_titles(page, module_id):

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Course, CourseOffering
+from catalog.tests.tenants import Tenants
 from tenancy.models import Role, User, UserUniversityRole
-from tenancy.tests.tenants import Tenants
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""An offering's discussions: threads, posts, moderation and the mail about replies."""

@@ -1,0 +1,1 @@
+"""Course reviews and ratings."""

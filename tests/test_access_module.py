@@ -1,0 +1,14 @@
+"""Every app that asks "who administers this" asks tenancy.access, not a copy of the rule."""
+
+from tenancy import access
+
+
+def test_every_selector_asks_the_access_module():
+    from assessments import gradebook
+    from catalog.selectors import course_page, roster, visibility
+    from catalog.services import enrollment
+    from syllabus import selectors as syllabus_selectors
+
+    modules = (course_page, visibility, enrollment, roster, syllabus_selectors, gradebook)
+    for module in modules:
+        assert module.administers is access.administers, module.__name__
