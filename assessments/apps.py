@@ -8,8 +8,8 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from assessments import receivers  # noqa: F401  (connects the grade rollup triggers)
         from assessments.permissions import role_permissions_register
-        from assessments.quiz_selectors import question_pool_options
-        from assessments.selectors import learners_worked_on
+        from assessments.progress.selectors import learners_worked_on
+        from assessments.quizzes.selectors import question_pool_options
         from content.archive import register_student_work_check
         from content.editors import register_quiz_pool_source
 

@@ -20,7 +20,9 @@ from django.db import transaction
 from django.db.models import F, Model, QuerySet
 from django.utils.translation import gettext as _
 
-from assessments.models import Choice, GradingPolicy, LabFile, Question, QuestionPool
+from assessments.grades.models import GradingPolicy
+from assessments.labs.models import LabFile
+from assessments.quizzes.models import Choice, Question, QuestionPool
 from catalog.models import Course, CourseOffering
 from catalog.services.offerings import offering_rerun
 from content.copying import syllabus_copy

@@ -8,8 +8,8 @@ the points a lab or an assignment is out of). Scores themselves ask for their ro
 
 from django.dispatch import receiver
 
-from assessments.grading import CATEGORY_OF_TYPE, GRADED_STATUSES
-from assessments.services import module_progress_recompute
+from assessments.grades.services import CATEGORY_OF_TYPE, GRADED_STATUSES
+from assessments.progress.services import module_progress_recompute
 from assessments.triggers import offering_grades_rollup_soon
 from catalog.models import CourseEnrollment
 from content.models import ContentItem

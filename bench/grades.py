@@ -157,7 +157,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.grading import grades_rollup
+    from assessments.grades.services import grades_rollup
     from catalog.models import CourseEnrollment
     from tenancy.models import User
 
@@ -190,7 +190,7 @@ def main() -> None:
     )
     unchanged = timed(lambda: grades_rollup(offering_id=offering.pk), args.runs)
     print(f"rollup, nothing changed:       {unchanged:6.2f} s")
-    from assessments.models import GradingPolicy
+    from assessments.grades.models import GradingPolicy
 
     policy = GradingPolicy.objects.create(
         course_offering=offering, drop_lowest_quizzes=2, drop_lowest_labs=1

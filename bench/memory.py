@@ -161,9 +161,9 @@ def task_stream(until: float, load: Load, per_second: float) -> None:
     """Grade rollups of demo learners and lab grading runs of demo submissions."""
     import redis
 
+    from assessments.grades.tasks import grade_rollup_task
+    from assessments.labs.models import LabSubmission
     from assessments.labs.tasks import lab_submission_grade_task
-    from assessments.models import LabSubmission
-    from assessments.tasks import grade_rollup_task
     from catalog.models import CourseEnrollment, EnrollmentStatus
 
     learners = list(

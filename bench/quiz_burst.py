@@ -50,7 +50,7 @@ def build(students: int):
 
     from django.utils import timezone
 
-    from assessments.models import Choice, Question, QuestionPool
+    from assessments.quizzes.models import Choice, Question, QuestionPool
     from catalog.models import Course, CourseEnrollment, CourseOffering
     from content.services import content_item_create
     from syllabus.services import course_root
@@ -135,8 +135,8 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from assessments.models import QuizAttempt
-    from assessments.quiz_services import attempt_start
+    from assessments.quizzes.models import QuizAttempt
+    from assessments.quizzes.services import attempt_start
 
     offering, item, users, pool_ids = build(args.students)
     connection.close()

@@ -14,15 +14,12 @@ from typing import TYPE_CHECKING
 from django.db.models import F
 from django.test.utils import override_settings
 
-from assessments.certificates import certificate_issue
-from assessments.grading import grades_finalize, grades_rollup
-from assessments.models import (
-    Certificate,
-    CourseGrade,
-    LabSubmission,
-    QuizAttempt,
-    UserContentProgress,
-)
+from assessments.grades.certificates import certificate_issue
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.services import grades_finalize, grades_rollup
+from assessments.labs.models import LabSubmission
+from assessments.progress.models import UserContentProgress
+from assessments.quizzes.models import QuizAttempt
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from community.models import (
     CourseReview,

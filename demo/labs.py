@@ -9,7 +9,7 @@ runner (with a MATLAB image) can run.
 
 import json
 
-from assessments.models import LabFile
+from assessments.labs.models import LabFile
 from content.models import ContentItem
 
 # y = 2.5 x + 1 exactly, so the expected fit is known.

@@ -1,10 +1,10 @@
 """Progress rows of learners who worked through a course in outline order.
 
-The rows say what assessments.services would have written had the learner completed the
+The rows say what assessments.progress.services would have written had the learner completed the
 first `completed` visible items one after another and then opened the next one: a content
 row per touched item, and a module row for every module on the path of a touched item whose
 subtree holds visible items, with the completed share of those items (see
-assessments/selectors.py for the definitions). Written set-based, so thousands of learners
+assessments/progress/selectors.py for the definitions). Written set-based, so thousands of learners
 cost one COPY instead of a service call per item.
 """
 

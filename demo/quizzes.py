@@ -9,7 +9,7 @@ scored. Rows are written with bulk inserts: a few hundred pools of twenty questi
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from assessments.models import Choice, Question, QuestionPool
+from assessments.quizzes.models import Choice, Question, QuestionPool
 from content.models import ContentItem, ContentType
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ and a certificate of its finished offering revoked."""
 
 from typing import TYPE_CHECKING
 
-from assessments.certificates import certificate_revoke
-from assessments.models import Certificate
+from assessments.grades.certificates import certificate_revoke
+from assessments.grades.models import Certificate
 from community.discussions.selectors import discussion_access
 from community.discussions.services import thread_set_locked
 from community.models import DiscussionThread

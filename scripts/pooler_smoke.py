@@ -39,7 +39,7 @@ def main() -> int:
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.quiz_services import attempt_answers_save, attempt_start, attempt_submit
+    from assessments.quizzes.services import attempt_answers_save, attempt_start, attempt_submit
     from assessments.tests.quiz_factories import correct_answers, quiz_setup
     from catalog.models import CourseEnrollment
     from catalog.services.enrollment import enrollment_create

@@ -14,7 +14,7 @@ Adding permissions for a new model
 ----------------------------------
 Call `register_role_permissions` from the app that owns the model (its `permissions` module,
 which its `AppConfig.ready()` runs, or its admin module), for example in
-assessments/admin/quizzes.py::
+assessments/quizzes/admin.py::
 
     from tenancy.auth import ALL, VIEW, register_role_permissions
     from tenancy.models import Role

@@ -4,7 +4,8 @@ scored the others): the starting point of the end-to-end tests on real workers."
 import re
 from dataclasses import dataclass
 
-from assessments.models import LabSubmission, Question, QuizAttempt
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import Question, QuizAttempt
 from assessments.tests.quiz_factories import correct_answers
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from content.models import ContentItem

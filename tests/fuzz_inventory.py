@@ -20,7 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.models import AssignmentSubmission, LabSubmission
+from assessments.assignments.models import AssignmentSubmission
+from assessments.labs.models import LabSubmission
 from catalog.models import CourseEnrollment, CourseOfferingInstructor, Invitation
 from community.models import CourseReview, DiscussionPost
 from content.models import Asset, ContentItem

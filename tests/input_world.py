@@ -13,8 +13,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from assessments.models import Certificate, LabSubmission, QuizAttempt
-from assessments.quiz_services import QuizRefused, attempt_start
+from assessments.grades.models import Certificate
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
+from assessments.quizzes.services import QuizRefused, attempt_start
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from community.models import CourseReview, DiscussionPost, DiscussionThread
 from content.models import ContentItem, ContentType

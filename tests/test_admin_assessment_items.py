@@ -4,7 +4,8 @@ when edited, and a preview as student records no progress."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Question, QuestionPool, UserContentProgress
+from assessments.progress.models import UserContentProgress
+from assessments.quizzes.models import Question, QuestionPool
 from content.services import content_item_create
 from content.tests.test_admin_items import login
 from content.tests.test_models import VALID

@@ -16,7 +16,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import UserContentProgress, UserModuleProgress
+from assessments.progress.models import UserContentProgress, UserModuleProgress
 from catalog.models import (
     Course,
     CourseEnrollment,

@@ -22,8 +22,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from assessments import tasks, triggers
-from assessments.models import Certificate, CourseGrade, LabSubmission, QuizAttempt
+from assessments import triggers
+from assessments.grades import tasks
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory

@@ -3,7 +3,7 @@ modules, items, progress, discussions, assets), exercised with plain SQL outside
 
 import pytest
 
-from assessments.models import UserContentProgress
+from assessments.progress.models import UserContentProgress
 from catalog.models import Course, CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from catalog.tests.test_models import rejects, sql

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.labs import services
-from assessments.models import LabStatus
+from assessments.labs.models import LabStatus
 from assessments.tests import lab_data
 from assessments.tests.lab_data import build_lab_world, upload
 from demo import labs, payloads

@@ -6,7 +6,8 @@ they teach. Screenshots at desktop and phone width in test-artifacts/screenshots
 import pytest
 from django.urls import reverse
 
-from assessments.models import Certificate, LabSubmission
+from assessments.grades.models import Certificate
+from assessments.labs.models import LabSubmission
 from catalog.models import CourseEnrollment
 from community.models import DiscussionThread
 from content.models import ContentItem, ContentType

@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Certificate, CourseGrade, LabSubmission, QuizAttempt
-from assessments.tasks import grades_finalize_due_task
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.tasks import grades_finalize_due_task
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
 from catalog.models import CourseOffering, EnrollmentStatus
 from demo.labs import SOLUTION
 from tests.demo_work import all_right, demo_work_to_do

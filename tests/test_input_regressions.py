@@ -6,8 +6,8 @@ from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments.models import QuizAttempt
-from assessments.quiz_services import QuizSettings
+from assessments.quizzes.models import QuizAttempt
+from assessments.quizzes.services import QuizSettings
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
 from community.models import CourseReview, ReviewerName
 from content.models import ContentItem

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments.models import UserContentProgress
+from assessments.progress.models import UserContentProgress
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from content.models import ContentItem
 from content.selectors import outline_cache_clear

@@ -22,8 +22,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Certificate, CourseGrade, LabSubmission
-from assessments.tasks import grades_finalize_task
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.tasks import grades_finalize_task
+from assessments.labs.models import LabSubmission
 from assessments.tests import trees
 from assessments.tests.lab_data import PASSING, build_lab_world
 from catalog.tests.tenants import build_tenants

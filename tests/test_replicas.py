@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Certificate
+from assessments.grades.models import Certificate
 from catalog.models import Course
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from lms.replicas import PIN_COOKIE, REPLICA_ALIAS, replica_reads

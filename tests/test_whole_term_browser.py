@@ -23,16 +23,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import (
-    Certificate,
-    CourseGrade,
-    LabFile,
-    LabSubmission,
-    Question,
-    QuizAttempt,
-    UserContentProgress,
-)
-from assessments.tasks import grades_finalize_due_task
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.tasks import grades_finalize_due_task
+from assessments.labs.models import LabFile, LabSubmission
+from assessments.progress.models import UserContentProgress
+from assessments.quizzes.models import Question, QuizAttempt
 from assessments.tests import lab_data, trees
 from assessments.tests import quiz_factories as qf
 from assessments.tests.grading_data import attempt, graded_course, worked_example

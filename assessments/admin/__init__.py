@@ -1,11 +1,13 @@
-"""Admin for assessments, one module per area; each module registers its own model admins."""
+"""Admin for assessments: each subdomain registers its model admins in its own admin.py, imported
+here so the admin's autodiscovery (which looks for `assessments.admin`) finds them; the course
+copy and rerun pages, which span the subdomains, live in this package."""
 
 from assessments.admin import (
-    assignments,  # noqa: F401
     authoring,  # noqa: F401
-    grades,  # noqa: F401
-    labs,  # noqa: F401
-    progress,  # noqa: F401
-    quizzes,  # noqa: F401
     reruns,  # noqa: F401
 )
+from assessments.assignments import admin as assignments_admin  # noqa: F401
+from assessments.grades import admin as grades_admin  # noqa: F401
+from assessments.labs import admin as labs_admin  # noqa: F401
+from assessments.progress import admin as progress_admin  # noqa: F401
+from assessments.quizzes import admin as quizzes_admin  # noqa: F401

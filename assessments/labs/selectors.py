@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assessments.models import LabFile, LabStatus, LabSubmission
+from assessments.labs.models import LabFile, LabStatus, LabSubmission
 from assessments.triggers import lab_key
 from catalog.scoping import paths_via_course, paths_via_offering
 from lms import outbox

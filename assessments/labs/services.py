@@ -33,10 +33,10 @@ from django.utils.translation import gettext as _
 
 from assessments.labs import uploads
 from assessments.labs.limits import limits_for
+from assessments.labs.models import LabFile, LabStatus, LabSubmission
 from assessments.labs.sandbox import LabJob, LabSetupError, RunOutcome, lab_runner
 from assessments.labs.selectors import PENDING_STATUSES, lab_file_contents, payload_paths
-from assessments.models import LabFile, LabStatus, LabSubmission
-from assessments.services import graded_work_complete
+from assessments.progress.services import graded_work_complete
 from assessments.triggers import grade_rollup_soon, lab_grade_soon
 from catalog.models import CourseEnrollment, CourseOffering
 from content.models import ContentItem

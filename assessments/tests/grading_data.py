@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.models import LabSubmission, QuizAttempt
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
 from assessments.tests import trees
 from catalog.models import CourseOffering
 from catalog.tests.factories import OfferingFactory

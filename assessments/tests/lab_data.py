@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments.models import LabFile
+from assessments.labs.models import LabFile
 from assessments.tests import trees
 from catalog.models import CourseOffering, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory

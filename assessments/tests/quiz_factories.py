@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from assessments.models import Choice, Question, QuestionPool
+from assessments.quizzes.models import Choice, Question, QuestionPool
 from assessments.tests import trees
 from catalog.models import CourseOffering
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory

@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.grades.models import CourseGrade
+from assessments.labs.models import LabStatus, LabSubmission
 from assessments.labs.uploads import archive_files
-from assessments.models import CourseGrade, LabStatus, LabSubmission
 from assessments.tests import lab_data, trees
 from assessments.tests.lab_data import upload
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
@@ -230,7 +231,7 @@ def test_staff_grade_in_the_admin_rolls_the_grade_up_and_bad_scores_change_nothi
 def test_lab_submissions_admin_grading_service_refuses_a_lab_row(world):
     from django.core.exceptions import ValidationError
 
-    from assessments.assignment_services import assignment_submission_grade
+    from assessments.assignments.services import assignment_submission_grade
 
     lab = lab_data.build_lab_world()
     row = LabSubmission.objects.create(

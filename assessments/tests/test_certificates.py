@@ -13,14 +13,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.certificates import (
+from assessments.grades.certificate_pdf import certificate_pdf, pdf_storage_path
+from assessments.grades.certificates import (
     certificate_issue,
-    certificate_pdf,
     certificate_revoke,
-    pdf_storage_path,
 )
-from assessments.models import Certificate, CourseGrade
-from assessments.tasks import grade_rollup_task
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.tasks import grade_rollup_task
 from assessments.tests.grading_data import ended_offering, graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from lms.celery import app as celery_app

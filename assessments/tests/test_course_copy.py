@@ -11,16 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.copying import course_copy, pools_copy, template_add
-from assessments.models import (
-    Choice,
-    GradingPolicy,
-    LabFile,
-    Question,
-    QuestionPool,
-    UserModuleProgress,
-)
-from assessments.quiz_services import attempt_start
-from assessments.services import content_complete
+from assessments.grades.models import GradingPolicy
+from assessments.labs.models import LabFile
+from assessments.progress.models import UserModuleProgress
+from assessments.progress.services import content_complete
+from assessments.quizzes.models import Choice, Question, QuestionPool
+from assessments.quizzes.services import attempt_start
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
 from catalog.services.offerings import offering_instructor_add

@@ -6,14 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.assignment_services import (
+from assessments.assignments.services import (
     assignment_submission_create,
     assignment_submission_grade,
 )
 from assessments.labs import services as labs
-from assessments.models import LabStatus, UserContentProgress, UserModuleProgress
-from assessments.quiz_services import attempt_answers_save, attempt_start, attempt_submit
-from assessments.selectors import course_progress
+from assessments.labs.models import LabStatus
+from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.selectors import course_progress
+from assessments.quizzes.services import attempt_answers_save, attempt_start, attempt_submit
 from assessments.tests import lab_data, trees
 from assessments.tests import quiz_factories as qf
 from assessments.tests.lab_data import HALF, PASSING, build_lab_world, lab_payload, upload

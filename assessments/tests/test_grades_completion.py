@@ -10,10 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.certificates import certificate_issue
-from assessments.grading import grades_finalize, grades_rollup
-from assessments.models import Certificate, CourseGrade
-from assessments.tasks import grade_rollup_task, grades_finalize_due_task
+from assessments.grades.certificates import certificate_issue
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.services import grades_finalize, grades_rollup
+from assessments.grades.tasks import grade_rollup_task, grades_finalize_due_task
 from assessments.tests.grading_data import (
     attempt,
     graded_course,

@@ -1,5 +1,5 @@
 """Random policies, weights, drop-lowest rules, attempt rules and scores: the stored grade is
-the formula of assessments/grading.py worked out here by hand, and the gradebook and the
+the formula of assessments/grades/services.py worked out here by hand, and the gradebook and the
 learner's page print the very numbers stored."""
 
 import re
@@ -10,8 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.grading import grades_rollup
-from assessments.models import CourseGrade, GradingPolicy, default_letter_scheme
+from assessments.grades.models import CourseGrade, GradingPolicy, default_letter_scheme
+from assessments.grades.services import grades_rollup
 from assessments.tests import trees
 from assessments.tests.grading_data import attempt, submission
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
@@ -73,7 +73,7 @@ def weighted(parts: list[tuple[Decimal, Decimal]]) -> Decimal | None:
 
 
 def formula(policy: dict, items: dict[str, list]) -> tuple[Decimal | None, Decimal | None]:
-    """(projected final grade, current grade) by the rules of assessments/grading.py."""
+    """(projected final grade, current grade) by the rules of assessments/grades/services.py."""
     projected, current = [], []
     for category, works in items.items():
         if not works:

@@ -7,14 +7,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.grading import grades_rollup
+from assessments.grades.models import CourseGrade
+from assessments.grades.services import grades_rollup
+from assessments.labs.models import LabSubmission
 from assessments.labs.services import lab_submission_review
-from assessments.models import CourseGrade, LabSubmission
-from assessments.quiz_services import (
+from assessments.quizzes.regrade import attempts_regrade
+from assessments.quizzes.services import (
     attempt_answers_save,
     attempt_start,
     attempt_submit,
-    attempts_regrade,
 )
 from assessments.tests import quiz_factories as qf
 from assessments.tests import trees

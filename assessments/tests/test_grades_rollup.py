@@ -4,13 +4,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from assessments.grading import (
+from assessments.grades.models import CourseGrade, GradingPolicy
+from assessments.grades.services import (
     grades_finalize,
     grades_rollup,
     offerings_to_roll_up,
     policy_errors,
 )
-from assessments.models import CourseGrade, GradingPolicy
 from assessments.tests import trees
 from assessments.tests.grading_data import (
     GradedCourse,

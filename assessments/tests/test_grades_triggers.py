@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from assessments import tasks, triggers
-from assessments.models import CourseGrade
+from assessments import triggers
+from assessments.grades import tasks
+from assessments.grades.models import CourseGrade
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory
 from lms import celery as lms_celery

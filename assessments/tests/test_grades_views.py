@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.certificates import certificate_issue
-from assessments.grading import grades_finalize, grades_rollup
-from assessments.models import Certificate, GradingPolicy
+from assessments.grades.certificates import certificate_issue
+from assessments.grades.models import Certificate, GradingPolicy
+from assessments.grades.services import grades_finalize, grades_rollup
 from assessments.tests.grading_data import GradedCourse, graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from tenancy.models import Role

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from assessments.grades.models import CourseGrade
 from assessments.labs import services
+from assessments.labs.models import LabFile, LabStatus, LabSubmission
 from assessments.labs.uploads import archive_files
-from assessments.models import CourseGrade, LabFile, LabStatus, LabSubmission
 from assessments.tests import lab_data
 from assessments.tests.lab_data import HALF, PASSING, build_lab_world, lab_payload, upload
 from lms.models import OutboxTask

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.models import LabStatus, LabSubmission
+from assessments.labs.models import LabStatus, LabSubmission
 from assessments.tests import lab_data
 from assessments.tests.lab_data import HALF, PASSING, STARTER, build_lab_world, upload
 from catalog.models import CourseOfferingInstructor

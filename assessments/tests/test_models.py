@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from assessments.models import UserContentProgress, UserModuleProgress
+from assessments.progress.models import UserContentProgress, UserModuleProgress
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from content.tests.factories import TextItemFactory
 

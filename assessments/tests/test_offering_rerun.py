@@ -10,7 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from assessments.copying import offering_rerun_with_grading
-from assessments.models import GradingPolicy
+from assessments.grades.models import GradingPolicy
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.tests.tenants import Tenants
 from catalog.tests.test_rerun import FALL, tenants_with_a_fall_run

@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import UserContentProgress, UserModuleProgress
-from assessments.selectors import (
+from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.selectors import (
     course_progress,
     learner_marks,
     subtree_counts,
 )
-from assessments.services import (
+from assessments.progress.services import (
     VISIT_GAP,
     content_complete,
     content_open,

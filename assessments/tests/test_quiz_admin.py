@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Choice, Question, QuestionPool, QuizAttempt, QuizRegrade
-from assessments.quiz_services import attempt_answers_save, attempt_start, attempt_submit
+from assessments.quizzes.models import Choice, Question, QuestionPool, QuizAttempt, QuizRegrade
+from assessments.quizzes.services import attempt_answers_save, attempt_start, attempt_submit
 from assessments.tests import quiz_factories as qf
 from assessments.tests import trees
 from catalog.models import CourseEnrollment

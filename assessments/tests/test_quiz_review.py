@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.quiz_selectors import attempt_sheet
-from assessments.quiz_services import (
+from assessments.quizzes.selectors import attempt_sheet
+from assessments.quizzes.services import (
     QuizRefused,
     attempt_answers_save,
     attempt_start,

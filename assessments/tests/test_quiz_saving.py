@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.quiz_services import (
+from assessments.quizzes.services import (
     QuizRefused,
     attempt_answers_save,
     attempt_start,

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from assessments.models import Question
-from assessments.scoring import (
+from assessments.quizzes.models import Question
+from assessments.quizzes.scoring import (
     AnswerError,
     AnswerKey,
     key_errors,

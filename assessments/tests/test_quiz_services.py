@@ -11,21 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from assessments import quiz_services
-from assessments.models import (
-    Choice,
-    QuizAttempt,
-    QuizMastery,
-    QuizRegrade,
-    UserContentProgress,
-)
-from assessments.quiz_services import (
+from assessments.progress.models import UserContentProgress
+from assessments.quizzes import services as quiz_services
+from assessments.quizzes.models import Choice, QuizAttempt, QuizMastery, QuizRegrade
+from assessments.quizzes.regrade import attempts_regrade
+from assessments.quizzes.services import (
     QuizRefused,
     attempt_answers_save,
     attempt_close_if_expired,
     attempt_start,
     attempt_submit,
-    attempts_regrade,
     expired_attempts_submit,
 )
 from assessments.tests import quiz_factories as qf

@@ -7,9 +7,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from assessments import tasks
-from assessments.models import CourseGrade, QuizAttempt
-from assessments.quiz_services import attempt_answers_save, attempt_start
+from assessments.grades.models import CourseGrade
+from assessments.quizzes import tasks
+from assessments.quizzes.models import QuizAttempt
+from assessments.quizzes.services import attempt_answers_save, attempt_start
 from assessments.tests import quiz_factories as qf
 from lms.celery import app as celery_app
 

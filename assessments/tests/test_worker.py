@@ -7,11 +7,8 @@ import pytest
 from celery._state import _set_task_join_will_block, task_join_will_block
 from celery.result import denied_join_result
 
-from assessments.models import (
-    Certificate,
-    CourseGrade,
-)
-from assessments.tasks import (
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.tasks import (
     certificate_issue_task,
     grade_rollup_task,
     grades_finalize_task,

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import LabFile, QuestionPool
+from assessments.labs.models import LabFile
+from assessments.quizzes.models import QuestionPool
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from content.models import Asset, ContentItem, ContentType
 from content.rendering import asset_ids

@@ -11,10 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.assignment_services import assignment_submission_create
-from assessments.certificates import CertificateStatus, certificate_for_verification
-from assessments.models import Certificate, LabSubmission, QuizAttempt
-from assessments.quiz_services import attempt_start
+from assessments.assignments.services import assignment_submission_create
+from assessments.grades.certificates import CertificateStatus, certificate_for_verification
+from assessments.grades.models import Certificate
+from assessments.labs.models import LabSubmission
+from assessments.quizzes.models import QuizAttempt
+from assessments.quizzes.services import attempt_start
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from community.discussions.selectors import discussion_access
 from community.discussions.services import post_create

@@ -3,8 +3,8 @@ questions of every type whose keys are complete, and a seeded student can start 
 
 import pytest
 
-from assessments.models import CHOICE_TYPES, Question, QuestionPool, QuestionType
-from assessments.quiz_services import attempt_answers_save, attempt_start, attempt_submit
+from assessments.quizzes.models import CHOICE_TYPES, Question, QuestionPool, QuestionType
+from assessments.quizzes.services import attempt_answers_save, attempt_start, attempt_submit
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from content.models import ContentItem, ContentType
 from demo.tests.test_seed_demo import seeded  # noqa: F401

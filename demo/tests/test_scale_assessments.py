@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.labs import services as lab_services
-from assessments.models import LabFile, LabSubmission, Question, QuestionPool, QuestionType
-from assessments.quiz_services import attempt_start
+from assessments.labs.models import LabFile, LabSubmission
+from assessments.quizzes.models import Question, QuestionPool, QuestionType
+from assessments.quizzes.services import attempt_start
 from catalog.models import Course, CourseEnrollment, EnrollmentStatus
 from content.models import ContentItem, ContentType
 from demo.labs import SOLUTION, lab_file_contents

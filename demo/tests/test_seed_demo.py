@@ -19,16 +19,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
-from assessments.grading import grades_rollup
-from assessments.models import (
-    Certificate,
-    CourseGrade,
-    LabSubmission,
-    QuizAttempt,
-    UserContentProgress,
-    UserModuleProgress,
-)
-from assessments.selectors import course_progress, subtree_counts
+from assessments.grades.models import Certificate, CourseGrade
+from assessments.grades.services import grades_rollup
+from assessments.labs.models import LabSubmission
+from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.selectors import course_progress, subtree_counts
+from assessments.quizzes.models import QuizAttempt
 from catalog.models import (
     Course,
     CourseEnrollment,

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from assessments.models import GradingPolicy, QuestionPool
+from assessments.grades.models import GradingPolicy
+from assessments.quizzes.models import QuestionPool
 from assessments.tests import trees
 from assessments.tests.quiz_factories import every_type, quiz_payload
 from catalog.models import CourseOffering

@@ -5,7 +5,7 @@ at 360 px the page itself does not scroll sideways, only the table does."""
 import pytest
 from django.urls import reverse
 
-from assessments.grading import grades_rollup
+from assessments.grades.services import grades_rollup
 from assessments.tests.grading_data import graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory
 from content.models import ContentItem

@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments.models import Certificate, CourseGrade
+from assessments.grades.models import Certificate, CourseGrade
 from assessments.tests import quiz_factories as qf
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.tests.factories import OfferingFactory

@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.static import serve as static_serve
 from PIL import Image
 
-from assessments.models import LabSubmission
+from assessments.labs.models import LabSubmission
 from assessments.tests import trees
 from catalog.models import CourseOffering, CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Certificate, CourseGrade
+from assessments.grades.models import Certificate, CourseGrade
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory, member_of
 from community.models import PostReport

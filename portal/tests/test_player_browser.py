@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import UserContentProgress
+from assessments.progress.models import UserContentProgress
 from assessments.tests import trees
 from catalog.models import EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory

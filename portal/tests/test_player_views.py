@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from assessments.models import UserContentProgress, UserModuleProgress
+from assessments.progress.models import UserContentProgress, UserModuleProgress
 from assessments.tests import trees
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import QuizAttempt
-from assessments.quiz_services import attempt_start
+from assessments.quizzes.models import QuizAttempt
+from assessments.quizzes.services import attempt_start
 from assessments.tests import quiz_factories as qf
 from catalog.tests.factories import EnrollmentFactory
 from tenancy.tests.factories import UserFactory

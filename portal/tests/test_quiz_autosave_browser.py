@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assessments.models import QuizAttempt
+from assessments.quizzes.models import QuizAttempt
 from assessments.tests import quiz_factories as qf
 from portal.tests.test_quiz_browser import log_in
 

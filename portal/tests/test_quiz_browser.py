@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import QuizAttempt
+from assessments.quizzes.models import QuizAttempt
 from assessments.tests import quiz_factories as qf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

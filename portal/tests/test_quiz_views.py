@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import QuizAttempt
-from assessments.quiz_services import attempt_start
+from assessments.quizzes.models import QuizAttempt
+from assessments.quizzes.services import attempt_start
 from assessments.tests import quiz_factories as qf
 from catalog.models import CourseOfferingInstructor
 from catalog.tests.factories import EnrollmentFactory
@@ -252,7 +252,7 @@ def test_staff_see_the_overview_but_take_nothing(client, quiz):
 
 
 def test_one_mastery_point_is_singular(client):
-    from assessments.models import QuizMastery
+    from assessments.quizzes.models import QuizMastery
 
     offering, item, _bank, _questions, student = qf.quiz_setup(
         mastery={"points": 1, "threshold_correct_in_row": 1}

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.models import QuizAttempt, UserContentProgress, UserModuleProgress
+from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.quizzes.models import QuizAttempt
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from content.models import ContentItem
 from content.selectors import course_outline

@@ -5,7 +5,8 @@ the instructor of the same offering."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import GradingPolicy, LabFile
+from assessments.grades.models import GradingPolicy
+from assessments.labs.models import LabFile
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from assessments.tests.lab_data import HIDDEN_TEST, lab_payload
 from catalog.models import CourseOffering

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments.assignment_services import assignment_submission_create, due_at, submission_types
+from assessments.assignments.services import assignment_submission_create, due_at, submission_types
 from assessments.labs.selectors import learner_submissions
 from content.rendering import RenderContext, render_item
 from content.selectors import item_page

@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessments.certificates import CertificateStatus, certificate_for_verification
+from assessments.grades.certificates import CertificateStatus, certificate_for_verification
 from lms.media import stored_file_response
 from lms.replicas import replica_page
 from portal.views.errors import error_page

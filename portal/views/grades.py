@@ -8,8 +8,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessments.certificates import certificate_status
-from assessments.gradebook import learner_grade_report
+from assessments.grades.certificates import certificate_status
+from assessments.grades.selectors import learner_grade_report
 from portal.views.player import learner_view
 from syllabus.selectors import LearningAccess
 

@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from assessments.labs.models import LabSubmission
 from assessments.labs.selectors import (
     lab_grading_queued,
     learner_submission,
@@ -22,7 +23,6 @@ from assessments.labs.selectors import (
     starter_files,
 )
 from assessments.labs.services import autograded, lab_submission_create
-from assessments.models import LabSubmission
 from content.rendering import RenderContext, render_item
 from content.selectors import item_page, item_ref
 from lms.media import stored_file_response

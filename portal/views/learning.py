@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
-from assessments.selectors import CourseProgress, course_progress
+from assessments.progress.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.selectors.enrollments import learner_enrollments, teaching_offerings
 from syllabus.selectors import LEARNING_STATUSES

@@ -19,8 +19,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.selectors import learner_marks, percent, subtree_counts
-from assessments.services import content_complete, content_open, content_progress_report
+from assessments.progress.selectors import learner_marks, percent, subtree_counts
+from assessments.progress.services import content_complete, content_open, content_progress_report
 from community.discussions.selectors import item_discussion
 from content.rendering import (
     RenderContext,

@@ -21,14 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.models import QuestionType
-from assessments.quiz_selectors import (
+from assessments.quizzes.models import QuestionType
+from assessments.quizzes.selectors import (
     AttemptSheet,
     attempt_for_learner,
     attempt_sheet,
     quiz_overview,
 )
-from assessments.quiz_services import (
+from assessments.quizzes.services import (
     PRACTICE,
     QuizRefused,
     attempt_answers_save,

@@ -44,7 +44,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
-from assessments.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
+from assessments.grades.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
 from catalog.services.enrollment import enrollments_complete
 from catalog.services.offerings import offering_grades_finalize
 

@@ -22,13 +22,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from assessments.labs import uploads
+from assessments.labs.models import LabSubmission
 from assessments.labs.services import (
     item_max_points,
     lab_submission_review,
     learner_lock,
     submission_store,
 )
-from assessments.models import LabSubmission
 from catalog.models import CourseOffering
 from content.models import ContentItem
 from tenancy.models import User

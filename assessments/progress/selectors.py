@@ -19,13 +19,9 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from assessments.models import (
-    LabSubmission,
-    QuizAttempt,
-    QuizMastery,
-    UserContentProgress,
-    UserModuleProgress,
-)
+from assessments.labs.models import LabSubmission
+from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.quizzes.models import QuizAttempt, QuizMastery
 from content.selectors import OutlineItem
 from syllabus.selectors import OutlineRow
 

@@ -16,7 +16,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.grading import (
+from assessments.grades.models import Certificate, CourseGrade, GradingPolicy
+from assessments.grades.services import (
     CATEGORIES,
     GRADED_STATUSES,
     policy_for_offering,
@@ -24,7 +25,6 @@ from assessments.grading import (
     scores_ctes,
     tune_for_scores,
 )
-from assessments.models import Certificate, CourseGrade, GradingPolicy
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.scoping import holds_role_at_offering_sql
 from tenancy.access import administers, holds_role_at, holds_role_at_q

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import UserContentProgress, UserModuleProgress
+from assessments.progress.models import UserContentProgress, UserModuleProgress
 from catalog.scoping import paths_via_offering
 from tenancy.scoping import TenantScopedAdmin
 

@@ -1,6 +1,6 @@
 """Grading policies, course grades with the gradebook of each offering, and certificates.
 
-Grades are computed (assessments.grading), so staff read them here and ask for a recompute;
+Grades are computed (assessments.grades.services), so staff read them here and ask for a recompute;
 they change a grade by changing the policy or the scores it comes from. The gradebook is a
 custom admin page per offering, scoped like everything else: an offering outside the staff
 member's tenants is a 404.
@@ -26,8 +26,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments.certificates import certificate_revoke, certificate_status
-from assessments.gradebook import (
+from assessments.grades.certificates import certificate_revoke, certificate_status
+from assessments.grades.models import Certificate, CourseGrade, GradingPolicy
+from assessments.grades.selectors import (
     CATEGORY_LABELS,
     gradebook_csv,
     gradebook_items,
@@ -35,8 +36,7 @@ from assessments.gradebook import (
     gradebook_size,
     may_finalize_grades,
 )
-from assessments.grading import CATEGORIES
-from assessments.models import Certificate, CourseGrade, GradingPolicy
+from assessments.grades.services import CATEGORIES
 from assessments.triggers import grades_finalize_soon, offering_grades_rollup_soon
 from catalog.models import CourseOffering
 from catalog.scoping import paths_via_offering

@@ -1,4 +1,5 @@
-"""Writes of quiz taking: start an attempt, save answers, submit, mastery, regrade.
+"""Writes of quiz taking: start an attempt, save answers, submit, mastery (regrading a
+submitted attempt is in assessments/quizzes/regrade.py).
 
 Concurrency: starting locks the learner's enrollment row, so two "start" requests of the same
 learner take turns; the second sees the attempt the first opened and resumes it. Saving and
@@ -30,21 +31,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessments.models import (
+from assessments.progress.services import _lock_enrollment, graded_work_complete
+from assessments.quizzes.models import (
     CHOICE_TYPES,
     Question,
     QuestionPool,
     QuizAttempt,
     QuizMastery,
-    QuizRegrade,
 )
-from assessments.scoring import (
+from assessments.quizzes.scoring import (
     AnswerError,
     AnswerKey,
     AttemptScore,
@@ -53,7 +54,6 @@ from assessments.scoring import (
     score_answer,
     score_attempt,
 )
-from assessments.services import _lock_enrollment, graded_work_complete
 from assessments.triggers import grade_rollup_soon
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
@@ -226,7 +226,7 @@ def attempt_start(
     rng = rng or random.SystemRandom()
     _close_expired_open_attempt(user=user, offering=offering, item_id=item_id, now=now)
     with transaction.atomic():
-        # The enrollment row serialises the learner's starts (see assessments.services).
+        # The enrollment row serialises the learner's starts (see assessments.progress.services).
         _lock_enrollment(user, offering)
         settings = quiz_settings(offering=offering, item_id=item_id)
         attempts = QuizAttempt.objects.filter(
@@ -378,7 +378,7 @@ def attempt_answers_save(
 # Submitting and scoring -------------------------------------------------------------------
 
 
-def _send_scored(attempt: QuizAttempt) -> None:
+def attempt_scored_announce(attempt: QuizAttempt) -> None:
     """In the transaction that scored the attempt: the learner's grade rolls up once it
     commits."""
     grade_rollup_soon(offering_id=attempt.course_offering_id, user_id=attempt.user_id)
@@ -392,7 +392,7 @@ def _passed(score: AttemptScore, threshold: int | None) -> bool:
     return score.max_score > 0 and score.score * 2 >= score.max_score
 
 
-def _award_mastery(
+def mastery_award(
     attempt: QuizAttempt, settings: QuizSettings, longest_run: int, when: datetime
 ) -> None:
     threshold = settings.threshold_correct_in_row
@@ -413,7 +413,7 @@ def _award_mastery(
     )
 
 
-def _record_passed(attempt: QuizAttempt) -> None:
+def attempt_passed_record(attempt: QuizAttempt) -> None:
     """A passing attempt (per the quiz's rule, see _passed) completes the quiz in the
     learner's progress, with or without a mastery threshold."""
     if attempt.passed:
@@ -424,7 +424,7 @@ def _record_passed(attempt: QuizAttempt) -> None:
         )
 
 
-def _apply_score(attempt: QuizAttempt, settings: QuizSettings) -> AttemptScore:
+def attempt_score_apply(attempt: QuizAttempt, settings: QuizSettings) -> AttemptScore:
     raw = attempt.raw_response_json
     keys = answer_keys(raw["question_ids"])
     score = score_attempt(
@@ -446,7 +446,7 @@ def _finalize(attempt: QuizAttempt, *, submitted_at: datetime | None, by: str) -
         pk=offering.pk
     )
     settings = quiz_settings(offering=offering, item_id=attempt.content_item_id)
-    score = _apply_score(attempt, settings)
+    score = attempt_score_apply(attempt, settings)
     attempt.raw_response_json["submitted_by"] = by
     attempt.submitted_at = submitted_at or timezone.now()
     attempt.save(
@@ -458,9 +458,9 @@ def _finalize(attempt: QuizAttempt, *, submitted_at: datetime | None, by: str) -
             "raw_response_json",
         ]
     )
-    _award_mastery(attempt, settings, score.longest_run, attempt.submitted_at)
-    _record_passed(attempt)
-    _send_scored(attempt)
+    mastery_award(attempt, settings, score.longest_run, attempt.submitted_at)
+    attempt_passed_record(attempt)
+    attempt_scored_announce(attempt)
     return attempt
 
 
@@ -512,66 +512,3 @@ def expired_attempts_submit(*, now: datetime | None = None, limit: int = 500) ->
 
 
 # Regrading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegradeResult:
-    regraded: int
-    changed: int
-
-
-def attempts_regrade(*, question_ids: Iterable[int], actor: User | None) -> RegradeResult:
-    """Rescore every submitted attempt that contains one of the questions with the current
-    answer keys; each changed score is recorded (old and new, who, when) and announced like a
-    first scoring. A mastery reached by the new score is awarded; one already awarded stays."""
-    question_ids = sorted(set(question_ids))
-    if not question_ids:
-        return RegradeResult(0, 0)
-    contains = Q()
-    for qid in question_ids:
-        contains |= Q(raw_response_json__question_ids__contains=[qid])
-    regraded = changed = 0
-    with transaction.atomic():
-        attempts = list(
-            QuizAttempt.objects.select_for_update()
-            .filter(contains, submitted_at__isnull=False)
-            .order_by("pk")
-        )
-        settings_cache: dict[int, QuizSettings] = {}
-        for attempt in attempts:
-            if attempt.content_item_id not in settings_cache:
-                data = (
-                    ContentItem.objects.non_polymorphic()
-                    .values_list("data_json", flat=True)
-                    .get(pk=attempt.content_item_id)
-                )
-                settings_cache[attempt.content_item_id] = QuizSettings.from_payload(data)
-            settings = settings_cache[attempt.content_item_id]
-            old_score, old_passed = attempt.score_obtained, attempt.passed
-            old_results = dict(attempt.raw_response_json.get("results") or {})
-            score = _apply_score(attempt, settings)
-            regraded += 1
-            attempt.save(
-                update_fields=["score_obtained", "max_score", "passed", "raw_response_json"]
-            )
-            if (old_score, old_passed) != (attempt.score_obtained, attempt.passed):
-                changed += 1
-                # The question whose mark changed (the first, when several did).
-                results = attempt.raw_response_json["results"]
-                touched = next(
-                    (q for q in question_ids if old_results.get(str(q)) != results.get(str(q))),
-                    None,
-                )
-                QuizRegrade.objects.create(
-                    attempt=attempt,
-                    question_id=touched,
-                    old_score=old_score,
-                    new_score=attempt.score_obtained,
-                    old_passed=old_passed,
-                    new_passed=attempt.passed,
-                    regraded_by=actor,
-                )
-                _award_mastery(attempt, settings, score.longest_run, timezone.now())
-                _record_passed(attempt)
-                _send_scored(attempt)
-    return RegradeResult(regraded, changed)

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments.models import (
+from assessments.quizzes.models import (
     CHOICE_TYPES,
     Choice,
     Question,
@@ -23,7 +23,7 @@ from assessments.models import (
     QuizMastery,
     QuizRegrade,
 )
-from assessments.quiz_services import attempts_regrade
+from assessments.quizzes.regrade import attempts_regrade
 from catalog.scoping import paths_via_course, paths_via_offering
 from tenancy.auth import ALL, VIEW, register_role_permissions
 from tenancy.models import Role

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from assessments.models import QuestionType, TextMatch
+from assessments.quizzes.models import QuestionType, TextMatch
 
 MAX_TEXT_ANSWER = 500
 MAX_NUMBER_LENGTH = 40

@@ -15,26 +15,23 @@ A revoked certificate is never finished or re-issued; the verification page says
 revoked.
 """
 
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import Http404
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Certificate, CourseGrade
-from lms.dates import display_date, zone_named
+from assessments.grades.certificate_mail import certificate_email_send
+from assessments.grades.certificate_pdf import (
+    certificate_pdf_store,
+)
+from assessments.grades.models import Certificate, CourseGrade
 from tenancy.models import User
 
 REVOCATION_REASON_MAX = 2000
@@ -63,11 +60,6 @@ def certificate_status(certificate: Certificate) -> str:
 def new_certificate_code() -> str:
     """192 random bits, URL-safe: 32 characters nobody can guess."""
     return secrets.token_urlsafe(24)
-
-
-def verification_url(code: str) -> str:
-    path = reverse("portal:certificate-verify", kwargs={"code": code})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _with_context(queryset):
@@ -110,97 +102,6 @@ def _certificate_row(*, offering_id: int, user_id: int) -> Certificate | None:
     return _with_context(Certificate.objects).get(course_offering_id=offering_id, user_id=user_id)
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate as a one-page landscape A4 PDF."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfgen import canvas
-
-    offering = certificate.course_offering
-    buffer = io.BytesIO()
-    width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
-    pdf.setTitle(f"Certificate {certificate.certificate_code}")
-    pdf.setAuthor(offering.university.name)
-    pdf.setStrokeColor(HexColor("#1f4e79"))
-    pdf.setLineWidth(4)
-    pdf.rect(30, 30, width - 60, height - 60)
-    lines = [
-        ("Helvetica", 16, height - 120, offering.university.name),
-        ("Helvetica-Bold", 34, height - 180, _("Certificate of completion")),
-        ("Helvetica", 14, height - 230, _("This certifies that")),
-        ("Helvetica-Bold", 26, height - 270, certificate.user.full_name),
-        ("Helvetica", 14, height - 310, _("has successfully completed")),
-        ("Helvetica-Bold", 20, height - 345, f"{offering.course.code}: {offering.course.title}"),
-        ("Helvetica", 14, height - 375, offering.term_name or ""),
-        (
-            "Helvetica",
-            12,
-            110,
-            _("Issued on %(date)s")
-            % {"date": display_date(certificate.issued_at, zone_named(certificate.user.time_zone))},
-        ),
-        (
-            "Helvetica",
-            10,
-            85,
-            _("Verify at %(url)s") % {"url": verification_url(certificate.certificate_code)},
-        ),
-    ]
-    for font, size, y, text in lines:
-        pdf.setFont(font, size)
-        pdf.drawCentredString(width / 2, y, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def pdf_storage_path(certificate: Certificate) -> str:
-    """Derived from the university and the code, so a re-run writes the same file."""
-    return (
-        f"certificates/{certificate.course_offering.university_id}/"
-        f"{certificate.certificate_code}.pdf"
-    )
-
-
-def _store_pdf(certificate: Certificate) -> None:
-    """Step 2, under the row lock."""
-    path = pdf_storage_path(certificate)
-    if default_storage.exists(path):
-        default_storage.delete(path)  # left by a run that died before recording it
-    stored = default_storage.save(path, ContentFile(certificate_pdf(certificate)))
-    certificate.pdf_path = stored
-    certificate.save(update_fields=["pdf_path"])
-
-
-def _send_email(certificate: Certificate) -> None:
-    """Step 3, under the row lock."""
-    user = certificate.user
-    offering = certificate.course_offering
-    with translation.override(user.locale or settings.LANGUAGE_CODE):
-        context = {
-            "certificate": certificate,
-            "user": user,
-            "course": offering.course,
-            "university": offering.university,
-            "url": verification_url(certificate.certificate_code),
-        }
-        message = EmailMessage(
-            subject=_("Your certificate for %(course)s") % {"course": offering.course.title},
-            body=render_to_string("certificates/email.txt", context),
-            to=[user.email],
-        )
-        with default_storage.open(certificate.pdf_path, "rb") as handle:
-            message.attach(
-                f"certificate-{certificate.certificate_code}.pdf",
-                handle.read(),
-                "application/pdf",
-            )
-        message.send()
-    certificate.emailed_at = timezone.now()
-    certificate.save(update_fields=["emailed_at"])
-
-
 def _finish_step(certificate_id: int, step) -> Certificate:
     with transaction.atomic():
         certificate = _with_context(Certificate.objects.select_for_update(of=("self",))).get(
@@ -218,10 +119,12 @@ def certificate_issue(*, offering_id: int, user_id: int) -> Certificate | None:
     if certificate is None or certificate.revoked_at is not None:
         return certificate
     if not certificate.pdf_path:
-        certificate = _finish_step(certificate.pk, lambda c: None if c.pdf_path else _store_pdf(c))
+        certificate = _finish_step(
+            certificate.pk, lambda c: None if c.pdf_path else certificate_pdf_store(c)
+        )
     if certificate.emailed_at is None and certificate.revoked_at is None:
         certificate = _finish_step(
-            certificate.pk, lambda c: None if c.emailed_at else _send_email(c)
+            certificate.pk, lambda c: None if c.emailed_at else certificate_email_send(c)
         )
     return certificate
 

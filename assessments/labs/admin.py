@@ -18,9 +18,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from assessments.labs.models import LabFile, LabSubmission
 from assessments.labs.selectors import LAB_FILE_TENANT_PATHS, SUBMISSION_TENANT_PATHS
 from assessments.labs.services import lab_submission_review, lab_submissions_regrade
-from assessments.models import LabFile, LabSubmission
 from lms.media import stored_file_response
 from tenancy.auth import ALL, register_role_permissions
 from tenancy.models import Role

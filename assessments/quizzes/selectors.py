@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import (
+from assessments.quizzes.models import (
     CHOICE_TYPES,
     Question,
     QuestionPool,
@@ -26,7 +26,7 @@ from assessments.models import (
     QuizMastery,
     TextMatch,
 )
-from assessments.quiz_services import PRACTICE, QuizSettings
+from assessments.quizzes.services import PRACTICE, QuizSettings
 from content.editors import PoolOption
 from content.models import ContentItem
 from content.payloads import QuizReviewPolicy

@@ -1,16 +1,16 @@
 """Assignment submissions in the admin: the assignment rows of `lab_submissions`, scoped like lab
 submissions, with a form to grade one (a score from 0 to the assignment's points, and feedback)
-through assessments.assignment_services."""
+through assessments.assignments.services."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from assessments.admin.labs import LabSubmissionAdmin, LabSubmissionReviewForm
-from assessments.assignment_services import assignment_submission_grade
+from assessments.assignments.models import AssignmentSubmission
+from assessments.assignments.services import assignment_submission_grade
+from assessments.labs.admin import LabSubmissionAdmin, LabSubmissionReviewForm
 from assessments.labs.selectors import submission_view
-from assessments.models import AssignmentSubmission
 from tenancy.auth import ALL, register_role_permissions
 from tenancy.models import Role
 

@@ -6,7 +6,7 @@ progress pings) take turns: the module rollup of the second sees what the first 
 Rows are written with INSERT ... ON CONFLICT on the unique indexes, so a first visit racing
 another first visit cannot fail or create duplicates.
 
-What the columns mean (see assessments/selectors.py for the percents):
+What the columns mean (see assessments/progress/selectors.py for the percents):
 
 - `first_started_at`: the first time the learner opened the item; never changes afterwards.
 - `last_interacted_at`: the latest open, progress report or completion; the dashboard resumes
@@ -34,7 +34,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from assessments.models import UserContentProgress
+from assessments.progress.models import UserContentProgress
 from catalog.models import CourseOffering
 from syllabus.selectors import LEARNING_STATUSES
 from tenancy.models import User
