@@ -27,3 +27,7 @@ class PortalConfig(AppConfig):
         links.register(
             "invitation", lambda *, token: reverse("portal:invitation", kwargs={"token": token})
         )
+        links.register(
+            "certificate-verification",
+            lambda *, code: reverse("portal:certificate-verify", kwargs={"code": code}),
+        )

@@ -41,6 +41,7 @@ from assessments.triggers import grades_finalize_soon, offering_grades_rollup_so
 from catalog.models import CourseOffering
 from catalog.scoping import paths_via_offering
 from catalog.services.offerings import offering_grades_finalize
+from lms import links
 from tenancy.scoping import TenantScopedAdmin, scoped
 
 OFFERING_PATHS = {
@@ -399,7 +400,7 @@ class CertificateAdmin(TenantScopedAdmin):
 
     @admin.display(description=_("Verification page"))
     def verification(self, obj: Certificate) -> str:
-        url = reverse("portal:certificate-verify", kwargs={"code": obj.certificate_code})
+        url = links.page_path("certificate-verification", code=obj.certificate_code)
         return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])

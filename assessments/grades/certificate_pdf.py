@@ -3,19 +3,17 @@ prints (the same address the email links to)."""
 
 import io
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.grades.models import Certificate
+from lms import links
 from lms.dates import display_date, zone_named
 
 
 def verification_url(code: str) -> str:
-    path = reverse("portal:certificate-verify", kwargs={"code": code})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return links.page_url("certificate-verification", code=code)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
