@@ -34,8 +34,9 @@ from content.archive import (
 )
 from content.editors import EDITOR_FORMS, ItemEditorForm
 from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
+from content.markup.mathml import latex_to_mathml
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
-from content.rendering import RenderContext, asset_ids, latex_to_mathml, render_item, render_outline
+from content.rendering import RenderContext, asset_ids, render_item, render_outline
 from content.selectors import (
     asset_file_name,
     assets_for_university,

@@ -23,6 +23,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from content.markup.mathml import latex_to_mathml
+from content.markup.policy import safe_url
 from content.models import (
     Asset,
     AssetType,
@@ -44,7 +46,6 @@ from content.payloads import (
     is_raw_media_url,
     payload_errors,
 )
-from content.rendering import latex_to_mathml, safe_url
 from content.transcripts import TranscriptError, decode_caption_file, parse_captions
 
 _ERROR_PATH = re.compile(r"^(?P<key>[A-Za-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>[^:]+))?: ")

@@ -1,30 +1,26 @@
 """HTML for content items, one renderer per content type, and the course outline.
 
 Everything a course author typed is escaped; the only markup that passes through is what these
-functions write themselves, plus MathML serialised here from latex2mathml's element tree through
-an allow-list of MathML elements and attributes (latex2mathml's own string output copies
-`\\text{...}` verbatim and keeps `\\href` targets). URLs are kept only when they are http(s)
-or relative.
+functions write themselves, plus MathML from content.markup.mathml. URLs are kept only when
+content.markup.policy.safe_url accepts them (http(s) or relative).
 """
 
-import functools
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import latex2mathml.converter
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from content.markup.mathml import latex_to_mathml
+from content.markup.policy import safe_url
 from content.models import ContentType
 from content.payloads import QuizReviewPolicy, quiz_review_policy
 from content.selectors import AssetRow, OutlineItem
@@ -48,29 +44,6 @@ class RenderContext:
 
 def _e(value: Any) -> str:
     return escape(str(value), quote=True)
-
-
-def safe_url(url: Any) -> str | None:
-    """`url` when it is an http(s) URL with a host or a relative reference, else None.
-
-    Whitespace, control characters and backslashes are refused outright: browsers drop or
-    reinterpret them, which is how `java\\tscript:` and `/\\evil.example` get through naive
-    checks.
-    """
-    if not isinstance(url, str) or not url or len(url) > 2048:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        return url if parts.netloc else None
-    if scheme or parts.netloc or url.startswith("//"):
-        return None
-    return url
 
 
 def _link(url: str, label: str) -> str:
@@ -290,75 +263,6 @@ def transcript_webvtt(data: dict[str, Any]) -> str:
 
 
 # Text --------------------------------------------------------------------------------------
-
-_MATHML_ELEMENT_NAMES = """
-math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mstyle merror mpadded
-mphantom mfenced menclose munder mover munderover mtable mtr mtd mlabeledtr mmultiscripts
-mprescripts none semantics annotation maligngroup malignmark
-"""
-_MATHML_ATTRIBUTE_NAMES = """
-xmlns display mathvariant mathcolor mathbackground mathsize stretchy fence separator lspace
-rspace columnalign rowalign columnlines rowlines columnspacing rowspacing frame framespacing
-equalrows equalcolumns displaystyle scriptlevel accent accentunder movablelimits form width
-height depth linethickness notation open close separators minsize maxsize symmetric largeop
-voffset align columnspan rowspan bevelled encoding
-"""
-_MATHML_ELEMENTS = frozenset(_MATHML_ELEMENT_NAMES.split())
-_MATHML_ATTRIBUTES = frozenset(_MATHML_ATTRIBUTE_NAMES.split())
-
-
-_CHAR_REF = re.compile(r"&#x([0-9a-fA-F]{1,6});")
-
-
-def _decode_refs(text: str) -> str:
-    """latex2mathml writes symbols as `&#x....;` references inside element text; turn them
-    back into characters so the text can be escaped once, properly."""
-
-    def char(match: re.Match[str]) -> str:
-        code = int(match.group(1), 16)
-        valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
-        return chr(code) if valid else "\ufffd"
-
-    return _CHAR_REF.sub(char, text)
-
-
-def _serialise_mathml(element: Element, out: list[str]) -> None:
-    """Write `element` keeping only allow-listed MathML elements and attributes; the text of a
-    dropped element is kept, every text escaped."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    keep = tag in _MATHML_ELEMENTS
-    if keep:
-        attrs = "".join(
-            f' {name}="{_e(value)}"'
-            for name, value in element.attrib.items()
-            if name in _MATHML_ATTRIBUTES
-            and (name != "xmlns" or value == "http://www.w3.org/1998/Math/MathML")
-        )
-        out.append(f"<{tag}{attrs}>")
-    if element.text:
-        out.append(escape(_decode_refs(element.text), quote=False))
-    for child in element:
-        _serialise_mathml(child, out)
-    if keep:
-        out.append(f"</{tag}>")
-    if element.tail:
-        out.append(escape(_decode_refs(element.tail), quote=False))
-
-
-@functools.lru_cache(maxsize=2048)
-def latex_to_mathml(latex: str, *, display: bool = True) -> str | None:
-    """Sanitised MathML for `latex`, or None when latex2mathml cannot convert it. Cached: the
-    conversion is pure and costs about a millisecond per formula."""
-    try:
-        tree = latex2mathml.converter.convert_to_element(
-            latex, display="block" if display else "inline"
-        )
-    except Exception:  # latex2mathml raises many unrelated exception types on bad input
-        return None
-    out: list[str] = []
-    _serialise_mathml(tree, out)
-    markup = "".join(out)
-    return markup if markup.startswith("<math") else None
 
 
 def _math_block(block: dict[str, Any]) -> str:

@@ -5,10 +5,11 @@ from html import escape
 
 import pytest
 
+from content.markup.mathml import latex_to_mathml
+from content.markup.policy import safe_url
 from content.rendering import (
     RenderContext,
     asset_ids,
-    latex_to_mathml,
     render_assignment,
     render_engineering_lab,
     render_item,
@@ -17,7 +18,6 @@ from content.rendering import (
     render_resource,
     render_text,
     render_video,
-    safe_url,
     transcript_webvtt,
 )
 from content.selectors import AssetRow, OutlineItem, assets_for_university
