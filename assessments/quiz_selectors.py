@@ -29,7 +29,7 @@ from assessments.models import (
 from assessments.quiz_services import PRACTICE, QuizSettings
 from content.editors import PoolOption
 from content.models import ContentItem
-from content.payloads import QuizReviewPolicy
+from content.types.quiz import QuizReviewPolicy
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from content.editors import EDITOR_FORMS, ItemEditorForm
 from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
 from content.markup.mathml import latex_to_mathml
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
-from content.rendering import RenderContext, asset_ids, render_item, render_outline
+from content.rendering import asset_ids, render_item, render_outline
 from content.selectors import (
     asset_file_name,
     assets_for_university,
@@ -54,6 +54,7 @@ from content.services import (
     module_template_save,
     template_from_subtree,
 )
+from content.types.base import RenderContext
 from lms.input import parse_id, parse_int
 from lms.media import stored_file_response
 from syllabus.admin import (

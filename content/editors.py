@@ -36,17 +36,11 @@ from content.models import (
     TextItem,
     VideoItem,
 )
-from content.payloads import (
-    ENGINEERING_LAB,
-    MAX_POINTS,
-    MAX_TIME_LIMIT_SECONDS,
-    RAW_MEDIA_URL_MESSAGE,
-    URL,
-    QuizReviewPolicy,
-    is_raw_media_url,
-    payload_errors,
-)
+from content.payloads import RAW_MEDIA_URL_MESSAGE, is_raw_media_url, payload_errors
 from content.transcripts import TranscriptError, decode_caption_file, parse_captions
+from content.types.base import MAX_POINTS, MAX_TIME_LIMIT_SECONDS, URL
+from content.types.engineering_lab import SCHEMA as ENGINEERING_LAB
+from content.types.quiz import QuizReviewPolicy
 
 _ERROR_PATH = re.compile(r"^(?P<key>[A-Za-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>[^:]+))?: ")
 

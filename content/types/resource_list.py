@@ -1,0 +1,55 @@
+"""Resource list: links to PDFs, articles and videos elsewhere."""
+
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from content.markup.policy import safe_url
+from content.types.base import NON_EMPTY, URL, ContentTypeDefinition, RenderContext, e, link
+
+SCHEMA = {
+    "type": "object",
+    "required": ["resources"],
+    "properties": {
+        "resources": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["label", "url", "kind"],
+                "properties": {
+                    "label": NON_EMPTY,
+                    "url": URL,
+                    "kind": {"enum": ["pdf", "article", "video"]},
+                },
+                "additionalProperties": False,
+            },
+        }
+    },
+    "additionalProperties": False,
+}
+
+DRAFT = {"resources": [{"label": "To be chosen", "url": "https://example.org/", "kind": "article"}]}
+
+
+def render_resource(data: dict[str, Any], ctx: RenderContext) -> SafeString:
+    kinds = {"pdf": _("PDF"), "article": _("Article"), "video": _("Video")}
+    rows = []
+    for res in data.get("resources") or []:
+        url = safe_url(res.get("url"))
+        if url is None:
+            continue
+        kind = res.get("kind", "")
+        rows.append(
+            f'<li><span class="badge kind kind-{e(kind)}">{e(kinds.get(kind, kind))}</span> '
+            f"{link(url, res.get('label') or url)}</li>"
+        )
+    if not rows:
+        return mark_safe(f'<p class="notice">{e(_("No resources are available."))}</p>')
+    return mark_safe(f'<ul class="resource-list">{"".join(rows)}</ul>')
+
+
+DEFINITION = ContentTypeDefinition(
+    name="resource", schema=SCHEMA, draft=DRAFT, render=render_resource
+)
