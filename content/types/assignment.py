@@ -2,16 +2,15 @@
 
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from content.types.base import (
     NON_EMPTY,
     ContentTypeDefinition,
     RenderContext,
-    e,
-    facts_list,
-    text_paragraphs,
+    paragraphs,
+    render_template,
     time_element,
 )
 
@@ -36,28 +35,21 @@ DRAFT = {"instructions": "To be written."}
 
 
 def render_assignment(data: dict[str, Any], ctx: RenderContext) -> SafeString:
-    facts = []
+    facts: list[tuple[str, str]] = []
     due = time_element(data.get("due_at"), ctx.time_zone)
-    if due:
-        facts.append((_("Due"), due))
-    else:
-        facts.append((_("Due"), e(_("No due date"))))
+    facts.append((_("Due"), due or _("No due date")))
     if data.get("max_points") is not None:
-        facts.append((_("Points"), e(f"{data['max_points']:g}")))
+        facts.append((_("Points"), f"{data['max_points']:g}"))
     labels = {"file": _("File upload"), "text": _("Text"), "url": _("Web address")}
     if data.get("submission_types"):
         kinds = ", ".join(labels.get(k, k) for k in data["submission_types"])
-        facts.append((_("Submit as"), e(kinds)))
+        facts.append((_("Submit as"), kinds))
     if "allow_late" in data:
-        late = _("Accepted") if data["allow_late"] else _("Not accepted")
-        facts.append((_("Late submissions"), e(late)))
-    paragraphs = text_paragraphs(str(data.get("instructions") or ""))
-    if not paragraphs:
-        return mark_safe(facts_list(facts))
-    return mark_safe(
-        f'{facts_list(facts)}<section class="prose"><h2>{e(_("Instructions"))}</h2>'
-        f"{paragraphs}</section>"
-    )
+        facts.append(
+            (_("Late submissions"), _("Accepted") if data["allow_late"] else _("Not accepted"))
+        )
+    context = {"facts": facts, "paragraphs": paragraphs(str(data.get("instructions") or ""))}
+    return render_template("assignment", context)
 
 
 DEFINITION = ContentTypeDefinition(

@@ -3,7 +3,7 @@ payloads are built from, and the small helpers the renderers write their markup 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -62,6 +64,23 @@ def text_paragraphs(text: str, css: str = "") -> str:
     )
 
 
+def paragraphs(text: str) -> list[list[str]]:
+    """Plain text as paragraphs of lines: blank lines separate paragraphs, single newlines stay
+    breaks (templates/content/items/_paragraphs.html draws them)."""
+    chunks = [c.strip("\n") for c in text.replace("\r\n", "\n").split("\n\n")]
+    return [chunk.split("\n") for chunk in chunks if chunk.strip()]
+
+
+def link_data(url: str, label: str) -> dict[str, Any]:
+    """What templates/content/items/_link.html needs; addresses elsewhere open in a new tab."""
+    return {"url": url, "label": label, "external": urlsplit(url).scheme != ""}
+
+
+def render_template(name: str, context: dict[str, Any]) -> SafeString:
+    """An item's HTML from templates/content/items/<name>.html, autoescaped."""
+    return render_to_string(f"content/items/{name}.html", context)
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -92,12 +111,6 @@ def timestamp(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def facts_list(rows: Iterable[tuple[str, str]]) -> str:
-    """A definition list; values are already-escaped HTML."""
-    body = "".join(f"<div><dt>{e(term)}</dt><dd>{value}</dd></div>" for term, value in rows)
-    return f'<dl class="facts">{body}</dl>'
-
-
 def local_datetime(value: str, tz_name: str) -> tuple[str, str] | None:
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None or parsed.tzinfo is None:
@@ -107,12 +120,12 @@ def local_datetime(value: str, tz_name: str) -> tuple[str, str] | None:
     return parsed.isoformat(), text
 
 
-def time_element(value: Any, tz_name: str) -> str | None:
+def time_element(value: Any, tz_name: str) -> SafeString | None:
     """A payload's date and time as a <time> element in the reader's zone; None without one."""
     local = local_datetime(value, tz_name) if value else None
     if local is None:
         return None
-    return f'<time datetime="{e(local[0])}">{e(local[1])}</time>'
+    return format_html('<time datetime="{}">{}</time>', local[0], local[1])
 
 
 def no_asset_ids(data: dict[str, Any]) -> set[int]:

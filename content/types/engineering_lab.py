@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from content.types.base import (
     ContentTypeDefinition,
     RenderContext,
-    e,
-    facts_list,
     format_duration,
+    render_template,
 )
 
 SCHEMA = {
@@ -75,8 +75,8 @@ def render_engineering_lab(data: dict[str, Any], ctx: RenderContext) -> SafeStri
     runtimes = {"python-datascience": _("Python (data science)"), "matlab": _("MATLAB")}
     grading_types = {"unit_tests": _("Automatic (unit tests)"), "manual": _("Graded by staff")}
     files = [f["path"] for f in data.get("files") or [] if f.get("role") == "student_visible"]
-    file_items = "".join(f"<li><code>{e(path)}</code></li>" for path in files)
-    file_list = f'<ul class="file-list">{file_items}</ul>' if files else e(_("None"))
+    file_items = format_html_join("", "<li><code>{}</code></li>", ((path,) for path in files))
+    file_list = format_html('<ul class="file-list">{}</ul>', file_items) if files else _("None")
     limits = []
     if data.get("cpu_limit"):
         limits.append(_("%(n)s CPU") % {"n": data["cpu_limit"]})
@@ -91,19 +91,15 @@ def render_engineering_lab(data: dict[str, Any], ctx: RenderContext) -> SafeStri
             "how": grading_text,
             "points": f"{grading['max_points']:g}",
         }
-    facts = [
-        (_("Runtime"), e(runtimes.get(data.get("runtime"), data.get("runtime", "")))),
+    facts: list[tuple[str, str]] = [
+        (_("Runtime"), str(runtimes.get(data.get("runtime"), data.get("runtime", "")))),
         (_("Files you work on"), file_list),
-        (_("Limits"), e(", ".join(limits) or _("None"))),
-        (_("Grading"), e(grading_text)),
+        (_("Limits"), str(", ".join(limits) or _("None"))),
+        (_("Grading"), str(grading_text)),
     ]
     if data.get("entrypoint"):
-        facts.insert(1, (_("Entry point"), f"<code>{e(data['entrypoint'])}</code>"))
-    note = _(
-        "Download the starter files, work on them on your own computer, then upload your files "
-        "on the lab page to have them graded."
-    )
-    return mark_safe(f'{facts_list(facts)}<p class="notice">{e(note)}</p>')
+        facts.insert(1, (_("Entry point"), format_html("<code>{}</code>", data["entrypoint"])))
+    return render_template("engineering_lab", {"facts": facts})
 
 
 DEFINITION = ContentTypeDefinition(

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db import models
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -13,9 +13,8 @@ from content.types.base import (
     POSITIVE_INT,
     ContentTypeDefinition,
     RenderContext,
-    e,
-    facts_list,
     format_duration,
+    render_template,
     time_element,
 )
 
@@ -103,21 +102,21 @@ def render_quiz(data: dict[str, Any], ctx: RenderContext) -> SafeString:
     mastery = data.get("mastery") or {}
     limit = data.get("time_limit_seconds")
     attempts = mastery.get("max_attempts")
-    facts = [
-        (_("Mode"), e(modes.get(data.get("quiz_mode"), data.get("quiz_mode", "")))),
-        (_("Questions per attempt"), e(data.get("num_questions_per_attempt", ""))),
-        (_("Time limit"), e(format_duration(limit) if limit else _("No time limit"))),
-        (_("Attempts allowed"), e(attempts if attempts else _("Unlimited"))),
+    facts: list[tuple[str, str]] = [
+        (_("Mode"), str(modes.get(data.get("quiz_mode"), data.get("quiz_mode", "")))),
+        (_("Questions per attempt"), str(data.get("num_questions_per_attempt", ""))),
+        (_("Time limit"), str(format_duration(limit) if limit else _("No time limit"))),
+        (_("Attempts allowed"), str(attempts if attempts else _("Unlimited"))),
         (
             _("Question order"),
-            e(_("Shuffled for each attempt") if data.get("randomize_order") else _("Fixed")),
+            str(_("Shuffled for each attempt") if data.get("randomize_order") else _("Fixed")),
         ),
     ]
     if mastery.get("threshold_correct_in_row"):
         facts.append(
             (
                 _("Mastery"),
-                e(
+                str(
                     ngettext(
                         "%(n)s correct answer in a row",
                         "%(n)s correct answers in a row",
@@ -128,13 +127,13 @@ def render_quiz(data: dict[str, Any], ctx: RenderContext) -> SafeString:
             )
         )
     if mastery.get("points") is not None:
-        facts.append((_("Points"), e(mastery["points"])))
+        facts.append((_("Points"), str(mastery["points"])))
     closes = time_element(data.get("closes_at"), ctx.time_zone)
     if closes:
         facts.append((_("Closes"), closes))
     policy = QuizReviewPolicy(quiz_review_policy(data))
-    facts.append((_("Correct answers shown"), e(policy.label)))
-    return mark_safe(facts_list(facts))
+    facts.append((_("Correct answers shown"), str(policy.label)))
+    return render_template("quiz", {"facts": facts})
 
 
 DEFINITION = ContentTypeDefinition(

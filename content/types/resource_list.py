@@ -2,11 +2,18 @@
 
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from content.markup.policy import safe_url
-from content.types.base import NON_EMPTY, URL, ContentTypeDefinition, RenderContext, e, link
+from content.types.base import (
+    NON_EMPTY,
+    URL,
+    ContentTypeDefinition,
+    RenderContext,
+    link_data,
+    render_template,
+)
 
 SCHEMA = {
     "type": "object",
@@ -35,19 +42,20 @@ DRAFT = {"resources": [{"label": "To be chosen", "url": "https://example.org/", 
 
 def render_resource(data: dict[str, Any], ctx: RenderContext) -> SafeString:
     kinds = {"pdf": _("PDF"), "article": _("Article"), "video": _("Video")}
-    rows = []
+    resources = []
     for res in data.get("resources") or []:
         url = safe_url(res.get("url"))
         if url is None:
             continue
         kind = res.get("kind", "")
-        rows.append(
-            f'<li><span class="badge kind kind-{e(kind)}">{e(kinds.get(kind, kind))}</span> '
-            f"{link(url, res.get('label') or url)}</li>"
+        resources.append(
+            {
+                "kind": kind,
+                "kind_label": kinds.get(kind, kind),
+                "link": link_data(url, res.get("label") or url),
+            }
         )
-    if not rows:
-        return mark_safe(f'<p class="notice">{e(_("No resources are available."))}</p>')
-    return mark_safe(f'<ul class="resource-list">{"".join(rows)}</ul>')
+    return render_template("resource_list", {"resources": resources})
 
 
 DEFINITION = ContentTypeDefinition(
