@@ -16,12 +16,12 @@ import re
 from html import escape
 
 import markdown
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 from content.markup.mathml import latex_to_mathml
-from content.markup.policy import sanitise
+from content.markup.policy import sanitised_html
 
 # `$$...$$` first, then `$...$`: the opening `$` followed and the closing `$` preceded by a
 # non-space, the closing one not followed by a digit, so "costs $5 and $10" stays text.
@@ -31,7 +31,6 @@ MATH_PATTERN = f"{DISPLAY_MATH}|{INLINE_MATH}"
 MAX_FORMULA_LENGTH = 2000
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
-_EMPTY_CLASS = re.compile(r' class=""')
 
 
 def _formula_mathml(latex: str, *, display: bool) -> str | None:
@@ -79,4 +78,4 @@ def render_markup(text: str) -> SafeString:
         output_format="html",
     )
     html = _HEADING.sub(_shift_heading, converter.convert(text))
-    return mark_safe(_EMPTY_CLASS.sub("", sanitise(html)))
+    return sanitised_html(html)

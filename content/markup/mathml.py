@@ -11,6 +11,7 @@ from html import escape
 from xml.etree.ElementTree import Element
 
 import latex2mathml.converter
+from django.utils.safestring import SafeString, mark_safe
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 
@@ -81,3 +82,10 @@ def latex_to_mathml(latex: str, *, display: bool = True, namespace: bool = True)
     _serialise(tree, out, namespace)
     markup = "".join(out)
     return markup if markup.startswith("<math") else None
+
+
+def mathml_html(latex: str, *, display: bool = True, namespace: bool = True) -> SafeString | None:
+    """`latex_to_mathml` marked safe for a template: the one place MathML becomes page markup
+    (its every text was escaped and its every element and attribute allow-listed above)."""
+    markup = latex_to_mathml(latex, display=display, namespace=namespace)
+    return None if markup is None else mark_safe(markup)

@@ -4,10 +4,12 @@
 same schemes to a single URL that a content item writes into an attribute itself.
 """
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
+from django.utils.safestring import SafeString, mark_safe
 
 from content.markup.mathml import MATHML_ATTRIBUTES, MATHML_TAGS
 
@@ -47,11 +49,13 @@ ALLOWED_CLASSES: dict[str, set[str]] = {"span": {"math-display"}, "code": {"math
 WEB_SCHEMES = frozenset({"http", "https"})
 URL_SCHEMES = WEB_SCHEMES | {"mailto"}
 LINK_REL = "nofollow noopener"
+# What nh3 leaves of a class attribute none of whose classes are allowed.
+_EMPTY_CLASS = re.compile(r' class=""')
 
 
 def sanitise(html: str) -> str:
     """Keep only the allow-listed tags, attributes, classes and URL schemes of `html`."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
@@ -60,6 +64,13 @@ def sanitise(html: str) -> str:
         strip_comments=True,
         allowed_classes=ALLOWED_CLASSES,
     )
+    return _EMPTY_CLASS.sub("", cleaned)
+
+
+def sanitised_html(html: str) -> SafeString:
+    """`sanitise(html)` marked safe for a template: the one place cleaned markup becomes page
+    markup."""
+    return mark_safe(sanitise(html))
 
 
 def safe_url(url: Any) -> str | None:

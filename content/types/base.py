@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,27 +40,6 @@ class RenderContext:
     time_zone: str = "UTC"
     captions_url: str = ""
     title: str = ""
-
-
-def e(value: Any) -> str:
-    return escape(str(value), quote=True)
-
-
-def link(url: str, label: str) -> str:
-    external = urlsplit(url).scheme != ""
-    target = ' target="_blank"' if external else ""
-    return f'<a href="{e(url)}" rel="noopener"{target}>{e(label)}</a>'
-
-
-def text_paragraphs(text: str, css: str = "") -> str:
-    """Plain text as paragraphs: blank lines separate paragraphs, single newlines stay breaks."""
-    cls = f' class="{css}"' if css else ""
-    chunks = [c.strip("\n") for c in text.replace("\r\n", "\n").split("\n\n")]
-    return "".join(
-        f"<p{cls}>{'<br>'.join(e(line) for line in chunk.split(chr(10)))}</p>"
-        for chunk in chunks
-        if chunk.strip()
-    )
 
 
 def paragraphs(text: str) -> list[list[str]]:

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.safestring import SafeString
 
-from content.markup.mathml import latex_to_mathml
+from content.markup.mathml import mathml_html
 from content.markup.policy import safe_url
 from content.types.base import (
     NON_EMPTY,
@@ -13,9 +12,9 @@ from content.types.base import (
     URL,
     ContentTypeDefinition,
     RenderContext,
-    e,
-    link,
-    text_paragraphs,
+    link_data,
+    paragraphs,
+    render_template,
 )
 
 BLOCK_SCHEMA = {
@@ -89,61 +88,58 @@ SCHEMA = {
 DRAFT = {"layout": "rich_text_v1", "blocks": [{"type": "paragraph", "text": "To be written."}]}
 
 
-def _math_block(block: dict[str, Any]) -> str:
+def _math_block(block: dict[str, Any]) -> dict[str, Any]:
     latex = str(block.get("latex", ""))
     display = block.get("display", True) is not False
-    mathml = latex_to_mathml(latex, display=display)
-    if mathml is None:
-        return (
-            f'<div class="math-error"><code>{e(latex)}</code>'
-            f'<p class="muted small">{e(_("This formula could not be displayed."))}</p></div>'
-        )
-    return f'<div class="math-block">{mathml}</div>' if display else f"<p>{mathml}</p>"
+    return {
+        "kind": "math",
+        "latex": latex,
+        "display": display,
+        "mathml": mathml_html(latex, display=display),
+    }
 
 
-def _image_block(block: dict[str, Any], ctx: RenderContext) -> str:
+def _image_block(block: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
     asset = ctx.assets.get(block.get("asset_id") or 0)
     url = safe_url(asset.url) if asset is not None else None
     if asset is None or url is None:
-        return f'<p class="notice">{e(_("This image is not available."))}</p>'
-    alt = block.get("alt") or (asset.meta or {}).get("alt") or ""
-    size = ""
-    width, height = (asset.meta or {}).get("width"), (asset.meta or {}).get("height")
-    if isinstance(width, int) and isinstance(height, int):
-        size = f' width="{width}" height="{height}"'
-    caption = block.get("caption")
-    figcaption = f"<figcaption>{e(caption)}</figcaption>" if caption else ""
-    return (
-        f'<figure class="figure"><img src="{e(url)}" alt="{e(alt)}"{size} loading="lazy">'
-        f"{figcaption}</figure>"
-    )
+        return {"kind": "image", "url": None}
+    meta = asset.meta or {}
+    width, height = meta.get("width"), meta.get("height")
+    sized = isinstance(width, int) and isinstance(height, int)
+    return {
+        "kind": "image",
+        "url": url,
+        "alt": block.get("alt") or meta.get("alt") or "",
+        "size": (str(width), str(height)) if sized else None,
+        "caption": block.get("caption"),
+    }
 
 
-def _link_list_block(block: dict[str, Any]) -> str:
+def _link_list_block(block: dict[str, Any]) -> dict[str, Any]:
     links = [
-        f"<li>{link(url, item.get('label') or url)}</li>"
+        link_data(url, item.get("label") or url)
         for item in block.get("items") or []
         if (url := safe_url(item.get("url")))
     ]
-    return f'<ul class="link-list">{"".join(links)}</ul>' if links else ""
+    return {"kind": "link_list", "links": links}
 
 
 def render_text(data: dict[str, Any], ctx: RenderContext) -> SafeString:
-    parts = []
-    subtitle = data.get("title")
-    if subtitle and subtitle != ctx.title:
-        parts.append(f"<h2>{e(subtitle)}</h2>")
+    blocks = []
     for block in data.get("blocks") or []:
         kind = block.get("type")
         if kind == "paragraph":
-            parts.append(text_paragraphs(str(block.get("text", ""))))
+            blocks.append({"kind": kind, "paragraphs": paragraphs(str(block.get("text", "")))})
         elif kind == "math":
-            parts.append(_math_block(block))
+            blocks.append(_math_block(block))
         elif kind == "image":
-            parts.append(_image_block(block, ctx))
+            blocks.append(_image_block(block, ctx))
         elif kind == "link_list":
-            parts.append(_link_list_block(block))
-    return mark_safe(f'<div class="prose">{"".join(parts)}</div>')
+            blocks.append(_link_list_block(block))
+    subtitle = data.get("title")
+    context = {"subtitle": subtitle if subtitle != ctx.title else None, "blocks": blocks}
+    return render_template("text", context)
 
 
 def asset_ids(data: dict[str, Any]) -> set[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from content.markup.policy import safe_url
@@ -13,8 +13,8 @@ from content.types.base import (
     URL,
     ContentTypeDefinition,
     RenderContext,
-    e,
     format_duration,
+    render_template,
     timestamp,
 )
 
@@ -92,7 +92,7 @@ def _valid_youtube_id(value: Any) -> str | None:
     return None
 
 
-def url_parts(value: Any):
+def _url_parts(value: Any):
     """`value` split into its parts, or None when it is not a string urlsplit can read (it
     raises on `https://[x]/1`, an address with brackets that is not an IPv6 host)."""
     if not isinstance(value, str):
@@ -105,7 +105,7 @@ def url_parts(value: Any):
 
 def youtube_id(data: dict[str, Any]) -> str | None:
     found = _valid_youtube_id(data.get("video_id"))
-    parts = url_parts(data.get("url"))
+    parts = _url_parts(data.get("url"))
     if found or parts is None:
         return found
     host = parts.netloc.lower()
@@ -125,7 +125,7 @@ _VIMEO_HOSTS = ("vimeo.com", "www.vimeo.com", "player.vimeo.com")
 
 def vimeo_id(data: dict[str, Any]) -> str | None:
     candidates = [data.get("video_id")]
-    parts = url_parts(data.get("url"))
+    parts = _url_parts(data.get("url"))
     if parts is not None and parts.netloc.lower() in _VIMEO_HOSTS:
         candidates.extend(parts.path.strip("/").split("/"))
     for value in candidates:
@@ -141,76 +141,57 @@ def internal_video_url(data: dict[str, Any], assets: dict[int, AssetRow]) -> str
     return safe_url(data.get("url"))
 
 
-def _transcript(data: dict[str, Any]) -> str:
-    transcript = data.get("transcript") or {}
-    segments = transcript.get("segments") or []
-    if not segments:
-        return ""
-    lines = []
-    for seg in segments:
+def _segments(data: dict[str, Any]) -> list[dict[str, str]]:
+    segments = []
+    for seg in (data.get("transcript") or {}).get("segments") or []:
         start = float(seg.get("start") or 0)
         end = float(seg.get("end") or start)
-        lines.append(
-            f'<li><button type="button" class="transcript-line" data-start="{start:g}" '
-            f'data-end="{end:g}"><span class="ts">{timestamp(start)}</span> '
-            f'<span class="tx">{e(seg.get("text", ""))}</span></button></li>'
+        segments.append(
+            {
+                "start": f"{start:g}",
+                "end": f"{end:g}",
+                "stamp": timestamp(start),
+                "text": str(seg.get("text", "")),
+            }
         )
-    lang = e(transcript.get("language") or "en")
-    return (
-        f'<section class="transcript" aria-labelledby="transcript-heading" lang="{lang}">'
-        f'<h2 id="transcript-heading">{e(_("Transcript"))}</h2>'
-        f'<p class="muted small">{e(_("Select a line to jump to that moment."))}</p>'
-        f'<ol class="transcript-lines">{"".join(lines)}</ol></section>'
-    )
+    return segments
+
+
+def _player(data: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
+    """The embed the payload asks for, or provider "none" when it cannot be shown."""
+    provider = data.get("provider")
+    if provider == "youtube" and (vid := youtube_id(data)):
+        return {
+            "provider": provider,
+            "src": f"https://www.youtube-nocookie.com/embed/{vid}?enablejsapi=1&rel=0",
+        }
+    if provider == "vimeo" and (vid := vimeo_id(data)):
+        return {"provider": provider, "src": f"https://player.vimeo.com/video/{vid}?dnt=1"}
+    if provider == "internal" and (src := internal_video_url(data, ctx.assets)):
+        transcript = data.get("transcript") or {}
+        has_track = transcript.get("segments") and ctx.captions_url
+        return {
+            "provider": provider,
+            "src": src,
+            "poster": safe_url(data.get("thumbnail_url")),
+            "track_language": str(transcript.get("language") or "en") if has_track else "",
+            "captions_url": ctx.captions_url,
+            "captions_label": _("Captions"),
+        }
+    return {"provider": "none"}
 
 
 def render_video(data: dict[str, Any], ctx: RenderContext) -> SafeString:
-    provider = data.get("provider")
-    label = e(_("Video: %(title)s") % {"title": ctx.title}) if ctx.title else e(_("Video"))
-    player = ""
-    if provider == "youtube" and (vid := youtube_id(data)):
-        src = f"https://www.youtube-nocookie.com/embed/{vid}?enablejsapi=1&rel=0"
-        player = (
-            f'<iframe class="video-embed" src="{e(src)}" title="{label}" '
-            'allow="encrypted-media; picture-in-picture; fullscreen" '
-            'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe>'
-        )
-    elif provider == "vimeo" and (vid := vimeo_id(data)):
-        src = f"https://player.vimeo.com/video/{vid}?dnt=1"
-        player = (
-            f'<iframe class="video-embed" src="{e(src)}" title="{label}" '
-            'allow="fullscreen; picture-in-picture" allowfullscreen></iframe>'
-        )
-    elif provider == "internal" and (src := internal_video_url(data, ctx.assets)):
-        poster = safe_url(data.get("thumbnail_url"))
-        poster_attr = f' poster="{e(poster)}"' if poster else ""
-        transcript = data.get("transcript") or {}
-        track = ""
-        if transcript.get("segments") and ctx.captions_url:
-            lang = e(transcript.get("language") or "en")
-            track = (
-                f'<track kind="captions" src="{e(ctx.captions_url)}" srclang="{lang}" '
-                f'label="{e(_("Captions"))} ({lang})" default>'
-            )
-        player = (
-            f'<video class="video-embed" controls preload="metadata" playsinline '
-            f'src="{e(src)}"{poster_attr} aria-label="{label}">{track}'
-            f"{e(_('Your browser cannot play this video.'))}</video>"
-        )
-    if not player:
-        player = f'<p class="notice">{e(_("This video is not available."))}</p>'
-        provider = "none"
     duration = data.get("duration_seconds")
-    meta = (
-        f'<p class="muted small">{e(_("Length: %(d)s") % {"d": format_duration(duration)})}</p>'
-        if duration
-        else ""
-    )
-    return mark_safe(
-        f'<div class="video-layout" data-video-provider="{e(provider)}">'
-        f'<div class="video-main"><div class="video-frame">{player}</div>{meta}</div>'
-        f"{_transcript(data)}</div>"
-    )
+    transcript = data.get("transcript") or {}
+    context = {
+        **_player(data, ctx),
+        "label": _("Video: %(title)s") % {"title": ctx.title} if ctx.title else _("Video"),
+        "length": _("Length: %(d)s") % {"d": format_duration(duration)} if duration else "",
+        "segments": _segments(data),
+        "transcript_language": str(transcript.get("language") or "en"),
+    }
+    return render_template("video", context)
 
 
 def transcript_webvtt(data: dict[str, Any]) -> str:
