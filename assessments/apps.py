@@ -10,7 +10,7 @@ class AssessmentsConfig(AppConfig):
         from assessments.quiz_selectors import question_pool_options
         from assessments.selectors import learners_worked_on
         from content.archive import register_student_work_check
-        from content.editors import register_quiz_pool_source
+        from content.types.quiz import register_quiz_pool_source
 
         register_quiz_pool_source(question_pool_options)
         register_student_work_check(learners_worked_on)

@@ -27,9 +27,8 @@ from assessments.models import (
     TextMatch,
 )
 from assessments.quiz_services import PRACTICE, QuizSettings
-from content.editors import PoolOption
 from content.models import ContentItem
-from content.types.quiz import QuizReviewPolicy
+from content.types.quiz import PoolOption, QuizReviewPolicy
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ what is shared sits here: the JSON Schema validators, the per-field error paths
 addresses, no unreadable ones) that hold for every type.
 """
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,12 +15,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 
-from content.types import TYPES
-
-# What an item made from a template stub without a payload starts with: valid for its type,
-# plainly unfinished, and created inactive so no student sees it before staff fill it in. A
-# draft quiz points at no pool of the course, so it refuses to start until one is chosen.
-DRAFT_PAYLOADS: dict[str, dict[str, Any]] = {name: t.draft for name, t in TYPES.items()}
+if TYPE_CHECKING:
+    from content.types.base import ContentTypeDefinition
 
 _FORMATS = FormatChecker(formats=())
 
@@ -33,9 +30,21 @@ def _is_datetime(value: object) -> bool:
     return parsed is not None and parsed.tzinfo is not None
 
 
-_VALIDATORS = {
-    name: Draft202012Validator(t.schema, format_checker=_FORMATS) for name, t in TYPES.items()
-}
+@functools.cache
+def _types() -> "dict[str, ContentTypeDefinition]":
+    """The registry, looked up on first use: the type modules hold the admin editors, which
+    validate through this module."""
+    from content.types import TYPES
+
+    return TYPES
+
+
+@functools.cache
+def _validators() -> dict[str, Draft202012Validator]:
+    return {
+        name: Draft202012Validator(t.schema, format_checker=_FORMATS)
+        for name, t in _types().items()
+    }
 
 
 def _path(error) -> str:
@@ -59,7 +68,7 @@ def _leaf_errors(error):
 
 def payload_errors(content_type: str, data: Any) -> list[str]:
     """Human-readable problems with `data` for `content_type`; empty when it is valid."""
-    validator = _VALIDATORS.get(content_type)
+    validator = _validators().get(content_type)
     if validator is None:
         return [f"unknown content type {content_type!r}"]
     messages: list[str] = []
@@ -122,4 +131,4 @@ def _raw_media_url_errors(data: Any, path: str = "") -> list[str]:
 
 def _semantic_errors(content_type: str, data: dict) -> list[str]:
     """The type's own rules a schema cannot say, after the address rules every type shares."""
-    return _raw_media_url_errors(data) + TYPES[content_type].semantic_errors(data)
+    return _raw_media_url_errors(data) + _types()[content_type].semantic_errors(data)

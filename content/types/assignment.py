@@ -2,9 +2,16 @@
 
 from typing import Any
 
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from content.models import (
+    AssignmentItem,
+)
 from content.types.base import (
     NON_EMPTY,
     ContentTypeDefinition,
@@ -12,6 +19,11 @@ from content.types.base import (
     paragraphs,
     render_template,
     time_element,
+)
+from content.types.editing import (
+    ItemEditorForm,
+    payload_datetime,
+    payload_number,
 )
 
 SCHEMA = {
@@ -52,6 +64,67 @@ def render_assignment(data: dict[str, Any], ctx: RenderContext) -> SafeString:
     return render_template("assignment", context)
 
 
+# Editor ----------------------------------------------------------------------------------
+
+
+class AssignmentEditorForm(ItemEditorForm):
+    instructions = forms.CharField(
+        label=gettext_lazy("Instructions"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    due_at = forms.SplitDateTimeField(
+        label=gettext_lazy("Due"), required=False, widget=admin_widgets.AdminSplitDateTime
+    )
+    max_points = forms.DecimalField(
+        label=gettext_lazy("Maximum points"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+    )
+    submission_types = forms.MultipleChoiceField(
+        label=gettext_lazy("Students submit"),
+        choices=[
+            ("file", gettext_lazy("A file")),
+            ("text", gettext_lazy("Text")),
+            ("url", gettext_lazy("A web address")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    allow_late = forms.BooleanField(label=gettext_lazy("Accept late submissions"), required=False)
+    payload_fields = {
+        "instructions": "instructions",
+        "due_at": "due_at",
+        "max_points": "max_points",
+        "submission_types": "submission_types",
+        "allow_late": "allow_late",
+    }
+
+    class Meta(ItemEditorForm.Meta):
+        model = AssignmentItem
+
+    def initial_from_payload(self, payload):
+        initial = super().initial_from_payload(payload)
+        if isinstance(payload.get("due_at"), str):
+            initial["due_at"] = parse_datetime(payload["due_at"])
+        return initial
+
+    def build_payload(self, cleaned, rows):
+        payload: dict[str, Any] = {"instructions": cleaned["instructions"]}
+        if cleaned.get("due_at"):
+            payload["due_at"] = payload_datetime(cleaned["due_at"])
+        if cleaned.get("max_points") is not None:
+            payload["max_points"] = payload_number(cleaned["max_points"])
+        if cleaned.get("submission_types"):
+            payload["submission_types"] = list(cleaned["submission_types"])
+        payload["allow_late"] = bool(cleaned.get("allow_late"))
+        return payload
+
+
 DEFINITION = ContentTypeDefinition(
-    name="assignment", schema=SCHEMA, draft=DRAFT, render=render_assignment
+    editor=AssignmentEditorForm,
+    name="assignment",
+    schema=SCHEMA,
+    draft=DRAFT,
+    render=render_assignment,
 )

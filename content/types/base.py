@@ -120,13 +120,16 @@ def no_semantic_errors(data: dict[str, Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class ContentTypeDefinition:
-    """Everything that makes a content type what it is. `asset_ids` and `with_asset_ids` get a
+    """Everything that makes a content type what it is: its payload schema and draft, its
+    renderer, its admin editor, the assets it refers to. `asset_ids` and `with_asset_ids` get a
     dict payload; `semantic_errors` one that already matches `schema`."""
 
     name: str
     schema: dict[str, Any]
     draft: dict[str, Any]
     render: Callable[[dict[str, Any], RenderContext], SafeString]
+    # The admin's form for the type, a content.types.editing.ItemEditorForm.
+    editor: type
     semantic_errors: Callable[[dict[str, Any]], list[str]] = no_semantic_errors
     asset_ids: Callable[[dict[str, Any]], set[int]] = no_asset_ids
     with_asset_ids: Callable[[dict[str, Any], dict[int, int]], dict[str, Any]] = same_payload

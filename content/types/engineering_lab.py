@@ -1,16 +1,30 @@
 """Engineering lab: starter files, a runtime and its limits, graded by tests or by staff."""
 
+import re
+from decimal import Decimal
 from typing import Any
 
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from content.models import (
+    EngineeringLabItem,
+)
 from content.types.base import (
     ContentTypeDefinition,
     RenderContext,
     format_duration,
     render_template,
+)
+from content.types.editing import (
+    ItemEditorForm,
+    RowForm,
+    payload_number,
+    row_formset,
 )
 
 SCHEMA = {
@@ -102,7 +116,161 @@ def render_engineering_lab(data: dict[str, Any], ctx: RenderContext) -> SafeStri
     return render_template("engineering_lab", {"facts": facts})
 
 
+# Editor ----------------------------------------------------------------------------------
+
+
+def _schema_pattern(name: str) -> str:
+    return SCHEMA["properties"][name]["pattern"]
+
+
+_LAB_PATH_PATTERN = SCHEMA["properties"]["files"]["items"]["properties"]["path"]["pattern"]
+
+
+class LabFileForm(RowForm):
+    path = forms.CharField(
+        label=gettext_lazy("Path"),
+        max_length=500,
+        validators=[
+            RegexValidator(
+                _LAB_PATH_PATTERN, gettext_lazy("A relative path without spaces or '..'.")
+            )
+        ],
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[
+            ("student_visible", gettext_lazy("Student works on it")),
+            ("hidden_test", gettext_lazy("Hidden test")),
+        ],
+    )
+    payload_fields = {"path": "path", "role": "role"}
+
+
+class EngineeringLabEditorForm(ItemEditorForm):
+    runtime = forms.ChoiceField(
+        label=gettext_lazy("Runtime"),
+        choices=[
+            ("python-datascience", gettext_lazy("Python (data science)")),
+            ("matlab", "MATLAB"),
+        ],
+    )
+    container_image = forms.CharField(
+        label=gettext_lazy("Container image"),
+        max_length=500,
+        validators=[
+            RegexValidator(
+                _schema_pattern("container_image"),
+                gettext_lazy("Like registry.example.edu/labs/python:3.12."),
+            )
+        ],
+    )
+    cpu_limit = forms.CharField(
+        label=gettext_lazy("CPU limit"),
+        required=False,
+        max_length=16,
+        validators=[
+            RegexValidator(_schema_pattern("cpu_limit"), gettext_lazy("Like 1, 0.5 or 500m."))
+        ],
+    )
+    memory_limit = forms.CharField(
+        label=gettext_lazy("Memory limit"),
+        required=False,
+        max_length=16,
+        validators=[
+            RegexValidator(_schema_pattern("memory_limit"), gettext_lazy("Like 512Mi or 2Gi."))
+        ],
+    )
+    timeout_seconds = forms.IntegerField(
+        label=gettext_lazy("Session time limit (seconds)"), min_value=1, max_value=86400
+    )
+    entrypoint = forms.CharField(label=gettext_lazy("Opens with"), required=False, max_length=255)
+    env = forms.CharField(
+        label=gettext_lazy("Environment variables"),
+        required=False,
+        help_text=gettext_lazy("One per line: NAME=value"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    grading_type = forms.ChoiceField(
+        label=gettext_lazy("Grading"),
+        choices=[
+            ("unit_tests", gettext_lazy("Automatic (unit tests)")),
+            ("manual", gettext_lazy("Graded by staff")),
+        ],
+    )
+    grading_max_points = forms.DecimalField(
+        label=gettext_lazy("Maximum points"),
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+    )
+    payload_fields = {
+        "runtime": "runtime",
+        "container_image": "container_image",
+        "cpu_limit": "cpu_limit",
+        "memory_limit": "memory_limit",
+        "timeout_seconds": "timeout_seconds",
+        "entrypoint": "entrypoint",
+        "env": "env",
+        "grading": "grading_type",
+    }
+    row_formsets = {"files": row_formset(LabFileForm, min_num=1)}
+    row_labels = {"files": gettext_lazy("Files")}
+
+    class Meta(ItemEditorForm.Meta):
+        model = EngineeringLabItem
+
+    def initial_from_payload(self, payload):
+        initial = super().initial_from_payload(payload)
+        env = payload.get("env") or {}
+        initial["env"] = "\n".join(f"{k}={v}" for k, v in env.items())
+        grading = payload.get("grading") or {}
+        initial["grading_type"] = grading.get("type")
+        initial["grading_max_points"] = grading.get("max_points")
+        return initial
+
+    def clean_env(self):
+        env: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data.get("env", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            name, sep, value = line.partition("=")
+            name = name.strip()
+            if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise forms.ValidationError(
+                    gettext_lazy(
+                        "Line %(n)s: write NAME=value with a name of letters, digits and _."
+                    )
+                    % {"n": number}
+                )
+            env[name] = value.strip()
+        return env
+
+    def build_payload(self, cleaned, rows):
+        payload: dict[str, Any] = {
+            "lab_type": "code",
+            "runtime": cleaned["runtime"],
+            "container_image": cleaned["container_image"],
+            "timeout_seconds": cleaned["timeout_seconds"],
+        }
+        for key in ("cpu_limit", "memory_limit", "entrypoint", "env"):
+            if cleaned.get(key):
+                payload[key] = cleaned[key]
+        payload["files"] = rows["files"]
+        payload["grading"] = {
+            "type": cleaned["grading_type"],
+            "max_points": payload_number(cleaned["grading_max_points"]),
+        }
+        return payload
+
+    def _report(self, problem, ordered):
+        if problem.startswith("files: "):
+            self.add_error(None, problem.split(": ", 1)[1])
+            return
+        super()._report(problem, ordered)
+
+
 DEFINITION = ContentTypeDefinition(
+    editor=EngineeringLabEditorForm,
     name="engineering_lab",
     schema=SCHEMA,
     draft=DRAFT,

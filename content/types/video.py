@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from django import forms
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from content.markup.policy import safe_url
+from content.models import (
+    Asset,
+    AssetType,
+    VideoItem,
+)
+from content.transcripts import TranscriptError, decode_caption_file, parse_captions
 from content.types.base import (
     URL,
     ContentTypeDefinition,
@@ -16,6 +24,10 @@ from content.types.base import (
     format_duration,
     render_template,
     timestamp,
+)
+from content.types.editing import (
+    ItemEditorForm,
+    url_field,
 )
 
 if TYPE_CHECKING:  # content.selectors imports the models, which validate through here
@@ -230,7 +242,126 @@ def with_asset_ids(data: dict[str, Any], mapping: dict[int, int]) -> dict[str, A
     return data
 
 
+# Editor ----------------------------------------------------------------------------------
+
+
+class VideoEditorForm(ItemEditorForm):
+    provider = forms.ChoiceField(
+        label=gettext_lazy("Provider"),
+        choices=[
+            ("youtube", "YouTube"),
+            ("vimeo", "Vimeo"),
+            ("internal", gettext_lazy("Uploaded file")),
+        ],
+    )
+    video_id = forms.CharField(
+        label=gettext_lazy("Video id"),
+        required=False,
+        max_length=128,
+        help_text=gettext_lazy("The id on YouTube or Vimeo; or give the URL instead."),
+    )
+    url = url_field(label=gettext_lazy("Video URL"), required=False)
+    asset = forms.ModelChoiceField(
+        label=gettext_lazy("Video from the asset library"),
+        queryset=Asset.objects.none(),
+        required=False,
+    )
+    duration_seconds = forms.IntegerField(
+        label=gettext_lazy("Duration (seconds)"), min_value=0, required=False
+    )
+    thumbnail_url = url_field(label=gettext_lazy("Thumbnail URL"), required=False)
+    transcript_file = forms.FileField(
+        label=gettext_lazy("Transcript file"),
+        required=False,
+        help_text=gettext_lazy("WebVTT (.vtt) or SubRip (.srt); replaces the current transcript."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,.srt,text/vtt"}),
+    )
+    transcript_language = forms.CharField(
+        label=gettext_lazy("Transcript language"),
+        initial="en",
+        min_length=2,
+        max_length=16,
+        required=False,
+    )
+    remove_transcript = forms.BooleanField(
+        label=gettext_lazy("Remove the transcript"), required=False
+    )
+
+    payload_fields = {
+        "provider": "provider",
+        "video_id": "video_id",
+        "url": "url",
+        "asset_id": "asset",
+        "duration_seconds": "duration_seconds",
+        "thumbnail_url": "thumbnail_url",
+        "transcript": "transcript_file",
+    }
+
+    class Meta(ItemEditorForm.Meta):
+        model = VideoItem
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = self.assets.filter(asset_type=AssetType.VIDEO)
+
+    def initial_from_payload(self, payload):
+        initial = super().initial_from_payload(payload)
+        initial["asset"] = payload.get("asset_id")
+        transcript = payload.get("transcript") or {}
+        initial["transcript_language"] = transcript.get("language") or "en"
+        initial.pop("transcript_file")
+        return initial
+
+    @property
+    def current_transcript(self) -> dict[str, Any] | None:
+        stored = self.instance.data_json if self.instance.pk else None
+        return (stored or {}).get("transcript") if isinstance(stored, dict) else None
+
+    def clean_transcript_file(self):
+        upload = self.cleaned_data.get("transcript_file")
+        if not upload:
+            return None
+        try:
+            return parse_captions(decode_caption_file(upload.read()))
+        except TranscriptError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        provider = cleaned.get("provider")
+        if provider in ("youtube", "vimeo") and not (cleaned.get("video_id") or cleaned.get("url")):
+            self.add_error("video_id", gettext_lazy("Give the video id or its URL."))
+        if provider == "internal" and not (cleaned.get("asset") or cleaned.get("url")):
+            self.add_error("asset", gettext_lazy("Pick an uploaded video or give its URL."))
+        if cleaned.get("transcript_file") and not cleaned.get("transcript_language"):
+            self.add_error(
+                "transcript_language", gettext_lazy("Say which language the transcript is in.")
+            )
+        return super().clean()
+
+    def build_payload(self, cleaned, rows):
+        payload: dict[str, Any] = {"provider": cleaned["provider"]}
+        for key in ("video_id", "url", "duration_seconds", "thumbnail_url"):
+            if cleaned.get(key) not in (None, ""):
+                payload[key] = cleaned[key]
+        if cleaned.get("asset"):
+            payload["asset_id"] = cleaned["asset"].pk
+        segments = cleaned.get("transcript_file")
+        if segments:
+            payload["transcript"] = {
+                "language": cleaned["transcript_language"],
+                "segments": segments,
+            }
+        elif self.current_transcript and not cleaned.get("remove_transcript"):
+            transcript = dict(self.current_transcript)
+            if cleaned.get("transcript_language"):
+                transcript["language"] = cleaned["transcript_language"]
+            payload["transcript"] = transcript
+        return payload
+
+
 DEFINITION = ContentTypeDefinition(
+    editor=VideoEditorForm,
     name="video",
     schema=SCHEMA,
     draft=DRAFT,
