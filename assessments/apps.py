@@ -11,7 +11,7 @@ class AssessmentsConfig(AppConfig):
         from assessments.progress.selectors import learners_worked_on
         from assessments.quizzes.selectors import question_pool_options
         from content.archive import register_student_work_check
-        from content.editors import register_quiz_pool_source
+        from content.types.quiz import register_quiz_pool_source
 
         register_quiz_pool_source(question_pool_options)
         register_student_work_check(learners_worked_on)

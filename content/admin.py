@@ -1,7 +1,7 @@
 """Content authoring in the admin: typed editors per content type, the asset library, and the
 parts of syllabus authoring that involve content (templates, copying a syllabus, previews).
 
-Items are edited through the form of their type (content.editors) and saved through
+Items are edited through the form of their type (content.types) and saved through
 content.services, so the stored payload is always valid. The module admin registered here
 extends syllabus.admin.ModuleAdmin: syllabus sits below content and cannot import it. Copying a
 syllabus involves question pools and lab files, so its page is added by assessments.admin.
@@ -32,10 +32,10 @@ from content.archive import (
     module_remove,
     module_restore,
 )
-from content.editors import EDITOR_FORMS, ItemEditorForm
 from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
+from content.markup.mathml import latex_to_mathml
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, ContentType
-from content.rendering import RenderContext, asset_ids, latex_to_mathml, render_item, render_outline
+from content.rendering import asset_ids, render_item, render_outline
 from content.selectors import (
     asset_file_name,
     assets_for_university,
@@ -53,6 +53,9 @@ from content.services import (
     module_template_save,
     template_from_subtree,
 )
+from content.types import EDITOR_FORMS
+from content.types.base import RenderContext
+from content.types.editing import ItemEditorForm
 from lms.input import parse_id, parse_int
 from lms.media import stored_file_response
 from syllabus.admin import (

@@ -16,10 +16,10 @@ from PIL import Image, UnidentifiedImageError
 
 from content.copying import assets_for_university
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
-from content.payloads import DRAFT_PAYLOADS
 from content.rendering import with_asset_ids
 from content.selectors import asset_address
 from content.signals import item_moved, item_payload_changed, item_visibility_changed
+from content.types import DRAFT_PAYLOADS
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create
 

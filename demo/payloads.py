@@ -1,4 +1,4 @@
-"""Payloads of the six content types, in the shapes content/payloads.py validates.
+"""Payloads of the six content types, in the shapes their modules under content/types/ define.
 
 The builders are pure functions of their arguments: ids such as a video's come from hashes,
 not from random numbers.

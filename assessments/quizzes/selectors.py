@@ -27,9 +27,8 @@ from assessments.quizzes.models import (
     TextMatch,
 )
 from assessments.quizzes.services import PRACTICE, QuizSettings
-from content.editors import PoolOption
 from content.models import ContentItem
-from content.payloads import QuizReviewPolicy
+from content.types.quiz import PoolOption, QuizReviewPolicy
 
 
 @dataclass(frozen=True)

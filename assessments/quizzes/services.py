@@ -57,12 +57,8 @@ from assessments.quizzes.scoring import (
 from assessments.triggers import grade_rollup_soon
 from catalog.models import CourseOffering
 from content.models import ContentItem, ContentType
-from content.payloads import (
-    MAX_POINTS,
-    MAX_TIME_LIMIT_SECONDS,
-    QuizReviewPolicy,
-    quiz_review_policy,
-)
+from content.types.base import MAX_POINTS, MAX_TIME_LIMIT_SECONDS
+from content.types.quiz import QuizReviewPolicy, quiz_review_policy
 from tenancy.models import User
 
 PRACTICE, EXAM = "practice", "exam"

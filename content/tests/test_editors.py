@@ -8,13 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseFormSet
 
 from catalog.tests.factories import CourseFactory
-from content import editors
-from content.editors import EDITOR_FORMS, ItemEditorForm, PoolOption
 from content.models import Asset, ContentItem
 from content.payloads import payload_errors
 from content.services import content_item_create
 from content.tests.factories import AssetFactory
 from content.tests.test_models import VALID
+from content.types import EDITOR_FORMS
+from content.types import quiz as quiz_type
+from content.types.editing import ItemEditorForm
+from content.types.quiz import PoolOption
 from syllabus.services import course_root, module_create
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +84,7 @@ def question_pools(monkeypatch):
             ),
         ]
 
-    monkeypatch.setattr(editors, "_pool_source", [pools])
+    monkeypatch.setattr(quiz_type, "_pool_source", [pools])
 
 
 @pytest.fixture

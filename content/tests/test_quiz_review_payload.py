@@ -6,7 +6,7 @@ import copy
 import pytest
 
 from content.models import ContentItem
-from content.payloads import QuizReviewPolicy, payload_errors, quiz_review_policy
+from content.payloads import payload_errors
 from content.services import content_item_create
 from content.tests.test_editors import (  # noqa: F401
     editor,
@@ -16,6 +16,7 @@ from content.tests.test_editors import (  # noqa: F401
     submitted,
 )
 from content.tests.test_models import VALID
+from content.types.quiz import QuizReviewPolicy, quiz_review_policy
 
 pytestmark = pytest.mark.django_db
 

@@ -5,23 +5,18 @@ from html import escape
 
 import pytest
 
-from content.rendering import (
-    RenderContext,
-    asset_ids,
-    latex_to_mathml,
-    render_assignment,
-    render_engineering_lab,
-    render_item,
-    render_outline,
-    render_quiz,
-    render_resource,
-    render_text,
-    render_video,
-    safe_url,
-    transcript_webvtt,
-)
+from content.markup.mathml import latex_to_mathml
+from content.markup.policy import safe_url
+from content.rendering import asset_ids, render_item, render_outline
 from content.selectors import AssetRow, OutlineItem, assets_for_university
 from content.tests.factories import AssetFactory
+from content.types.assignment import render_assignment
+from content.types.base import RenderContext
+from content.types.engineering_lab import render_engineering_lab
+from content.types.quiz import render_quiz
+from content.types.resource_list import render_resource
+from content.types.text import render_text
+from content.types.video import render_video, transcript_webvtt
 from tenancy.tests.factories import UniversityFactory
 
 XSS = "<script>alert(1)</script>"

@@ -9,9 +9,10 @@ from django.urls import reverse
 from catalog.tests.tenants import build_tenants
 from content.layouts import layout_from_text, layout_to_text
 from content.models import ContentItem
-from content.payloads import DRAFT_PAYLOADS, payload_errors
+from content.payloads import payload_errors
 from content.services import module_from_template, template_from_subtree
 from content.tests.test_admin_services import build_syllabus
+from content.types import DRAFT_PAYLOADS
 from syllabus.models import Module, ModuleTemplate
 from syllabus.services import course_root
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.assignments.services import assignment_submission_create, due_at, submission_types
 from assessments.labs.selectors import learner_submissions
-from content.rendering import RenderContext, render_item
+from content.rendering import render_item
 from content.selectors import item_page
+from content.types.base import RenderContext
 from portal.views.player import item_url, learner_view
 from syllabus.selectors import LearningAccess
 

@@ -23,8 +23,9 @@ from assessments.labs.selectors import (
     starter_files,
 )
 from assessments.labs.services import autograded, lab_submission_create
-from content.rendering import RenderContext, render_item
+from content.rendering import render_item
 from content.selectors import item_page, item_ref
+from content.types.base import RenderContext
 from lms.media import stored_file_response
 from portal.views.media import file_access
 from portal.views.player import item_url, learner_view

@@ -22,14 +22,10 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments.progress.selectors import learner_marks, percent, subtree_counts
 from assessments.progress.services import content_complete, content_open, content_progress_report
 from community.discussions.selectors import item_discussion
-from content.rendering import (
-    RenderContext,
-    asset_ids,
-    render_item,
-    render_outline,
-    transcript_webvtt,
-)
+from content.rendering import asset_ids, render_item, render_outline
 from content.selectors import assets_for_university, course_outline, item_page, item_ref
+from content.types.base import RenderContext
+from content.types.video import transcript_webvtt
 from lms.replicas import replica_page
 from portal.views.media import item_assets
 from syllabus.models import ModuleType

@@ -37,9 +37,9 @@ from assessments.quizzes.services import (
     attempt_submit,
 )
 from content.models import ContentItem
-from content.payloads import QuizReviewPolicy
-from content.rendering import format_duration
 from content.selectors import ItemRef, item_ref
+from content.types.base import format_duration
+from content.types.quiz import QuizReviewPolicy
 from lms.input import parse_id, parse_ids
 from portal.views.player import item_url, learner_view
 from syllabus.selectors import LearningAccess
