@@ -345,7 +345,7 @@ CERTIFICATE_VALID_DAYS = env.int("CERTIFICATE_VALID_DAYS", default=None)
 
 # Engineering labs (assessments/labs): uploads, and the runner that grades them. LAB_RUNNER is
 # assessments.labs.sandbox.SubprocessRunner (limits, namespaces, unprivileged user) or
-# assessments.labs.sandbox.ContainerRunner (docker or podman, the lab's container_image).
+# assessments.labs.container.ContainerRunner (docker or podman, the lab's container_image).
 LAB_RUNNER = env("LAB_RUNNER", default="assessments.labs.sandbox.SubprocessRunner")
 LAB_SANDBOX_USER = env("LAB_SANDBOX_USER", default="nobody")
 LAB_USE_NAMESPACES = env.bool("LAB_USE_NAMESPACES", default=True)

@@ -21,10 +21,10 @@ remove the directory, whatever happened.
 - the interpreter is `LAB_PYTHON`, or the worker's own Python when the sandbox user may run
   it, else the system's python3.
 
-`ContainerRunner` is the production option: one `docker run` (or podman: `LAB_CONTAINER_ENGINE`)
-of the lab's `container_image` per run, with `--network none`, `--memory`, `--cpus`,
-`--pids-limit`, a read-only root and a read-only mount of the files, as nobody, without
-capabilities.
+`ContainerRunner` (assessments.labs.container) is the production option: one `docker run` (or
+podman: `LAB_CONTAINER_ENGINE`) of the lab's `container_image` per run, with `--network none`,
+`--memory`, `--cpus`, `--pids-limit`, a read-only root and a read-only mount of the files, as
+nobody, without capabilities.
 """
 
 import errno
@@ -40,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -51,12 +50,22 @@ from django.utils.module_loading import import_string
 from assessments.labs.limits import Limits
 
 HARNESS = Path(__file__).with_name("harness.py")
+
+
 OUTPUT_TAIL_BYTES = 8 * 1024
+
+
 SUPPORTED_RUNTIMES = ("python-datascience",)
+
+
 # Variables of the lab's `env` that are never passed on: they change how programs load or where
 # their traffic goes.
 UNSAFE_ENV_PREFIXES = ("LD_", "PYTHON", "DYLD_")
+
+
 UNSAFE_ENV_NAMES = {"http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy", "path"}
+
+
 BASE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -68,6 +77,8 @@ BASE_ENV = {
     "MKL_NUM_THREADS": "1",
     "MPLBACKEND": "Agg",
 }
+
+
 SIGNAL_REASONS = {
     signal.SIGXCPU: "it used up its CPU time ({cpu} s)",
     signal.SIGXFSZ: "it wrote more than the file size limit",
@@ -421,129 +432,3 @@ class SubprocessRunner:
             return None
         entry = pwd.getpwnam(iso.user)
         return entry.pw_uid, entry.pw_gid
-
-
-class ContainerRunner:
-    """One container per run; see the module docstring and the README's "Lab grading"."""
-
-    name = "container"
-    WORK, HARNESS_DIR, OUT = "/lab/work", "/lab/harness", "/lab/out"
-
-    def command(self, job: LabJob, *, work: Path, harness_dir: Path, out: Path, name: str):
-        limits = job.limits
-        env = clean_env(job.env, "/tmp")
-        command = [
-            settings.LAB_CONTAINER_ENGINE,
-            "run",
-            "--rm",
-            "--name",
-            name,
-            "--network",
-            "none",
-            "--memory",
-            str(limits.memory_bytes),
-            "--memory-swap",
-            str(limits.memory_bytes),
-            "--cpus",
-            f"{limits.cpu_cores:g}",
-            "--pids-limit",
-            str(limits.processes),
-            "--ulimit",
-            f"fsize={limits.file_bytes}",
-            "--read-only",
-            "--tmpfs",
-            "/tmp:rw,nosuid,nodev,size=64m",
-            "--user",
-            "65534:65534",
-            "--cap-drop",
-            "ALL",
-            "--security-opt",
-            "no-new-privileges",
-            "--mount",
-            f"type=bind,source={work},target={self.WORK},readonly",
-            "--mount",
-            f"type=bind,source={harness_dir},target={self.HARNESS_DIR},readonly",
-            "--mount",
-            f"type=bind,source={out},target={self.OUT}",
-            "--workdir",
-            self.WORK,
-        ]
-        for key in sorted(env):
-            command += ["--env", f"{key}={env[key]}"]
-        command += [
-            job.container_image,
-            "python3",
-            "-I",
-            "-B",
-            f"{self.HARNESS_DIR}/harness.py",
-            "--workdir",
-            self.WORK,
-            "--results-file",
-            f"{self.OUT}/results",
-            "--memory-limit",
-            limits.memory_label,
-            "--block-network",
-            *job.tests,
-        ]
-        return command
-
-    def run(self, job: LabJob) -> RunOutcome:
-        base = Path(tempfile.mkdtemp(prefix="lab-run-"))
-        try:
-            return self._run_in(base, job)
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
-
-    def _run_in(self, base: Path, job: LabJob) -> RunOutcome:
-        work, harness_dir, out = base / "work", base / "harness", base / "out"
-        for folder in (work, harness_dir, out):
-            folder.mkdir()
-        base.chmod(0o755)
-        write_tree(work, job.files)
-        for folder, _dirs, files in os.walk(work):
-            os.chmod(folder, 0o755)
-            for file_name in files:
-                os.chmod(os.path.join(folder, file_name), 0o644)
-        shutil.copyfile(HARNESS, harness_dir / "harness.py")
-        harness_dir.chmod(0o755)
-        out.chmod(0o777)
-        name = f"{job.label}-{uuid.uuid4().hex[:12]}"
-        command = self.command(job, work=work, harness_dir=harness_dir, out=out, name=name)
-        grace = settings.LAB_CONTAINER_START_SECONDS
-        started = time.monotonic()
-        timed_out = False
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=job.limits.wall_seconds + grace,
-                check=False,
-            )
-            stdout, stderr, returncode = done.stdout, done.stderr, done.returncode
-        except subprocess.TimeoutExpired as exc:
-            timed_out = True
-            stdout, stderr, returncode = exc.stdout or b"", exc.stderr or b"", None
-            subprocess.run(
-                [settings.LAB_CONTAINER_ENGINE, "rm", "--force", name],
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
-        tests, finished = read_results(out / "results")
-        finished = finished and not timed_out
-        signal_number = returncode - 128 if returncode and returncode > 128 else None
-        return RunOutcome(
-            tests=tests,
-            finished=finished,
-            reason=""
-            if finished
-            else stop_reason(timed_out=timed_out, signal_number=signal_number, limits=job.limits),
-            stdout=stdout[-OUTPUT_TAIL_BYTES:].decode("utf-8", "replace"),
-            stderr=stderr[-OUTPUT_TAIL_BYTES:].decode("utf-8", "replace"),
-            duration_ms=int((time.monotonic() - started) * 1000),
-            sandbox={
-                "runner": self.name,
-                "image": job.container_image,
-                "limits": job.limits.as_json(),
-            },
-        )

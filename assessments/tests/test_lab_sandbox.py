@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from assessments.labs import sandbox
+from assessments.labs.container import ContainerRunner
 from assessments.labs.limits import Limits, cpu_cores, limits_for, memory_bytes
-from assessments.labs.sandbox import ContainerRunner, LabJob, LabSetupError, SubprocessRunner
+from assessments.labs.sandbox import LabJob, LabSetupError, SubprocessRunner
 
 HIDDEN = b"""
 from solution import add
@@ -275,7 +276,7 @@ def test_container_runner_command_line(settings):
 
 
 def test_lab_runner_follows_the_setting(settings):
-    settings.LAB_RUNNER = "assessments.labs.sandbox.ContainerRunner"
+    settings.LAB_RUNNER = "assessments.labs.container.ContainerRunner"
     assert isinstance(sandbox.lab_runner(), ContainerRunner)
     settings.LAB_RUNNER = "assessments.labs.sandbox.SubprocessRunner"
     assert isinstance(sandbox.lab_runner(), SubprocessRunner)
