@@ -4,8 +4,9 @@ keyboard, published and unpublished a subtree at a time.
 Every change of place goes through `syllabus.services.module_move`, which locks the course, so
 `sequence_index` and `depth` stay consistent when two staff reorder the same course. Rows and
 choices are scoped to the user's tenants (`TenantScopedAdmin`); another university's module is
-a 404. The actions that need content items (templates, copies, previews) are added in
-content.admin, which registers the final admin for modules.
+a 404. The actions that need content items (templates, copies, previews) are added by the
+layer that composes syllabus with content, which registers the module and module template
+admins; this module only defines them.
 """
 
 from typing import Any
@@ -112,7 +113,6 @@ def as_module_tree_choices(field) -> None:
     field.label_from_instance = lambda m: f"{m.course.code} · {'— ' * m.depth}{m.title}"
 
 
-@admin.register(ModuleTemplate)
 class ModuleTemplateAdmin(admin.ModelAdmin):
     """Templates of the user's universities and the platform-wide ones; another university's
     template is a 404 like a missing one."""
@@ -121,7 +121,7 @@ class ModuleTemplateAdmin(admin.ModelAdmin):
     list_filter = ("template_type",)
     list_select_related = ("university",)
     search_fields = ("title", "description")
-    # content.admin adds the layout, edited as text (its stubs name content types).
+    # content adds the layout, edited as text (its stubs name content types).
     fields = ("title", "template_type", "description")
     actions = ["publish_platform_wide"]
 
@@ -321,7 +321,7 @@ class ModuleAdmin(TenantScopedAdmin):
         return get_object_or_404(self.get_queryset(request), pk=module_id)
 
     def tree_extra(self, request: HttpRequest, course: Course) -> dict[int, list[dict[str, Any]]]:
-        """Per module id, the rows to list under it in the tree (content.admin adds items):
+        """Per module id, the rows to list under it in the tree (the composed admin adds items):
         dicts with `id`, `label`, `url`, `css`, and for rows that can move, `position`,
         `count` and `move_url` (which takes `module` and `position`)."""
         return {}
@@ -452,6 +452,3 @@ class ModuleAdmin(TenantScopedAdmin):
             message = ngettext("Unpublished %(n)s module.", "Unpublished %(n)s modules.", count)
         module.refresh_from_db()
         return self._reply(request, module, ok=True, message=message % {"n": count})
-
-
-admin.site.register(Module, ModuleAdmin)

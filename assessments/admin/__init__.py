@@ -2,10 +2,8 @@
 
 from assessments.admin import (
     assignments,  # noqa: F401
-    authoring,  # noqa: F401
     grades,  # noqa: F401
     labs,  # noqa: F401
     progress,  # noqa: F401
     quizzes,  # noqa: F401
-    reruns,  # noqa: F401
 )
