@@ -28,6 +28,7 @@ from catalog.models import Course
 from catalog.scoping import paths_via_course
 from lms.admin_tree import indented_label
 from lms.input import parse_id, parse_int, safe_next
+from syllabus import tree
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import outline_rows, templates_for_staff
 from syllabus.services import (
@@ -109,7 +110,9 @@ def tree_reply(
 
 def as_module_tree_choices(field) -> None:
     """Show a module choice field as indented trees, course by course, in one query."""
-    field.queryset = field.queryset.select_related("course").order_by("course_id", "tree_id", "lft")
+    field.queryset = field.queryset.select_related("course").order_by(
+        "course_id", *tree.OUTLINE_ORDER
+    )
     field.label_from_instance = lambda m: f"{m.course.code} · {'— ' * m.depth}{m.title}"
 
 
@@ -199,7 +202,7 @@ class ModuleAdmin(TenantScopedAdmin):
     tree_template = "admin/syllabus/module/tree.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Module]:
-        return super().get_queryset(request).order_by("course_id", "tree_id", "lft")
+        return super().get_queryset(request).order_by("course_id", *tree.OUTLINE_ORDER)
 
     def get_fields(self, request: HttpRequest, obj: Module | None = None):
         if obj is None:
@@ -252,7 +255,7 @@ class ModuleAdmin(TenantScopedAdmin):
             is_published=data["is_published"],
         )
         obj.pk = created.pk
-        obj.__dict__.update({k: getattr(created, k) for k in ("lft", "rght", "tree_id", "depth")})
+        obj.__dict__.update({k: getattr(created, k) for k in tree.TREE_FIELDS})
 
     def delete_model(self, request: HttpRequest, obj: Module) -> None:
         from syllabus.services import module_delete
@@ -267,7 +270,7 @@ class ModuleAdmin(TenantScopedAdmin):
             if module is not None:  # gone already with an ancestor
                 module_delete(module=module)
 
-    @admin.display(description=gettext_lazy("Title"), ordering="lft")
+    @admin.display(description=gettext_lazy("Title"), ordering=tree.OUTLINE_POSITION)
     def indented_title(self, module: Module) -> str:
         return indented_label(module.title, module.depth)
 
