@@ -13,12 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from content.models import Asset, AssetType
-from content.selectors import (
-    asset_file_name,
-)
-from content.services import (
-    asset_upload,
-)
+from content.selectors import asset_file_name
+from content.services import asset_upload
 from lms.media import stored_file_response
 from tenancy.access import staff_university_ids, tenant_scope
 

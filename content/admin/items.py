@@ -22,31 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from content.admin.assets import assets_for_staff
-from content.archive import (
-    content_item_remove,
-    content_item_restore,
-    holds_student_work,
-)
+from content.archive import content_item_remove, content_item_restore, holds_student_work
 from content.editors import EDITOR_FORMS, ItemEditorForm
 from content.models import ITEM_CLASSES, ContentItem
 from content.rendering import RenderContext, asset_ids, latex_to_mathml, render_item, render_outline
-from content.selectors import (
-    assets_for_university,
-    assets_linked,
-    course_outline,
-    item_page,
-)
-from content.services import (
-    content_item_create,
-    content_item_move,
-    content_item_update,
-)
+from content.selectors import assets_for_university, assets_linked, course_outline, item_page
+from content.services import content_item_create, content_item_move, content_item_update
 from lms.input import parse_id, parse_int
-from syllabus.admin import (
-    COURSE_PATHS,
-    as_module_tree_choices,
-    tree_reply,
-)
+from syllabus.admin import COURSE_PATHS, as_module_tree_choices, tree_reply
 from syllabus.models import Module, ModuleType
 from tenancy.scoping import TenantScopedAdmin
 

@@ -14,12 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from content.layouts import MODULE_TYPES, layout_from_text, layout_to_text
 from content.models import ContentType
-from content.services import (
-    module_template_save,
-)
-from syllabus.admin import (
-    ModuleTemplateAdmin,
-)
+from content.services import module_template_save
+from syllabus.admin import ModuleTemplateAdmin
 from syllabus.models import ModuleTemplate, ModuleType
 from tenancy.access import staff_university_ids, tenant_scope
 from tenancy.models import University

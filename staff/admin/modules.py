@@ -28,27 +28,14 @@ from content.admin.items import (
     preview_outline,
     report_archived,
 )
-from content.archive import (
-    holds_student_work,
-    module_remove,
-    module_restore,
-)
+from content.archive import holds_student_work, module_remove, module_restore
 from content.models import ITEM_CLASSES, ContentItem, ContentType
-from content.selectors import (
-    outline_items,
-)
-from content.services import (
-    template_from_subtree,
-)
+from content.selectors import outline_items
+from content.services import template_from_subtree
 from lms.input import parse_id
-from syllabus.admin import (
-    ModuleAdmin,
-    as_module_tree_choices,
-)
+from syllabus.admin import ModuleAdmin, as_module_tree_choices
 from syllabus.models import Module, ModuleTemplate
 from syllabus.selectors import templates_for_university
-
-# Modules, with what involves content -------------------------------------------------------
 
 
 class TemplateChoiceForm(forms.Form):
