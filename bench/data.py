@@ -23,6 +23,7 @@ from catalog.models import (
     EnrollmentStatus,
 )
 from content.models import ITEM_CLASSES
+from syllabus import tree
 from tenancy.models import Country, Department, University, User
 
 BIG_CODE = "BENCH-5000"
@@ -162,8 +163,7 @@ def _insert_course_tree(
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval('modules_id_seq') FROM generate_series(1, %s)", [len(nodes)])
         ids = [r[0] for r in cursor.fetchall()]
-        cursor.execute("SELECT coalesce(max(tree_id), 0) + 1 FROM modules")
-        tree_id = cursor.fetchone()[0]
+        tree_id = tree.last_tree_id() + 1
     for node, id_ in zip(nodes, ids, strict=True):
         node.id = id_
     # Unpublish a few chapters, so every page applies the hidden-subtree rule.
@@ -237,10 +237,10 @@ def _insert_course_tree(
 def _check_tree(course_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT count(*) FROM modules c JOIN modules p ON p.id = c.parent_module_id
             WHERE c.course_id = %s AND NOT (
-                p.tree_id = c.tree_id AND p.lft < c.lft AND c.rght < p.rght
+                {tree.sql_strictly_within("c", "p")}
                 AND c.depth = p.depth + 1
             )
             """,
@@ -256,10 +256,10 @@ def _progress(student: User, offering: CourseOffering) -> None:
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT ci.id FROM content_items ci JOIN modules m ON m.id = ci.module_id
             WHERE ci.course_id = %s AND ci.is_active
-            ORDER BY m.tree_id, m.lft, ci.sequence_index
+            ORDER BY {tree.sql_outline_order("m")}, ci.sequence_index
             """,
             [offering.course_id],
         )
@@ -313,10 +313,10 @@ def _first_item(course_id: int, kind: str) -> int:
     """The first active item of `kind` in outline order."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT ci.id FROM content_items ci JOIN modules m ON m.id = ci.module_id
             WHERE ci.course_id = %s AND ci.content_type = %s AND ci.is_active
-            ORDER BY m.tree_id, m.lft, ci.sequence_index LIMIT 1
+            ORDER BY {tree.sql_outline_order("m")}, ci.sequence_index LIMIT 1
             """,
             [course_id, kind],
         )

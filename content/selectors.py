@@ -2,7 +2,7 @@
 
 Visibility is one rule everywhere: a learner sees an item when it is active and its module and
 every ancestor of that module are published; staff (`include_hidden`) see everything. The rule
-is applied in SQL through the course's unpublished subtrees (`lft`/`rght` ranges), so a check
+is applied in SQL through the course's unpublished subtrees (syllabus.tree), so a check
 costs one anti-join whatever the tree size.
 """
 
@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils.encoding import filepath_to_uri
 
 from content.models import Asset, ContentType
+from syllabus import tree
 from syllabus.selectors import OutlineRow, outline_rows
 
 
@@ -190,49 +191,63 @@ def outline_cache_clear() -> None:
     _outline_cache.clear()
 
 
-# The neighbours are found by walking the (tree_id, lft) index from the item's module in
+# The neighbours are found by walking the outline-order index from the item's module in
 # each direction and stopping at the first visible item, instead of numbering every item of
 # the course; the walk is bounded by the course's first and last tree.
 _NEIGHBOUR_SQL = """
     SELECT i.id, i.title, i.content_type
     FROM modules m JOIN content_items i ON i.module_id = m.id
-    WHERE (m.tree_id, m.lft) {cmp}= (cm.tree_id, cm.lft)
-      AND ((m.tree_id, m.lft) {cmp} (cm.tree_id, cm.lft)
+    WHERE {key_m} {cmp}= {key_cm}
+      AND ({key_m} {cmp} {key_cm}
            OR i.sequence_index {cmp} ci.sequence_index)
-      AND m.tree_id {bound_cmp} (
-          SELECT {bound}(tree_id) FROM modules WHERE course_id = %(course_id)s
-      )
+      AND {in_course_trees}
       AND m.course_id = %(course_id)s
       AND (%(include_hidden)s OR (
           i.is_active
           AND NOT EXISTS (
               SELECT 1 FROM hidden h
-              WHERE h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
+              WHERE {m_in_h}
           )
       ))
-    ORDER BY m.tree_id {order}, m.lft {order}, i.sequence_index {order}
+    ORDER BY {order}, i.sequence_index {direction}
     LIMIT 1
 """
 
-_PREVIOUS_SQL = _NEIGHBOUR_SQL.format(cmp="<", bound_cmp=">=", bound="min", order="DESC")
-_NEXT_SQL = _NEIGHBOUR_SQL.format(cmp=">", bound_cmp="<=", bound="max", order="ASC")
+
+def _neighbour_sql(*, after: bool) -> str:
+    direction = "ASC" if after else "DESC"
+    return _NEIGHBOUR_SQL.format(
+        key_m=tree.sql_outline_key("m"),
+        key_cm=tree.sql_outline_key("cm"),
+        cmp=">" if after else "<",
+        in_course_trees=tree.sql_in_course_trees("m", course_param="%(course_id)s", after=after),
+        m_in_h=tree.sql_within("m", "h"),
+        order=tree.sql_outline_order("m", direction),
+        direction=direction,
+    )
+
+
+_PREVIOUS_SQL = _neighbour_sql(after=False)
+_NEXT_SQL = _neighbour_sql(after=True)
 
 _ITEM_PAGE_SQL = f"""
 WITH hidden AS MATERIALIZED (
-    SELECT tree_id, lft, rght FROM modules
+    SELECT {tree.SQL_SUBTREE_COLUMNS} FROM modules
     WHERE course_id = %(course_id)s AND NOT is_published
 )
 SELECT ci.id, ci.content_type, ci.title, ci.description, ci.data_json::json,
        ci.estimated_duration_seconds, ci.is_active, ci.module_id, ci.university_id,
        NOT EXISTS (
            SELECT 1 FROM hidden h
-           WHERE h.tree_id = cm.tree_id AND cm.lft BETWEEN h.lft AND h.rght
+           WHERE {tree.sql_within("cm", "h")}
        ) AS module_is_visible,
        prev.id, prev.title, prev.content_type, next.id, next.title, next.content_type,
        (
-           SELECT json_agg(json_build_array(a.id, a.title, a.module_type) ORDER BY a.lft)
+           SELECT json_agg(
+               json_build_array(a.id, a.title, a.module_type) ORDER BY a.{tree.OUTLINE_POSITION}
+           )
            FROM modules a
-           WHERE a.tree_id = cm.tree_id AND a.lft <= cm.lft AND a.rght >= cm.rght
+           WHERE {tree.sql_ancestor_or_self("a", "cm")}
        ) AS ancestors
 FROM content_items ci
 JOIN modules cm ON cm.id = ci.module_id
@@ -243,7 +258,7 @@ WHERE ci.id = %(item_id)s AND ci.course_id = %(course_id)s
       ci.is_active
       AND NOT EXISTS (
           SELECT 1 FROM hidden h
-          WHERE h.tree_id = cm.tree_id AND cm.lft BETWEEN h.lft AND h.rght
+          WHERE {tree.sql_within("cm", "h")}
       )
   ))
 """
@@ -361,7 +376,7 @@ class ItemRef(NamedTuple):
     data: dict[str, Any]
 
 
-_ITEM_REF_SQL = """
+_ITEM_REF_SQL = f"""
 SELECT ci.id, ci.content_type, ci.data_json::json
 FROM content_items ci
 JOIN modules m ON m.id = ci.module_id
@@ -371,7 +386,7 @@ WHERE ci.id = %(item_id)s AND ci.course_id = %(course_id)s
       AND NOT EXISTS (
           SELECT 1 FROM modules h
           WHERE h.course_id = %(course_id)s AND NOT h.is_published
-            AND h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
+            AND {tree.sql_within("m", "h")}
       )
   ))
 """

@@ -20,6 +20,7 @@ from content.rendering import with_asset_ids
 from content.selectors import asset_address
 from content.signals import item_moved, item_payload_changed, item_visibility_changed
 from content.types import DRAFT_PAYLOADS
+from syllabus import tree
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create
 
@@ -292,7 +293,7 @@ def subtree_layout(*, module: Module) -> dict[str, Any]:
     """The subtree under `module` (not the module itself) as a template layout, in two queries:
     child modules with their own layouts and the content items as stubs."""
     module = Module.objects.get(pk=module.pk)  # tree fields change as the tree grows
-    descendants = list(module.get_descendants().order_by("lft"))
+    descendants = list(module.get_descendants().order_by(tree.OUTLINE_POSITION))
     module_ids = [module.pk, *(m.pk for m in descendants)]
     stubs: dict[int, list[dict[str, Any]]] = {pk: [] for pk in module_ids}
     items = (

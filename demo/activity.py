@@ -35,6 +35,7 @@ from demo.catalogue import COURSES, CURRENT, FUTURE, KNOWN_STUDENT_ENROLLMENTS, 
 from demo.community_phrases import REVIEW_REPLY, SUBJECT_THREADS, review_text
 from demo.progress import CourseShape, LearnerRun, ProgressRows
 from demo.syllabi import parse_outline
+from syllabus import tree
 from syllabus.models import Module, ModuleType
 from tenancy.models import User
 
@@ -387,10 +388,14 @@ def _threads(demo: "Demo", spec: CourseSpec, offering: CourseOffering) -> None:
         return
     lesson = (
         Module.objects.filter(course_id=offering.course_id, module_type=ModuleType.LESSON)
-        .order_by("tree_id", "lft")
+        .order_by(*tree.OUTLINE_ORDER)
         .first()
     )
-    item = ContentItem.objects.filter(module__parent=lesson).order_by("module__lft").first()
+    item = (
+        ContentItem.objects.filter(module__parent=lesson)
+        .order_by(*tree.outline_order("module__"))
+        .first()
+    )
     for n, (title, opening, replies) in enumerate(SUBJECT_THREADS[spec.subject, spec.language]):
         author = students[n % len(students)]
         at = offering.starts_at + timedelta(days=9 + 6 * n, hours=demo.rng.randint(0, 8))

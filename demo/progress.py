@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 
 from demo.bulk import copy_rows
+from syllabus import tree
 
 CONTENT_COLUMNS = (
     "user_id",
@@ -87,7 +88,7 @@ class CourseShape:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, parent_module_id, is_published FROM modules "
-                "WHERE course_id = %s ORDER BY tree_id, lft",
+                f"WHERE course_id = %s ORDER BY {tree.sql_outline_order()}",
                 [course_id],
             )
             modules = cursor.fetchall()

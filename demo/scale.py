@@ -38,10 +38,11 @@ from demo.phrases import term_name
 from demo.progress import CourseShape, LearnerRun, ProgressRows
 from demo.quizzes import pool_questions_create
 from demo.seed import countries_seed
+from syllabus import tree
 from syllabus.models import ModuleType
 
 # The advisory lock module_create takes before it starts a new tree (tree_id = max + 1).
-from syllabus.services import _lock_new_tree
+from syllabus.services import new_tree_lock
 from tenancy.models import Country, Department, Role, University, User, UserUniversityRole
 from tenancy.services import role_grant
 
@@ -403,13 +404,13 @@ def _check_trees(university: University, modules_per_course: int) -> None:
     with sequence numbers 1..n among siblings."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT
               (SELECT count(*) FROM modules c JOIN modules p ON p.id = c.parent_module_id
                JOIN courses co ON co.id = c.course_id
                WHERE co.university_id = %(u)s AND NOT (
-                   p.tree_id = c.tree_id AND p.course_id = c.course_id AND p.lft < c.lft
-                   AND c.rght < p.rght AND c.depth = p.depth + 1)),
+                   {tree.sql_strictly_within("c", "p")} AND p.course_id = c.course_id
+                   AND c.depth = p.depth + 1)),
               (SELECT count(*) FROM (
                    SELECT m.course_id FROM modules m JOIN courses co ON co.id = m.course_id
                    WHERE co.university_id = %(u)s
@@ -568,10 +569,8 @@ def scale_seed(
             name: DjangoContentType.objects.get_for_model(cls, for_concrete_model=False).pk
             for name, cls in ITEM_CLASSES.items()
         }
-        _lock_new_tree()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT coalesce(max(tree_id), 0) FROM modules")
-            last_tree = cursor.fetchone()[0]
+        new_tree_lock()
+        last_tree = tree.last_tree_id()
         pool_ids = _question_pools(run, course_rows)
         shapes = []
         bar = run.bar(len(course_rows), "course trees", "course")

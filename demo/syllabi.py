@@ -21,6 +21,7 @@ from content.payloads import payload_errors
 from demo import payloads
 from demo.catalogue import CURRENT, FUTURE, PYTHON_LAB, CourseSpec, LabSpec
 from demo.phrases import PLACEHOLDERS, UNIT_TITLE, label
+from syllabus import tree
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_root, module_create, module_set_published
 
@@ -304,9 +305,8 @@ class CourseTree:
         root = template_add(template=template, parent=parent, title=title)
         items = list(
             ContentItem.objects.non_polymorphic()
-            .filter(module__tree_id=root.tree_id, module__lft__gte=root.lft)
-            .filter(module__rght__lte=root.rght)
-            .order_by("module__lft", "sequence_index")
+            .filter(tree.subtree_q(root, "module__"))
+            .order_by(*tree.outline_order("module__"), "sequence_index")
         )
         keys = stub_keys(key)
         if len(items) != len(keys):

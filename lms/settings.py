@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "content",
     "assessments",
     "community",
+    "staff",
     "portal",
     "demo",
 ]

@@ -4,8 +4,9 @@ keyboard, published and unpublished a subtree at a time.
 Every change of place goes through `syllabus.services.module_move`, which locks the course, so
 `sequence_index` and `depth` stay consistent when two staff reorder the same course. Rows and
 choices are scoped to the user's tenants (`TenantScopedAdmin`); another university's module is
-a 404. The actions that need content items (templates, copies, previews) are added in
-content.admin, which registers the final admin for modules.
+a 404. The actions that need content items (templates, copies, previews) are added by the
+layer that composes syllabus with content, which registers the module and module template
+admins; this module only defines them.
 """
 
 from typing import Any
@@ -27,6 +28,7 @@ from catalog.models import Course
 from catalog.scoping import paths_via_course
 from lms.admin_tree import indented_label
 from lms.input import parse_id, parse_int, safe_next
+from syllabus import tree
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.selectors import outline_rows, templates_for_staff
 from syllabus.services import (
@@ -108,11 +110,12 @@ def tree_reply(
 
 def as_module_tree_choices(field) -> None:
     """Show a module choice field as indented trees, course by course, in one query."""
-    field.queryset = field.queryset.select_related("course").order_by("course_id", "tree_id", "lft")
+    field.queryset = field.queryset.select_related("course").order_by(
+        "course_id", *tree.OUTLINE_ORDER
+    )
     field.label_from_instance = lambda m: f"{m.course.code} · {'— ' * m.depth}{m.title}"
 
 
-@admin.register(ModuleTemplate)
 class ModuleTemplateAdmin(admin.ModelAdmin):
     """Templates of the user's universities and the platform-wide ones; another university's
     template is a 404 like a missing one."""
@@ -121,7 +124,7 @@ class ModuleTemplateAdmin(admin.ModelAdmin):
     list_filter = ("template_type",)
     list_select_related = ("university",)
     search_fields = ("title", "description")
-    # content.admin adds the layout, edited as text (its stubs name content types).
+    # content adds the layout, edited as text (its stubs name content types).
     fields = ("title", "template_type", "description")
     actions = ["publish_platform_wide"]
 
@@ -199,7 +202,7 @@ class ModuleAdmin(TenantScopedAdmin):
     tree_template = "admin/syllabus/module/tree.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Module]:
-        return super().get_queryset(request).order_by("course_id", "tree_id", "lft")
+        return super().get_queryset(request).order_by("course_id", *tree.OUTLINE_ORDER)
 
     def get_fields(self, request: HttpRequest, obj: Module | None = None):
         if obj is None:
@@ -252,7 +255,7 @@ class ModuleAdmin(TenantScopedAdmin):
             is_published=data["is_published"],
         )
         obj.pk = created.pk
-        obj.__dict__.update({k: getattr(created, k) for k in ("lft", "rght", "tree_id", "depth")})
+        obj.__dict__.update({k: getattr(created, k) for k in tree.TREE_FIELDS})
 
     def delete_model(self, request: HttpRequest, obj: Module) -> None:
         from syllabus.services import module_delete
@@ -267,7 +270,7 @@ class ModuleAdmin(TenantScopedAdmin):
             if module is not None:  # gone already with an ancestor
                 module_delete(module=module)
 
-    @admin.display(description=gettext_lazy("Title"), ordering="lft")
+    @admin.display(description=gettext_lazy("Title"), ordering=tree.OUTLINE_POSITION)
     def indented_title(self, module: Module) -> str:
         return indented_label(module.title, module.depth)
 
@@ -321,7 +324,7 @@ class ModuleAdmin(TenantScopedAdmin):
         return get_object_or_404(self.get_queryset(request), pk=module_id)
 
     def tree_extra(self, request: HttpRequest, course: Course) -> dict[int, list[dict[str, Any]]]:
-        """Per module id, the rows to list under it in the tree (content.admin adds items):
+        """Per module id, the rows to list under it in the tree (the composed admin adds items):
         dicts with `id`, `label`, `url`, `css`, and for rows that can move, `position`,
         `count` and `move_url` (which takes `module` and `position`)."""
         return {}
@@ -452,6 +455,3 @@ class ModuleAdmin(TenantScopedAdmin):
             message = ngettext("Unpublished %(n)s module.", "Unpublished %(n)s modules.", count)
         module.refresh_from_db()
         return self._reply(request, module, ok=True, message=message % {"n": count})
-
-
-admin.site.register(Module, ModuleAdmin)

@@ -10,6 +10,7 @@ from catalog.models import (
     EnrollmentStatus,
 )
 from catalog.selectors.visibility import offering_relation
+from syllabus import tree
 from syllabus.models import ModuleTemplate
 from tenancy.access import staff_university_ids
 from tenancy.models import User
@@ -53,23 +54,23 @@ def outline_rows(*, course_id: int, published_only: bool) -> list[OutlineRow]:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT id, parent_module_id, title, module_type, depth, sequence_index,
-                   is_published, tree_id, rght, archived_at IS NOT NULL
+                   is_published, {tree.SQL_SUBTREE_END_COLUMNS}, archived_at IS NOT NULL
             FROM modules
             WHERE course_id = %s
-            ORDER BY tree_id, lft
+            ORDER BY {tree.sql_outline_order()}
             """,
             [course_id],
         )
         rows = cursor.fetchall()
     result: list[OutlineRow] = []
-    hidden: tuple[int, int] | None = None  # (tree_id, rght) of the subtree being skipped
-    for id_, parent_id, title, module_type, depth, seq, published, tree_id, rght, gone in rows:
-        if hidden is not None and hidden[0] == tree_id and rght < hidden[1]:
+    hidden = tree.SubtreeSkip()
+    for id_, parent_id, title, module_type, depth, seq, published, *end, gone in rows:
+        if hidden.skips(end):
             continue
         if gone or (published_only and not published):  # archived: in no outline at all
-            hidden = (tree_id, rght)
+            hidden.start(end)
             continue
         result.append(
             OutlineRow(

@@ -11,10 +11,11 @@ never collide with the (non-deferrable) unique index on (course, parent, sequenc
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import Course
+from syllabus import tree
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.signals import modules_changed
 
@@ -34,7 +35,8 @@ def _lock_course(course_id: int) -> None:
     course_lock(course_id=course_id)
 
 
-def _lock_new_tree() -> None:
+def new_tree_lock() -> None:
+    """Take the lock that serialises starting new trees (see `_NEW_TREE_LOCK`)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NEW_TREE_LOCK])
 
@@ -42,7 +44,7 @@ def _lock_new_tree() -> None:
 def renumber_children(*, course_id: int, parent_id: int | None) -> None:
     """Give the children of `parent_id` (roots of the course when None) sequence 1..n in tree
     order."""
-    order = "lft" if parent_id is not None else "tree_id"
+    order = tree.sibling_order(roots=parent_id is None)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -102,7 +104,7 @@ def module_create(
     )
     module.full_clean(exclude=["parent", "course"])
     if parent is None:
-        _lock_new_tree()
+        new_tree_lock()
     module.save()
     if position is not None:
         _place(module, parent, position)
@@ -113,7 +115,7 @@ def module_create(
 
 def _siblings(course_id: int, parent: Module | None, exclude_id: int) -> list[Module]:
     qs = Module.objects.filter(course_id=course_id, parent=parent).exclude(pk=exclude_id)
-    return list(qs.order_by("lft" if parent is not None else "tree_id"))
+    return list(qs.order_by(tree.sibling_order(roots=parent is None)))
 
 
 def _place(module: Module, parent: Module | None, position: int) -> None:
@@ -145,7 +147,7 @@ def module_move(*, module: Module, parent: Module | None, position: int | None =
         raise ValidationError({"position": "Positions start at 1."})
     if position is None or position > len(siblings):
         if parent is None:
-            _lock_new_tree()
+            new_tree_lock()
             if module.parent_id is not None:
                 module.move_to(None)
                 module.refresh_from_db()
@@ -155,7 +157,7 @@ def module_move(*, module: Module, parent: Module | None, position: int | None =
             module.move_to(parent, "last-child")
     else:
         if parent is None and module.parent_id is not None:
-            _lock_new_tree()
+            new_tree_lock()
         module.move_to(siblings[position - 1], "left")
     new_parent_id = parent.pk if parent else None
     renumber_children(course_id=module.course_id, parent_id=old_parent_id)
@@ -234,7 +236,7 @@ def course_root(*, course: Course) -> Module:
     """The course_root module of a course, created on first use."""
     root = (
         Module.objects.filter(course_id=course.pk, parent=None, module_type=ModuleType.COURSE_ROOT)
-        .order_by("tree_id")
+        .order_by(tree.sibling_order(roots=True))
         .first()
     )
     if root is None:
@@ -284,7 +286,7 @@ def modules_copy(
     rows = list(
         Module.objects.filter(course_id=source_course.pk)
         .select_related("module_template")
-        .order_by("tree_id", "lft")
+        .order_by(*tree.OUTLINE_ORDER)
     )
     if parent is None and _has_syllabus(target_course.pk):
         parent = course_root(course=target_course)
@@ -293,13 +295,8 @@ def modules_copy(
     Module.objects.filter(course_id=target_course.pk).delete()
     if not rows:
         return {}
-    _lock_new_tree()
-    next_tree = (Module.objects.aggregate(m=models.Max("tree_id"))["m"] or 0) + 1
-    tree_ids: dict[int, int] = {}
-    for row in rows:
-        if row.tree_id not in tree_ids:
-            tree_ids[row.tree_id] = next_tree
-            next_tree += 1
+    new_tree_lock()
+    tree_ids = tree.new_tree_ids(rows)
     mapping: dict[int, int] = {}
     for depth in sorted({row.depth for row in rows}):
         level = [row for row in rows if row.depth == depth]
@@ -315,9 +312,7 @@ def modules_copy(
                     sequence_index=row.sequence_index,
                     depth=row.depth,
                     is_published=row.is_published,
-                    lft=row.lft,
-                    rght=row.rght,
-                    tree_id=tree_ids[row.tree_id],
+                    **tree.copied_position(row, tree_ids),
                 )
                 for row in level
             ]

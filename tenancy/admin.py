@@ -10,7 +10,7 @@ a read-only profile for them (tenancy.access.can_edit_profile). Platform admins
 and superusers are never listed for anyone else.
 
 Roles, in the role admin and on a user's page alike, are granted and revoked through
-`RoleWrites`: here tenancy.services, and once catalog.admin has replaced the role admin, the
+`RoleWrites`: here tenancy.services, and in the role admin registered above catalog, the
 roster's services, which also take a person who loses their teaching role off the
 university's offerings (tenancy sits below catalog and cannot call them itself).
 """
@@ -343,7 +343,6 @@ class UserAdmin(TenantScopedAdmin, DjangoUserAdmin):
         )
 
 
-@admin.register(UserUniversityRole)
 class UserUniversityRoleAdmin(RoleChoicesMixin, TenantScopedAdmin):
     tenant_paths = ROLE_PATHS
     form = RoleForm

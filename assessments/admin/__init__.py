@@ -1,11 +1,7 @@
 """Admin for assessments: each subdomain registers its model admins in its own admin.py, imported
-here so the admin's autodiscovery (which looks for `assessments.admin`) finds them; the course
-copy and rerun pages, which span the subdomains, live in this package."""
+here so the admin's autodiscovery (which looks for `assessments.admin`) finds them. The course
+copy and rerun pages, which compose syllabus, content and assessments, are staff.admin's."""
 
-from assessments.admin import (
-    authoring,  # noqa: F401
-    reruns,  # noqa: F401
-)
 from assessments.assignments import admin as assignments_admin  # noqa: F401
 from assessments.grades import admin as grades_admin  # noqa: F401
 from assessments.labs import admin as labs_admin  # noqa: F401

@@ -8,10 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LOWER_STEPS = ("module_from_template", "syllabus_copy", "modules_copy")
-# The callers allowed: the sanitising steps themselves, each lower step's next one up, and the
-# content admin's default, which the admin registered in assessments replaces.
+# The callers allowed: the sanitising steps themselves and each lower step's next one up.
 ALLOWED = {
-    "module_from_template": {"assessments/copying.py", "content/admin.py"},
+    "module_from_template": {"assessments/copying.py"},
     "syllabus_copy": {"assessments/copying.py"},
     "modules_copy": {"content/copying.py"},
 }

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from catalog.admin.roster import RosterAdminMixin
 from catalog.admin.roster_actions import EnrollmentActionsMixin
 from catalog.forms import OfferingAdminForm
-from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
+from catalog.models import CourseEnrollment, CourseOfferingInstructor
 from catalog.scoping import paths_via_offering
 from catalog.services.enrollment import enrollment_delete, enrollment_save
 from catalog.services.offerings import (
@@ -45,7 +45,6 @@ OFFERING_PATHS = {
 }
 
 
-@admin.register(CourseOffering)
 class CourseOfferingAdmin(RosterAdminMixin, TenantScopedAdmin):
     """The offering's university is always its course's, so it is not asked for."""
 

@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 
-from catalog import search
+from catalog import search, subject_tree
 from catalog.models import (
     Course,
     CourseOffering,
@@ -95,8 +95,8 @@ def catalog_options() -> CatalogOptions:
     )
     subjects = list(
         Subject.objects.select_related("domain")
-        .only("id", "name", "depth", "tree_id", "lft", "rght", "domain__id", "domain__name")
-        .order_by("tree_id", "lft")
+        .only("id", "name", *subject_tree.TREE_FIELDS, "domain__id", "domain__name")
+        .order_by(*subject_tree.TREE_ORDER)
     )
     domains = sorted(
         {(s.domain_id, s.domain.name) for s in subjects if s.domain_id}, key=lambda pair: pair[1]
@@ -109,16 +109,6 @@ def catalog_options() -> CatalogOptions:
     )
     languages = sorted(((code, language_name(code)) for code in codes), key=lambda p: p[1])
     return CatalogOptions(universities, countries, subjects, domains, languages)
-
-
-def _subtree_q(subject: Subject, prefix: str) -> Q:
-    return Q(
-        **{
-            f"{prefix}tree_id": subject.tree_id,
-            f"{prefix}lft__gte": subject.lft,
-            f"{prefix}lft__lte": subject.rght,
-        }
-    )
 
 
 def _window_open_q(now: datetime) -> Q:
@@ -163,9 +153,11 @@ def course_catalog(
         courses = courses.filter(Q(primary_subject__domain_id=filters.domain_id) | Exists(tagged))
     if filters.subject is not None:
         tagged = CourseSubject.objects.filter(course=OuterRef("pk")).filter(
-            _subtree_q(filters.subject, "subject__")
+            subject_tree.subtree_q(filters.subject, "subject__")
         )
-        courses = courses.filter(_subtree_q(filters.subject, "primary_subject__") | Exists(tagged))
+        courses = courses.filter(
+            subject_tree.subtree_q(filters.subject, "primary_subject__") | Exists(tagged)
+        )
     if filters.open_now:
         courses = courses.filter(Exists(visible.filter(_window_open_q(now))))
 

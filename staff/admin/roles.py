@@ -1,4 +1,4 @@
-"""The role admin of tenancy, writing through the roster's services (catalog.services.roles),
+"""The role admin: tenancy's, writing through the roster's services (catalog.services.roles),
 like the roles page of a university: a person who loses their last teaching role also leaves the
 university's offerings and loses the object permissions on them, and a university admin
 cannot revoke their own admin role."""
@@ -39,5 +39,4 @@ class RosterRoleAdmin(UserUniversityRoleAdmin):
     role_writes = RosterRoleWrites()
 
 
-admin.site.unregister(UserUniversityRole)
 admin.site.register(UserUniversityRole, RosterRoleAdmin)

@@ -2,8 +2,9 @@
 the offering's page and an action on the list, both opening one form that asks for the new
 start date (and term name).
 
-The new run keeps the grading policy, which lives here above catalog, so the final offering
-admin is registered by this module, extending catalog's (catalog cannot import this app).
+The new run keeps the grading policy, which lives in assessments above catalog, so the
+offering admin is registered by this module, extending catalog's (catalog cannot import
+assessments).
 An offering outside the user's tenants is a 404, as on every other offering page.
 """
 
@@ -104,5 +105,4 @@ class RerunningOfferingAdmin(CourseOfferingAdmin):
         )
 
 
-admin.site.unregister(CourseOffering)
 admin.site.register(CourseOffering, RerunningOfferingAdmin)

@@ -1,0 +1,5 @@
+"""Admin for content, one module per concern: items, the asset library and module templates.
+Items and assets are registered here; the module and module template admins, which compose
+syllabus's with content's, are registered by the staff layer."""
+
+from content.admin import assets, items, templates  # noqa: F401
