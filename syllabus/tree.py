@@ -43,6 +43,11 @@ def sql_within(node: str, subtree: str) -> str:
     return f"{same_tree} AND {node}.lft BETWEEN {subtree}.lft AND {subtree}.rght"
 
 
+def sql_subtree_columns(alias: str) -> str:
+    """`SQL_SUBTREE_COLUMNS` of module `alias`, for a select list feeding `sql_within`."""
+    return ", ".join(f"{alias}.{name.strip()}" for name in SQL_SUBTREE_COLUMNS.split(","))
+
+
 def sql_ancestor_or_self(ancestor: str, node: str) -> str:
     """Module `ancestor` is `node` or one of its ancestors."""
     return (
@@ -70,6 +75,16 @@ def sql_in_course_trees(alias: str, *, course_param: str, after: bool) -> str:
     return (
         f"{alias}.tree_id {cmp} (SELECT {bound}(tree_id) FROM modules "
         f"WHERE course_id = {course_param})"
+    )
+
+
+def sql_from_course_start(alias: str, *, course: str) -> str:
+    """Module `alias` is at or after the start of the outline of course `course` (an SQL
+    expression), as a row comparison that walks the outline index from the course's first
+    tree."""
+    return (
+        f"{sql_outline_key(alias)} >= ("
+        f"(SELECT min(tree_id) FROM modules WHERE course_id = {course}), 0)"
     )
 
 

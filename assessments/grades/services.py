@@ -47,6 +47,7 @@ from psycopg.types.json import Jsonb
 from assessments.grades.models import AttemptRule, Certificate, CourseGrade, GradingPolicy
 from catalog.services.enrollment import enrollments_complete
 from catalog.services.offerings import offering_grades_finalize
+from syllabus import tree
 
 CATEGORIES = ("quizzes", "labs", "assignments")
 CATEGORY_OF_TYPE = {"quiz": "quizzes", "engineering_lab": "labs", "assignment": "assignments"}
@@ -125,7 +126,8 @@ def policy_params(policy: GradingPolicy) -> dict[str, Any]:
 # with something counted (a missing item scores 0); `per_category` a row per learner and
 # category with items. The statement is built per policy: the best-attempt rule aggregates
 # instead of sorting, and the ranking that drop-lowest needs is only there when a policy drops.
-_BASE_CTES = """
+_BASE_CTES = (
+    """
 offering AS (
     SELECT id, course_id, ends_at,
            grades_finalized_at IS NOT NULL OR coalesce(ends_at <= statement_timestamp(), false)
@@ -140,7 +142,9 @@ students AS (
       AND (%(user_ids)s::bigint[] IS NULL OR e.user_id = ANY(%(user_ids)s::bigint[]))
 ),
 hidden AS MATERIALIZED (
-    SELECT h.tree_id, h.lft, h.rght
+    SELECT """
+    + tree.sql_subtree_columns("h")
+    + """
     FROM modules h
     WHERE h.course_id = (SELECT course_id FROM offering) AND NOT h.is_published
 ),
@@ -153,7 +157,9 @@ items AS MATERIALIZED (
                WHEN 'engineering_lab' THEN (ci.data_json #>> '{grading,max_points}')::numeric
                WHEN 'assignment' THEN (ci.data_json ->> 'max_points')::numeric
            END AS default_max,
-           row_number() OVER (ORDER BY m.tree_id, m.lft, ci.sequence_index, ci.id) AS position
+           row_number() OVER (ORDER BY """
+    + tree.sql_outline_order("m")
+    + """, ci.sequence_index, ci.id) AS position
     FROM content_items ci
     JOIN modules m ON m.id = ci.module_id
     WHERE ci.course_id = (SELECT course_id FROM offering)
@@ -161,7 +167,9 @@ items AS MATERIALIZED (
       AND ci.content_type IN ('quiz', 'engineering_lab', 'assignment')
       AND NOT EXISTS (
           SELECT 1 FROM hidden h
-          WHERE h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
+          WHERE """
+    + tree.sql_within("m", "h")
+    + """
       )
 ),
 weights (category, weight, drop_n) AS (
@@ -176,6 +184,7 @@ category_sizes AS (
     GROUP BY i.category, w.drop_n
 ),
 """
+)
 
 _PCT = "round(least(greatest({score} / nullif({maximum}, 0), 0), 1) * 100, 2)"
 _ATTEMPT_FILTER = """

@@ -23,6 +23,7 @@ from assessments.labs.models import LabSubmission
 from assessments.progress.models import UserContentProgress, UserModuleProgress
 from assessments.quizzes.models import QuizAttempt, QuizMastery
 from content.selectors import OutlineItem
+from syllabus import tree
 from syllabus.selectors import OutlineRow
 
 
@@ -108,17 +109,17 @@ class CourseProgress:
 # Work proportional to the learner's progress rows and the hidden parts of the courses, not to
 # the size of the courses: visible items = active items - active items under an unpublished
 # module; the first item of the outline is looked up only for courses the learner has not
-# touched, by walking the (tree_id, lft) index from the course's first tree.
-_COURSE_PROGRESS_SQL = """
+# touched, by walking the outline index from the course's first tree.
+_COURSE_PROGRESS_SQL = f"""
 WITH offering AS (
     SELECT id AS offering_id, course_id
     FROM course_offerings
     WHERE id = ANY(%(offering_ids)s)
 ),
 hidden AS MATERIALIZED (
-    SELECT course_id, tree_id, lft, rght
-    FROM modules
-    WHERE course_id IN (SELECT course_id FROM offering) AND NOT is_published
+    SELECT h.course_id, {tree.sql_subtree_columns("h")}
+    FROM modules h
+    WHERE h.course_id IN (SELECT course_id FROM offering) AND NOT h.is_published
 ),
 active_items AS (
     SELECT course_id, count(*) AS n
@@ -129,7 +130,7 @@ active_items AS (
 hidden_items AS (
     SELECT h.course_id, count(DISTINCT ci.id) AS n
     FROM hidden h
-    JOIN modules m ON m.tree_id = h.tree_id AND m.lft BETWEEN h.lft AND h.rght
+    JOIN modules m ON {tree.sql_within("m", "h")}
     JOIN content_items ci ON ci.module_id = m.id AND ci.is_active
     GROUP BY h.course_id
 ),
@@ -144,7 +145,7 @@ touched AS (
     WHERE p.user_id = %(user_id)s
       AND NOT EXISTS (
           SELECT 1 FROM hidden h
-          WHERE h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
+          WHERE {tree.sql_within("m", "h")}
       )
 ),
 done AS (
@@ -163,14 +164,12 @@ SELECT o.offering_id,
            SELECT i.id
            FROM modules m JOIN content_items i ON i.module_id = m.id
            WHERE m.course_id = o.course_id AND i.is_active
-             AND (m.tree_id, m.lft) >= (
-                 (SELECT min(tree_id) FROM modules WHERE course_id = o.course_id), 0
-             )
+             AND {tree.sql_from_course_start("m", course="o.course_id")}
              AND NOT EXISTS (
                  SELECT 1 FROM hidden h
-                 WHERE h.tree_id = m.tree_id AND m.lft BETWEEN h.lft AND h.rght
+                 WHERE {tree.sql_within("m", "h")}
              )
-           ORDER BY m.tree_id, m.lft, i.sequence_index
+           ORDER BY {tree.sql_outline_order("m")}, i.sequence_index
            LIMIT 1
        ) END
 FROM offering o

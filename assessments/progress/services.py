@@ -36,6 +36,7 @@ from django.db import connection, transaction
 
 from assessments.progress.models import UserContentProgress
 from catalog.models import CourseOffering
+from syllabus import tree
 from syllabus.selectors import LEARNING_STATUSES
 from tenancy.models import User
 
@@ -127,19 +128,19 @@ ON CONFLICT (user_id, course_offering_id, module_id) DO UPDATE SET
 
 # Recompute the rows of the item's module and its ancestors. Visible items of a module's
 # subtree: active items of its descendants (itself included) that have no unpublished module
-# on their path. The unpublished subtrees of the course are few; excluding their lft/rght
-# ranges is one anti-join.
+# on their path. The unpublished subtrees of the course are few; excluding their subtrees
+# is one anti-join.
 _ROLLUP_SQL = (
-    """
+    f"""
 WITH target AS (
-    SELECT m.id, m.course_id, m.tree_id, m.lft, m.rght
+    SELECT m.id, m.course_id, {tree.sql_subtree_columns("m")}
     FROM content_items ci JOIN modules m ON m.id = ci.module_id
     WHERE ci.id = %(item_id)s
 ),
 path AS (
-    SELECT a.id, a.tree_id, a.lft, a.rght
+    SELECT a.id, {tree.sql_subtree_columns("a")}
     FROM target t
-    JOIN modules a ON a.tree_id = t.tree_id AND a.lft <= t.lft AND a.rght >= t.rght
+    JOIN modules a ON {tree.sql_ancestor_or_self("a", "t")}
     WHERE NOT %(only_missing)s OR NOT EXISTS (
         SELECT 1 FROM user_module_progress u
         WHERE u.user_id = %(user_id)s AND u.course_offering_id = %(offering_id)s
@@ -147,21 +148,21 @@ path AS (
     )
 ),
 hidden AS MATERIALIZED (
-    SELECT h.tree_id, h.lft, h.rght
+    SELECT {tree.sql_subtree_columns("h")}
     FROM modules h
     WHERE h.course_id = (SELECT course_id FROM target) AND NOT h.is_published
 ),
 stats AS (
     SELECT path.id AS module_id, count(ci.id) AS total, count(p.completed_at) AS done
     FROM path
-    JOIN modules d ON d.tree_id = path.tree_id AND d.lft BETWEEN path.lft AND path.rght
+    JOIN modules d ON {tree.sql_within("d", "path")}
     JOIN content_items ci ON ci.module_id = d.id AND ci.is_active
     LEFT JOIN user_content_progress p
       ON p.content_item_id = ci.id
      AND p.user_id = %(user_id)s
      AND p.course_offering_id = %(offering_id)s
     WHERE NOT EXISTS (
-        SELECT 1 FROM hidden h WHERE h.tree_id = d.tree_id AND d.lft BETWEEN h.lft AND h.rght
+        SELECT 1 FROM hidden h WHERE {tree.sql_within("d", "h")}
     )
     GROUP BY path.id
 )
@@ -274,28 +275,28 @@ def content_progress_report(
 # of _ROLLUP_SQL; a module left without visible items is at 0 % unless its completion was
 # recorded, which, as everywhere, keeps its date and its 100 %.
 _RECOMPUTE_SQL = (
-    """
+    f"""
 WITH path AS (
-    SELECT DISTINCT a.id, a.tree_id, a.lft, a.rght, a.course_id
+    SELECT DISTINCT a.id, {tree.sql_subtree_columns("a")}, a.course_id
     FROM modules t
-    JOIN modules a ON a.tree_id = t.tree_id AND (
-        (a.lft <= t.lft AND a.rght >= t.rght)
-        OR (t.id = ANY(%(subtree_ids)s) AND a.lft BETWEEN t.lft AND t.rght)
+    JOIN modules a ON (
+        ({tree.sql_ancestor_or_self("a", "t")})
+        OR (t.id = ANY(%(subtree_ids)s) AND {tree.sql_within("a", "t")})
     )
     WHERE t.id = ANY(%(module_ids)s) OR t.id = ANY(%(subtree_ids)s)
 ),
 hidden AS MATERIALIZED (
-    SELECT h.tree_id, h.lft, h.rght
+    SELECT {tree.sql_subtree_columns("h")}
     FROM modules h
     WHERE h.course_id IN (SELECT course_id FROM path) AND NOT h.is_published
 ),
 visible AS (
     SELECT path.id AS module_id, ci.id AS item_id
     FROM path
-    JOIN modules d ON d.tree_id = path.tree_id AND d.lft BETWEEN path.lft AND path.rght
+    JOIN modules d ON {tree.sql_within("d", "path")}
     JOIN content_items ci ON ci.module_id = d.id AND ci.is_active
     WHERE NOT EXISTS (
-        SELECT 1 FROM hidden h WHERE h.tree_id = d.tree_id AND d.lft BETWEEN h.lft AND h.rght
+        SELECT 1 FROM hidden h WHERE {tree.sql_within("d", "h")}
     )
 ),
 totals AS (
