@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs the linters, the migrations check and pytest.
+# Installs what the tests need, then runs the linters, the migrations check, mypy and pytest.
 # Arguments go to pytest: bash scripts/test.sh -k enrollment
 set -euo pipefail
 
@@ -33,6 +33,9 @@ step "ruff format --check"
 
 step "makemigrations --check"
 "$PY" manage.py makemigrations --check --dry-run || failed+=("makemigrations --check")
+
+step "mypy"
+"$PY" -m mypy || failed+=("mypy")
 
 step "pytest $*"
 status=0
