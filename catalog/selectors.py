@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, cast
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
@@ -53,6 +53,9 @@ from catalog.models import (
 )
 from tenancy.access import Visitor, administers, member_university_ids, sees_everything
 from tenancy.models import University, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 PUBLIC = OfferingVisibility.PUBLIC
 LEARNING_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
@@ -262,7 +265,8 @@ def catalog_options() -> CatalogOptions:
         .order_by("tree_id", "lft")
     )
     domains = sorted(
-        {(s.domain_id, s.domain.name) for s in subjects if s.domain_id}, key=lambda pair: pair[1]
+        {(s.domain.pk, s.domain.name) for s in subjects if s.domain is not None},
+        key=lambda pair: pair[1],
     )
     codes = (
         Course.objects.filter(is_published=True)
@@ -401,7 +405,7 @@ class CatalogPage:
     fuzzy: bool  # found by similarity only: the words themselves matched nothing
 
 
-def _average(value: float | None) -> Decimal | None:
+def _average(value: float | Decimal | None) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -469,7 +473,18 @@ def catalog_page(
 # The course page ------------------------------------------------------------------------------
 
 
-def course_for_visitor(*, user: Visitor, course_id: int) -> Course:
+class VisitorCourseFacts(TypedDict):
+    """What course_for_visitor adds to the course."""
+
+    rating_average: float | Decimal | None  # the database's float, rounded to a Decimal
+    rating_count: int
+    is_instructor: bool
+    is_staff: bool
+
+
+def course_for_visitor(
+    *, user: Visitor, course_id: int
+) -> "WithAnnotations[Course, VisitorCourseFacts]":
     """The course with its university, country, department and primary subject, its rating
     (`rating_average`, `rating_count`) and `is_staff` (whether `user` teaches or administers
     it), in one query. A draft is found only by its staff: everyone else gets the same 404 as
@@ -487,7 +502,9 @@ def course_for_visitor(*, user: Visitor, course_id: int) -> Course:
         )
     else:
         courses = courses.annotate(is_instructor=Value(False))
-    course = courses.filter(pk=course_id).first()
+    course = cast(
+        "WithAnnotations[Course, VisitorCourseFacts] | None", courses.filter(pk=course_id).first()
+    )
     if course is None:
         raise Http404("No such course.")
     course.is_staff = course.is_instructor or administers(
@@ -567,7 +584,7 @@ class OfferingCard:
         )
 
 
-PREREQUISITE_LABELS = {
+PREREQUISITE_LABELS: "dict[str, StrOrPromise]" = {
     PrerequisiteType.STRICT: gettext_lazy("Required before enrolling"),
     PrerequisiteType.RECOMMENDED: gettext_lazy("Recommended before"),
     PrerequisiteType.CO_REQUISITE: gettext_lazy("Co-requisite: before or at the same time"),
@@ -593,7 +610,7 @@ class PrerequisiteState:
         return not self.met and self.kind != PrerequisiteType.RECOMMENDED
 
     @property
-    def label(self) -> str:
+    def label(self) -> "StrOrPromise":
         return PREREQUISITE_LABELS[self.kind]
 
     @property
@@ -653,7 +670,7 @@ def course_page(*, user: Visitor, course_id: int, now: datetime | None = None) -
         shown |= offering_visibility_q(user) & _not_over_q(now)
     else:
         shown |= _not_over_q(now)
-    offerings = (
+    offerings = list(
         CourseOffering.objects.filter(course=course)
         .filter(shown)
         .annotate(
@@ -667,7 +684,6 @@ def course_page(*, user: Visitor, course_id: int, now: datetime | None = None) -
     )
     cards = []
     instructors: dict[int, Instructor] = {}
-    offerings = list(offerings)
     active_in = next(
         (o for o in offerings if o.pk in mine and mine[o.pk].status == EnrollmentStatus.ACTIVE),
         None,

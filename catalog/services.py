@@ -1,10 +1,12 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
@@ -113,7 +115,11 @@ def offering_rerun(
     )
     rerun.full_clean()
     rerun.save()
-    granted = get_users_with_perms(source, only_with_perms_in=["change_courseoffering"])
+    # A queryset of users without attach_perms; guardian annotates the other shapes too.
+    granted = cast(
+        "QuerySet[User]",
+        get_users_with_perms(source, only_with_perms_in=["change_courseoffering"]),
+    )
     granted_ids = set(granted.values_list("pk", flat=True))
     staff = User.objects.filter(courseofferinginstructor__course_offering=source).order_by("pk")
     for user in staff:
@@ -190,7 +196,7 @@ def _local(value: datetime, offering: CourseOffering, user: User) -> str:
     return f"{display_datetime(value, zone)} ({zone.key})"
 
 
-def _titles(links: list[CoursePrerequisite]) -> str:
+def _titles(links: Sequence[CoursePrerequisite]) -> str:
     return ", ".join(
         f"{link.prerequisite_course.code} {link.prerequisite_course.title}" for link in links
     )
@@ -315,7 +321,7 @@ def _check_prerequisites(offering: CourseOffering, user: User) -> tuple[str, ...
 
 
 def _refusal_for_existing(enrollment: CourseEnrollment) -> EnrollmentRefused:
-    messages = {
+    messages: dict[str, str] = {
         EnrollmentStatus.ACTIVE: _("You are already enrolled in this offering."),
         EnrollmentStatus.COMPLETED: _("You have already completed this offering."),
         EnrollmentStatus.PENDING: _("Your request to enroll is already waiting for approval."),

@@ -6,10 +6,11 @@ over it). Everyone else gets the same 404 as for an offering that does not exist
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -47,6 +48,9 @@ from tenancy.access import (
     sees_everything,
 )
 from tenancy.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 READING_STATUSES = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED})
 # Replies are indented up to this level; deeper ones are shown at it, saying whom they answer.
@@ -356,12 +360,12 @@ def post_for_reader(*, access: DiscussionAccess, thread_id: int, post_id: int) -
     return post
 
 
-def opening_post_id(posts: list[DiscussionPost]) -> int | None:
+def opening_post_id(posts: Sequence[DiscussionPost]) -> int | None:
     """The thread's opening post: its first post without a parent."""
     return min((p.pk for p in posts if p.parent_post_id is None), default=None)
 
 
-def _tree(posts: list[DiscussionPost], opening_id: int | None) -> list[tuple]:
+def _tree(posts: Sequence[DiscussionPost], opening_id: int | None) -> list[tuple]:
     """Replies in reading order as (post, level, in_reply_to): depth first, oldest first."""
     by_id = {p.pk: p for p in posts}
     children: dict[int | None, list[DiscussionPost]] = defaultdict(list)
@@ -377,11 +381,19 @@ def _tree(posts: list[DiscussionPost], opening_id: int | None) -> list[tuple]:
     while stack:
         post, depth = stack.pop()
         in_reply_to = None
-        if depth > MAX_REPLY_LEVEL:
+        if depth > MAX_REPLY_LEVEL and post.parent_post_id is not None:
             in_reply_to = by_id[post.parent_post_id].user.full_name
         flat.append((post, min(depth, MAX_REPLY_LEVEL), in_reply_to))
         stack.extend((child, depth + 1) for child in reversed(children[post.pk]))
     return flat
+
+
+class _PostFacts(TypedDict):
+    """What thread_page annotates on each post."""
+
+    reported_by_me: bool
+    open_report_count: Any
+    author_teaches: bool
 
 
 def thread_page(*, access: DiscussionAccess, thread_id: int) -> ThreadPage:
@@ -411,7 +423,7 @@ def thread_page(*, access: DiscussionAccess, thread_id: int) -> ThreadPage:
     )
     user = access.user
 
-    def node(post: DiscussionPost, level: int, **kwargs) -> PostNode:
+    def node(post: "WithAnnotations[DiscussionPost, _PostFacts]", level: int, **kwargs) -> PostNode:
         live = not post.is_deleted
         return PostNode(
             post,
@@ -450,7 +462,8 @@ def notification_mode(*, user: User) -> str:
 
 class RatingSummary(NamedTuple):
     average: Decimal | None
-    count: int
+    # Shadows tuple.count on purpose: the templates and callers read `summary.count`.
+    count: int  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -593,14 +606,25 @@ def course_reviews(*, access: ReviewsAccess) -> QuerySet[CourseReview]:
     )
 
 
-def latest_reviews(*, course_id: int, limit: int = 3) -> list[CourseReview]:
+class _ShownName(TypedDict):
+    """What the review lists set on each review: the name it is shown under."""
+
+    shown_name: str
+
+
+def latest_reviews(
+    *, course_id: int, limit: int = 3
+) -> "list[WithAnnotations[CourseReview, _ShownName]]":
     """The newest visible reviews of a course with some text, for its page, in one query."""
-    reviews = list(
-        _visible_reviews()
-        .filter(course_offering__course_id=course_id)
-        .exclude(Q(review_text__isnull=True) | Q(review_text=""))
-        .select_related("user")
-        .order_by("-created_at", "-pk")[:limit]
+    reviews = cast(
+        "list[WithAnnotations[CourseReview, _ShownName]]",
+        list(
+            _visible_reviews()
+            .filter(course_offering__course_id=course_id)
+            .exclude(Q(review_text__isnull=True) | Q(review_text=""))
+            .select_related("user")
+            .order_by("-created_at", "-pk")[:limit]
+        ),
     )
     for review in reviews:
         review.shown_name = reviewer_name(review)
@@ -609,7 +633,8 @@ def latest_reviews(*, course_id: int, limit: int = 3) -> list[CourseReview]:
 
 def reviews_page(*, access: ReviewsAccess, page_number: str | None) -> Page:
     page = Paginator(course_reviews(access=access), REVIEWS_PER_PAGE).get_page(page_number)
-    for review in page.object_list:
+    reviews = cast("Iterable[WithAnnotations[CourseReview, _ShownName]]", page.object_list)
+    for review in reviews:
         review.shown_name = reviewer_name(review)
     return page
 
