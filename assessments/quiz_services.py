@@ -26,7 +26,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -327,7 +327,7 @@ def attempt_answers_save(
         if _is_expired(attempt, now):
             _finalize(attempt, submitted_at=attempt.deadline_at, by=BY_DEADLINE)
             return SaveResult(attempt, expired=True)
-        raw = attempt.raw_response_json
+        raw = cast(dict[str, Any], attempt.raw_response_json)  # set when the attempt starts
         shown = set(raw["question_ids"])
         flags = None if flagged is None else sorted(set(flagged))
         asked = [*answers, *(flags or []), *([] if check is None else [check])]
@@ -425,7 +425,7 @@ def _record_passed(attempt: QuizAttempt) -> None:
 
 
 def _apply_score(attempt: QuizAttempt, settings: QuizSettings) -> AttemptScore:
-    raw = attempt.raw_response_json
+    raw = cast(dict[str, Any], attempt.raw_response_json)  # set when the attempt starts
     keys = answer_keys(raw["question_ids"])
     score = score_attempt(
         question_ids=raw["question_ids"], keys=keys, answers=raw.get("answers") or {}
@@ -447,7 +447,7 @@ def _finalize(attempt: QuizAttempt, *, submitted_at: datetime | None, by: str) -
     )
     settings = quiz_settings(offering=offering, item_id=attempt.content_item_id)
     score = _apply_score(attempt, settings)
-    attempt.raw_response_json["submitted_by"] = by
+    cast(dict[str, Any], attempt.raw_response_json)["submitted_by"] = by
     attempt.submitted_at = submitted_at or timezone.now()
     attempt.save(
         update_fields=[
@@ -548,7 +548,7 @@ def attempts_regrade(*, question_ids: Iterable[int], actor: User | None) -> Regr
                 settings_cache[attempt.content_item_id] = QuizSettings.from_payload(data)
             settings = settings_cache[attempt.content_item_id]
             old_score, old_passed = attempt.score_obtained, attempt.passed
-            old_results = dict(attempt.raw_response_json.get("results") or {})
+            old_results = dict(cast(dict[str, Any], attempt.raw_response_json).get("results") or {})
             score = _apply_score(attempt, settings)
             regraded += 1
             attempt.save(
@@ -557,7 +557,7 @@ def attempts_regrade(*, question_ids: Iterable[int], actor: User | None) -> Regr
             if (old_score, old_passed) != (attempt.score_obtained, attempt.passed):
                 changed += 1
                 # The question whose mark changed (the first, when several did).
-                results = attempt.raw_response_json["results"]
+                results = cast(dict[str, Any], attempt.raw_response_json)["results"]
                 touched = next(
                     (q for q in question_ids if old_results.get(str(q)) != results.get(str(q))),
                     None,

@@ -491,7 +491,7 @@ def roster_csv_plan(*, offering: CourseOffering, rows: list[CsvRow]) -> RosterPl
                     )
                 )
                 continue
-        common = {"user": user, "enrollment": current}
+        common: dict[str, Any] = {"user": user, "enrollment": current}
         if free == 0:
             queue += 1
             planned.append(
