@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,9 @@ from content.payloads import payload_errors
 from lms.db import FieldCheckConstraint, TimestampedModel, enum_check
 from syllabus.models import Module
 from tenancy.models import University
+
+if TYPE_CHECKING:
+    from polymorphic.managers import PolymorphicManager
 
 
 class AssetType(models.TextChoices):
@@ -65,6 +70,11 @@ class ContentItem(PolymorphicModel, TimestampedModel):
     """One table for every kind of content; each `content_type` has a proxy class below."""
 
     CONTENT_TYPE: str | None = None
+
+    if TYPE_CHECKING:
+        # The manager's second type parameter is what non_polymorphic() yields; the
+        # django-stubs plugin leaves it unbound, so it is named here for the type checker.
+        objects: ClassVar[PolymorphicManager["ContentItem", "ContentItem"]]
 
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, related_name="content_items", db_index=False

@@ -442,7 +442,8 @@ def asset_upload(
     stored: list[str] = []
     try:
         upload.seek(0)
-        name = default_storage.save(f"{folder}/{get_valid_filename(upload.name)}", upload)
+        # get_valid_filename(None) is "None"; str() keeps that for an upload without a name.
+        name = default_storage.save(f"{folder}/{get_valid_filename(str(upload.name))}", upload)
         stored.append(name)
         facts["storage_name"] = name
         if thumbnail is not None:

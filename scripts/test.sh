@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs the linters, the import layers check, the migrations
-# check and pytest.
+# Installs what the tests need, then runs the linters, the import layers check, mypy, the
+# migrations check and pytest.
 # Arguments go to pytest: bash scripts/test.sh -k enrollment
 set -euo pipefail
 
@@ -34,6 +34,9 @@ step "ruff format --check"
 
 step "lint-imports"
 "$VENV/bin/lint-imports" || failed+=("lint-imports")
+
+step "mypy"
+"$PY" -m mypy || failed+=("mypy")
 
 step "makemigrations --check"
 "$PY" manage.py makemigrations --check --dry-run || failed+=("makemigrations --check")

@@ -343,9 +343,10 @@ def _modules_append(rows: list[Module], target_course: Course, parent: Module) -
             mapping[row.pk] = parent.pk
             continue
         template_id = _template_kept(row, target_course.university_id)
+        parent_pk = parent.pk if row.parent_id is None else mapping.get(row.parent_id, parent.pk)
         made = module_create(
             course=target_course,
-            parent=Module(pk=mapping.get(row.parent_id, parent.pk)),
+            parent=Module(pk=parent_pk),
             module_type=row.module_type,
             title=row.title,
             description=row.description,

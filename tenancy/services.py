@@ -21,14 +21,19 @@ from tenancy.models import (
 )
 
 
-def role_check(*, university: University | None, role: str | None, department: Department | None):
+def role_check(
+    *, university: University | None, role: str | None, department: Department | None
+) -> None:
     """The rules every role row obeys, raised per field; forms call it too, so the admin's
     messages and the service's refusals are the same."""
     errors = {}
     if role is not None and role not in Role.values:
         errors["role"] = f"Unknown role {role!r}."
-    elsewhere = university is not None and department is not None
-    if elsewhere and department.university_id != university.pk:
+    if (
+        university is not None
+        and department is not None
+        and department.university_id != university.pk
+    ):
         errors["department"] = "The department belongs to another university."
     elif role == Role.DEPARTMENT_ADMIN and department is None:
         errors["department"] = "A department admin needs a department."

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -29,6 +30,9 @@ from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstr
 from catalog.scoping import holds_role_at_offering_sql
 from tenancy.access import administers, holds_role_at, holds_role_at_q
 from tenancy.models import Role, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CATEGORY_LABELS = {
     "quizzes": gettext_lazy("Quizzes"),
@@ -250,7 +254,7 @@ def _safe(text: str) -> str:
 @dataclass
 class CategoryReport:
     category: str
-    label: str
+    label: "StrOrPromise"
     weight: Decimal
     drop_lowest: int
     percent: Decimal | None  # projected: ungraded work as 0

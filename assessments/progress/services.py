@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -186,11 +187,12 @@ def _write(
     item_id: int,
     visit: bool,
     complete: bool,
-    percent: Decimal,
+    percent: Decimal | int,
 ) -> ProgressState:
     with transaction.atomic():
         _lock_enrollment(user, offering)
-        params = {
+        # Any: psycopg adapts the timedelta, which the stubs' parameter types leave out.
+        params: dict[str, Any] = {
             "user_id": user.pk,
             "offering_id": offering.pk,
             "item_id": item_id,

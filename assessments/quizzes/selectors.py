@@ -10,7 +10,7 @@ quiz closes, or never). Templates cannot leak what the selector never hands them
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count
 from django.http import Http404
@@ -71,8 +71,9 @@ def _key_text(question: Question) -> str:
     if question.question_type == QuestionType.TRUE_FALSE:
         return _("True") if question.correct_boolean else _("False")
     if question.question_type == QuestionType.NUMERIC:
-        answer = question.numeric_answer.normalize()
-        tolerance = question.numeric_tolerance.normalize()
+        # A check constraint holds both for numeric questions.
+        answer = cast(Decimal, question.numeric_answer).normalize()
+        tolerance = cast(Decimal, question.numeric_tolerance).normalize()
         if tolerance:
             return f"{answer:f} ± {tolerance:f}"
         return f"{answer:f}"

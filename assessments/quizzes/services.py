@@ -27,7 +27,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -323,7 +323,7 @@ def attempt_answers_save(
         if _is_expired(attempt, now):
             _finalize(attempt, submitted_at=attempt.deadline_at, by=BY_DEADLINE)
             return SaveResult(attempt, expired=True)
-        raw = attempt.raw_response_json
+        raw = cast(dict[str, Any], attempt.raw_response_json)  # set when the attempt starts
         shown = set(raw["question_ids"])
         flags = None if flagged is None else sorted(set(flagged))
         asked = [*answers, *(flags or []), *([] if check is None else [check])]
@@ -421,7 +421,7 @@ def attempt_passed_record(attempt: QuizAttempt) -> None:
 
 
 def attempt_score_apply(attempt: QuizAttempt, settings: QuizSettings) -> AttemptScore:
-    raw = attempt.raw_response_json
+    raw = cast(dict[str, Any], attempt.raw_response_json)  # set when the attempt starts
     keys = answer_keys(raw["question_ids"])
     score = score_attempt(
         question_ids=raw["question_ids"], keys=keys, answers=raw.get("answers") or {}
@@ -443,7 +443,7 @@ def _finalize(attempt: QuizAttempt, *, submitted_at: datetime | None, by: str) -
     )
     settings = quiz_settings(offering=offering, item_id=attempt.content_item_id)
     score = attempt_score_apply(attempt, settings)
-    attempt.raw_response_json["submitted_by"] = by
+    cast(dict[str, Any], attempt.raw_response_json)["submitted_by"] = by
     attempt.submitted_at = submitted_at or timezone.now()
     attempt.save(
         update_fields=[

@@ -99,7 +99,8 @@ def catalog_options() -> CatalogOptions:
         .order_by(*subject_tree.TREE_ORDER)
     )
     domains = sorted(
-        {(s.domain_id, s.domain.name) for s in subjects if s.domain_id}, key=lambda pair: pair[1]
+        {(s.domain.pk, s.domain.name) for s in subjects if s.domain is not None},
+        key=lambda pair: pair[1],
     )
     codes = (
         Course.objects.filter(is_published=True)

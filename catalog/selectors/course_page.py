@@ -6,7 +6,7 @@ enrollment of a visitor in an offering.
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, cast
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
@@ -39,8 +39,20 @@ from catalog.selectors.visibility import offering_visibility_q
 from tenancy.access import Visitor, administers
 from tenancy.models import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
-def course_for_visitor(*, user: Visitor, course_id: int) -> Course:
+
+class VisitorCourseFacts(TypedDict):
+    """What course_for_visitor adds to the course."""
+
+    is_instructor: bool
+    is_staff: bool
+
+
+def course_for_visitor(
+    *, user: Visitor, course_id: int
+) -> "WithAnnotations[Course, VisitorCourseFacts]":
     """The course with its university, country, department and primary subject and
     `is_staff` (whether `user` teaches or administers it), in one query. A draft is found only
     by its staff: everyone else gets the same 404 as for a course that does not exist."""
@@ -55,7 +67,9 @@ def course_for_visitor(*, user: Visitor, course_id: int) -> Course:
         )
     else:
         courses = courses.annotate(is_instructor=Value(False))
-    course = courses.filter(pk=course_id).first()
+    course = cast(
+        "WithAnnotations[Course, VisitorCourseFacts] | None", courses.filter(pk=course_id).first()
+    )
     if course is None:
         raise Http404("No such course.")
     course.is_staff = course.is_instructor or administers(
@@ -134,7 +148,7 @@ class OfferingCard:
         )
 
 
-PREREQUISITE_LABELS = {
+PREREQUISITE_LABELS: "dict[str, StrOrPromise]" = {
     PrerequisiteType.STRICT: gettext_lazy("Required before enrolling"),
     PrerequisiteType.RECOMMENDED: gettext_lazy("Recommended before"),
     PrerequisiteType.CO_REQUISITE: gettext_lazy("Co-requisite: before or at the same time"),
@@ -160,7 +174,7 @@ class PrerequisiteState:
         return not self.met and self.kind != PrerequisiteType.RECOMMENDED
 
     @property
-    def label(self) -> str:
+    def label(self) -> "StrOrPromise":
         return PREREQUISITE_LABELS[self.kind]
 
     @property
@@ -220,7 +234,7 @@ def course_page(*, user: Visitor, course_id: int, now: datetime | None = None) -
         shown |= offering_visibility_q(user) & _not_over_q(now)
     else:
         shown |= _not_over_q(now)
-    offerings = (
+    offerings = list(
         CourseOffering.objects.filter(course=course)
         .filter(shown)
         .annotate(
@@ -234,7 +248,6 @@ def course_page(*, user: Visitor, course_id: int, now: datetime | None = None) -
     )
     cards = []
     instructors: dict[int, Instructor] = {}
-    offerings = list(offerings)
     active_in = next(
         (o for o in offerings if o.pk in mine and mine[o.pk].status == EnrollmentStatus.ACTIVE),
         None,

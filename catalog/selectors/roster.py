@@ -9,6 +9,7 @@ yours", so the pages never tell another tenant that an offering exists.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
@@ -20,6 +21,9 @@ from catalog.models import EnrollmentStatus as Status
 from lms.input import parse_id
 from tenancy.access import Visitor, administers, can_administer_university, holds_role_at_q
 from tenancy.models import Role, University, User, UserUniversityRole
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Roster order: what needs a decision first, then who holds a seat, then the queue in its order.
 STATUS_ORDER = (Status.PENDING, Status.ACTIVE, Status.WAITLISTED, Status.COMPLETED, Status.DROPPED)
@@ -110,12 +114,18 @@ def waitlist_places(*, offering: CourseOffering) -> dict[int, int]:
     return {pk: place for place, pk in enumerate(queue, 1)}
 
 
+class _WaitlistPlace(TypedDict):
+    """What with_waitlist_places sets on each row."""
+
+    waitlist_position: int | None
+
+
 def with_waitlist_places(
     rows: Iterable[CourseEnrollment], *, offering: CourseOffering
-) -> list[CourseEnrollment]:
+) -> "list[WithAnnotations[CourseEnrollment, _WaitlistPlace]]":
     """`rows` as a list, each with `waitlist_position` set (None unless waitlisted); counted over
     the whole waitlist, whatever filter picked the rows."""
-    rows = list(rows)
+    rows = cast("list[WithAnnotations[CourseEnrollment, _WaitlistPlace]]", list(rows))
     places = (
         waitlist_places(offering=offering)
         if any(row.status == Status.WAITLISTED for row in rows)

@@ -103,13 +103,17 @@ def offering_relation(
         CourseOffering.objects.select_related(*related)
         .annotate(
             enrollment_status=Subquery(
+                # An anonymous visitor's pk is None, which the lookup reads as IS NULL (no
+                # row); the stubs do not allow None for an exact lookup.
                 CourseEnrollment.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
+                    course_offering=OuterRef("pk"),
+                    user_id=user.pk,  # type: ignore[misc]
                 ).values("status")[:1]
             ),
             is_instructor=Exists(
                 CourseOfferingInstructor.objects.filter(
-                    course_offering=OuterRef("pk"), user_id=user.pk
+                    course_offering=OuterRef("pk"),
+                    user_id=user.pk,  # type: ignore[misc]
                 )
             ),
         )

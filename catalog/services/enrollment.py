@@ -9,6 +9,7 @@ of one offering run one after another, and the student who takes the lock first 
 first; enrolled_at is read after the lock is held for the same reason.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -79,7 +80,7 @@ def _local(value: datetime, offering: CourseOffering, user: User) -> str:
     return f"{display_datetime(value, zone)} ({zone.key})"
 
 
-def _titles(links: list[CoursePrerequisite]) -> str:
+def _titles(links: Sequence[CoursePrerequisite]) -> str:
     return ", ".join(
         f"{link.prerequisite_course.code} {link.prerequisite_course.title}" for link in links
     )
@@ -204,7 +205,7 @@ def _check_prerequisites(offering: CourseOffering, user: User) -> tuple[str, ...
 
 
 def _refusal_for_existing(enrollment: CourseEnrollment) -> EnrollmentRefused:
-    messages = {
+    messages: dict[str, str] = {
         EnrollmentStatus.ACTIVE: _("You are already enrolled in this offering."),
         EnrollmentStatus.COMPLETED: _("You have already completed this offering."),
         EnrollmentStatus.PENDING: _("Your request to enroll is already waiting for approval."),

@@ -4,9 +4,11 @@ deleting a subject.
 """
 
 from datetime import datetime
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
@@ -110,7 +112,11 @@ def offering_rerun(
     )
     rerun.full_clean()
     rerun.save()
-    granted = get_users_with_perms(source, only_with_perms_in=["change_courseoffering"])
+    # A queryset of users without attach_perms; guardian annotates the other shapes too.
+    granted = cast(
+        "QuerySet[User]",
+        get_users_with_perms(source, only_with_perms_in=["change_courseoffering"]),
+    )
     granted_ids = set(granted.values_list("pk", flat=True))
     staff = User.objects.filter(courseofferinginstructor__course_offering=source).order_by("pk")
     for user in staff:

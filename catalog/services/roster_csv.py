@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -308,7 +309,7 @@ def roster_csv_plan(*, offering: CourseOffering, rows: list[CsvRow]) -> RosterPl
                     )
                 )
                 continue
-        common = {"user": user, "enrollment": current}
+        common: dict[str, Any] = {"user": user, "enrollment": current}
         if free == 0:
             queue += 1
             planned.append(

@@ -7,8 +7,10 @@ over it). Everyone else gets the same 404 as for an offering that does not exist
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -43,6 +45,9 @@ from tenancy.access import (
     sees_everything,
 )
 from tenancy.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 READING_STATUSES = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED})
 
@@ -331,12 +336,12 @@ def post_for_reader(*, access: DiscussionAccess, thread_id: int, post_id: int) -
     return post
 
 
-def opening_post_id(posts: list[DiscussionPost]) -> int | None:
+def opening_post_id(posts: Sequence[DiscussionPost]) -> int | None:
     """The thread's opening post: its first post without a parent."""
     return min((p.pk for p in posts if p.parent_post_id is None), default=None)
 
 
-def _tree(posts: list[DiscussionPost], opening_id: int | None) -> list[tuple]:
+def _tree(posts: Sequence[DiscussionPost], opening_id: int | None) -> list[tuple]:
     """Replies in reading order as (post, level, in_reply_to): depth first, oldest first."""
     by_id = {p.pk: p for p in posts}
     children: dict[int | None, list[DiscussionPost]] = defaultdict(list)
@@ -352,11 +357,19 @@ def _tree(posts: list[DiscussionPost], opening_id: int | None) -> list[tuple]:
     while stack:
         post, depth = stack.pop()
         in_reply_to = None
-        if depth > MAX_REPLY_LEVEL:
+        if depth > MAX_REPLY_LEVEL and post.parent_post_id is not None:
             in_reply_to = by_id[post.parent_post_id].user.full_name
         flat.append((post, min(depth, MAX_REPLY_LEVEL), in_reply_to))
         stack.extend((child, depth + 1) for child in reversed(children[post.pk]))
     return flat
+
+
+class _PostFacts(TypedDict):
+    """What thread_page annotates on each post."""
+
+    reported_by_me: bool
+    open_report_count: Any
+    author_teaches: bool
 
 
 def thread_page(*, access: DiscussionAccess, thread_id: int) -> ThreadPage:
@@ -386,7 +399,7 @@ def thread_page(*, access: DiscussionAccess, thread_id: int) -> ThreadPage:
     )
     user = access.user
 
-    def node(post: DiscussionPost, level: int, **kwargs) -> PostNode:
+    def node(post: "WithAnnotations[DiscussionPost, _PostFacts]", level: int, **kwargs) -> PostNode:
         live = not post.is_deleted
         return PostNode(
             post,

@@ -2,9 +2,10 @@
 moderate, and the reviews page and panel.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
@@ -27,12 +28,16 @@ from tenancy.access import (
 )
 from tenancy.models import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 REVIEWS_PER_PAGE = 20
 
 
 class RatingSummary(NamedTuple):
     average: Decimal | None
-    count: int
+    # Shadows tuple.count on purpose: the templates and callers read `summary.count`.
+    count: int  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -177,14 +182,25 @@ def course_reviews(*, access: ReviewsAccess) -> QuerySet[CourseReview]:
     )
 
 
-def latest_reviews(*, course_id: int, limit: int = 3) -> list[CourseReview]:
+class _ShownName(TypedDict):
+    """What the review lists set on each review: the name it is shown under."""
+
+    shown_name: str
+
+
+def latest_reviews(
+    *, course_id: int, limit: int = 3
+) -> "list[WithAnnotations[CourseReview, _ShownName]]":
     """The newest visible reviews of a course with some text, for its page, in one query."""
-    reviews = list(
-        _visible_reviews()
-        .filter(course_offering__course_id=course_id)
-        .exclude(Q(review_text__isnull=True) | Q(review_text=""))
-        .select_related("user")
-        .order_by("-created_at", "-pk")[:limit]
+    reviews = cast(
+        "list[WithAnnotations[CourseReview, _ShownName]]",
+        list(
+            _visible_reviews()
+            .filter(course_offering__course_id=course_id)
+            .exclude(Q(review_text__isnull=True) | Q(review_text=""))
+            .select_related("user")
+            .order_by("-created_at", "-pk")[:limit]
+        ),
     )
     for review in reviews:
         review.shown_name = reviewer_name(review)
@@ -193,7 +209,8 @@ def latest_reviews(*, course_id: int, limit: int = 3) -> list[CourseReview]:
 
 def reviews_page(*, access: ReviewsAccess, page_number: str | None) -> Page:
     page = Paginator(course_reviews(access=access), REVIEWS_PER_PAGE).get_page(page_number)
-    for review in page.object_list:
+    reviews = cast("Iterable[WithAnnotations[CourseReview, _ShownName]]", page.object_list)
+    for review in reviews:
         review.shown_name = reviewer_name(review)
     return page
 

@@ -16,6 +16,7 @@ from community.models import (
     ReviewReply,
 )
 from community.reviews.selectors import ReviewsAccess
+from tenancy.models import User
 
 
 def review_save(
@@ -28,12 +29,13 @@ def review_save(
 ) -> CourseReview:
     """Write or rewrite the user's review of the offering of `enrollment`, which must be one of
     `access.eligible`. A hidden review stays hidden when edited."""
-    if enrollment not in access.eligible:
+    user = access.user
+    if not user.is_authenticated or enrollment not in access.eligible:
         raise PermissionDenied(_("Only students of this course may review it."))
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Give from 1 to 5 stars.")})
     review, _created = CourseReview.objects.update_or_create(
-        user_id=access.user.pk,
+        user_id=user.pk,
         course_offering_id=enrollment.course_offering_id,
         defaults={
             "rating": rating,
@@ -44,20 +46,23 @@ def review_save(
     return review
 
 
-def _require_review_staff(access: ReviewsAccess, review: CourseReview) -> None:
-    if review.course_offering_id not in access.staff_offering_ids:
+def _require_review_staff(access: ReviewsAccess, review: CourseReview) -> User:
+    """The staff member acting on `review`; anyone else is refused."""
+    user = access.user
+    if not user.is_authenticated or review.course_offering_id not in access.staff_offering_ids:
         raise PermissionDenied(_("Only the staff of this offering may do this."))
+    return user
 
 
 def review_reply_create(*, access: ReviewsAccess, review: CourseReview, body: str) -> ReviewReply:
     """The staff's one reply to a review."""
-    _require_review_staff(access, review)
+    staff = _require_review_staff(access, review)
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a reply first.")})
     try:
         with transaction.atomic():
-            return ReviewReply.objects.create(review=review, user=access.user, body=body)
+            return ReviewReply.objects.create(review=review, user=staff, body=body)
     except IntegrityError:
         raise ValidationError(_("This review already has a reply.")) from None
 
@@ -68,7 +73,7 @@ def review_set_hidden(
 ) -> CourseReview:
     """Hide an abusive review from lists and ratings (its author still sees it), or show it
     again."""
-    _require_review_staff(access, review)
+    staff = _require_review_staff(access, review)
     reason = reason.strip()
     if hidden and not reason:
         raise ValidationError({"reason": _("Say why the review is hidden.")})
@@ -76,7 +81,7 @@ def review_set_hidden(
     review.is_hidden = hidden
     review.hidden_reason = reason if hidden else ""
     review.hidden_at = timezone.now() if hidden else None
-    review.hidden_by_user = access.user if hidden else None
+    review.hidden_by_user = staff if hidden else None
     review.save(
         update_fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by_user", "updated_at"]
     )
