@@ -105,6 +105,8 @@ def test_export_downloads_own_pools_only(tenants):
     other = qf.pool(tenants.course_b1, "Cells")
     client = client_for(tenants.user("instructor"))
     url = reverse("admin:assessments_questionpool_export", args=[mine.pk, "gift"])
+    change = client.get(reverse("admin:assessments_questionpool_change", args=[mine.pk]))
+    assert f'href="{url}" download' in change.content.decode()
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="phy101-statics.gift"'

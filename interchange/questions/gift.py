@@ -312,6 +312,10 @@ def _question(place: str, text: str, category: str) -> ParsedQuestion | Unmapped
                 return unmapped
         else:
             _short_text(q, answers)
+    if markup == "html":  # the format holds for the whole question: options and feedback too
+        q.explanation = html_to_text(q.explanation)
+        for choice in q.choices:
+            choice.text = html_to_text(choice.text)
     if not q.prompt:
         raise GiftError(_("The question has no text."))
     return q

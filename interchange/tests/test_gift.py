@@ -65,6 +65,9 @@ def test_escapes_and_html_through_the_sanitiser(bank):
     assert (escapes.text_answer, escapes.text_match) == ("a=b#c", "case_insensitive")
     html = parse_gift("[html]<p>Hi <script>x()</script><b>there</b></p><p>next</p>{T}")
     assert html.questions[0].prompt == "Hi there\nnext"
+    options = parse_gift("[html]Pick {=<b>bold</b> ~<i>it</i>&amp;co ####<em>why</em>}")
+    assert [c.text for c in options.questions[0].choices] == ["bold", "it&co"]
+    assert options.questions[0].explanation == "why"
 
 
 def test_unsupported_kinds_are_reported_with_their_reason(bank):

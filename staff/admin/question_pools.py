@@ -85,6 +85,7 @@ class QuestionImportForm(forms.Form):
 
 class InterchangeQuestionPoolAdmin(QuestionPoolAdmin):
     change_list_template = "admin/interchange/questionpool/change_list.html"
+    change_form_template = "admin/interchange/questionpool/change_form.html"
     actions = [*(QuestionPoolAdmin.actions or []), "export_gift", "export_moodle_xml"]
 
     def get_urls(self):
