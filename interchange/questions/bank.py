@@ -22,7 +22,7 @@ FORMATS = {GIFT: "GIFT", MOODLE_XML: "Moodle XML", QTI: "QTI 1.2"}
 
 # The shape used for a short-text question with several accepted answers: a case-insensitive
 # alternation of the literal answers, which the exporters turn back into the answers.
-_ALTERNATION = re.compile(r"\A\(\?i\)\(\?:(?P<body>.*)\)\Z", re.DOTALL)
+_ALTERNATION = re.compile(r"\A(?:\(\?i\))?\(\?:(?P<body>.*)\)\Z", re.DOTALL)
 
 
 class BankRefused(Exception):
@@ -113,35 +113,68 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
-def accepted_answers_key(answers: list[str]) -> tuple[str, str]:
-    """(text_answer, text_match) accepting any of `answers`, ignoring case as Moodle does by
-    default: one answer as itself, several as a case-insensitive alternation."""
-    if len(answers) == 1:
-        return answers[0], TextMatch.CASE_INSENSITIVE
-    return "(?i)(?:" + "|".join(re.escape(a) for a in answers) + ")", TextMatch.REGEX
+def _has_wildcard(answer: str) -> bool:
+    """Whether a Moodle short answer uses `*` (any characters); `\\*` is a literal star."""
+    return re.search(r"(?<!\\)\*", answer) is not None
+
+
+def _answer_pattern(answer: str) -> str:
+    out, chars = [], iter(answer)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            out.append(re.escape(following) if following == "*" else re.escape(char + following))
+        elif char == "*":
+            out.append(".*")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def accepted_answers_key(answers: list[str], *, case_sensitive: bool = False) -> tuple[str, str]:
+    """(text_answer, text_match) accepting any of `answers`, written as Moodle writes short
+    answers (`*` any characters, `\\*` a star). One plain answer is kept as itself; several, or
+    one with a wildcard, become an alternation, case-insensitive unless `case_sensitive`."""
+    if len(answers) == 1 and not _has_wildcard(answers[0]):
+        match = TextMatch.EXACT if case_sensitive else TextMatch.CASE_INSENSITIVE
+        return answers[0].replace("\\*", "*"), match
+    body = "|".join(_answer_pattern(a) for a in answers)
+    return ("" if case_sensitive else "(?i)") + f"(?:{body})", TextMatch.REGEX
 
 
 def accepted_answers(text_answer: str, text_match: str) -> list[str] | None:
-    """The literal answers a short-text key accepts, or None when it is a pattern that no
-    list of answers expresses (the inverse of accepted_answers_key)."""
+    """The answers, in Moodle's short-answer notation, that a short-text key accepts, or None
+    when it is a pattern no list of answers expresses (the inverse of accepted_answers_key)."""
     if text_match != TextMatch.REGEX:
-        return [text_answer]
+        return [text_answer.replace("*", "\\*")]
     found = _ALTERNATION.match(text_answer)
     if found is None:
         return None
-    answers, current, chars = [], [], iter(found.group("body"))
-    for char in chars:
-        if char == "\\":
-            current.append(next(chars, ""))
-        elif char == "|":
+    answers, current = [], []
+    body = found.group("body")
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            current.append("\\*" if body[i + 1] == "*" else body[i + 1])
+            i += 2
+            continue
+        if body.startswith(".*", i):
+            current.append("*")
+            i += 2
+            continue
+        if char == "|":
             answers.append("".join(current))
             current = []
         elif char in "()[]{}*+?.^$":
             return None  # an unescaped metacharacter: a real pattern
         else:
             current.append(char)
+        i += 1
     answers.append("".join(current))
-    return answers if accepted_answers_key(answers)[0] == text_answer else None
+    case_sensitive = not text_answer.startswith("(?i)")
+    key = accepted_answers_key(answers, case_sensitive=case_sensitive)
+    return answers if key == (text_answer, TextMatch.REGEX) else None
 
 
 def unsupported_reason(kind: str) -> str:

@@ -7,7 +7,7 @@ from xml.etree.ElementTree import Element
 
 from django.utils.translation import gettext as _
 
-from assessments.quizzes.models import QuestionType, TextMatch
+from assessments.quizzes.models import QuestionType
 from interchange.questions.bank import (
     MOODLE_XML,
     BankRefused,
@@ -109,12 +109,8 @@ def _shortanswer(q: ParsedQuestion, element: Element) -> None:
     if not accepted:
         raise _Bad(_("A short answer question needs at least one answer worth 100%."))
     q.question_type = QuestionType.SHORT_TEXT
-    q.text_answer, q.text_match = accepted_answers_key(accepted)
-    if text_of(child(element, "usecase")) == "1":
-        if len(accepted) == 1:
-            q.text_match = TextMatch.EXACT
-        else:
-            q.text_answer = q.text_answer.removeprefix("(?i)")
+    case_sensitive = text_of(child(element, "usecase")) == "1"
+    q.text_answer, q.text_match = accepted_answers_key(accepted, case_sensitive=case_sensitive)
     _feedback_warnings(q, answers)
 
 

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 
 from django.utils.translation import gettext as _
 
-from assessments.quizzes.models import QuestionType, TextMatch
+from assessments.quizzes.models import QuestionType
 from interchange.questions.bank import (
     QTI,
     BankRefused,
@@ -150,12 +150,9 @@ def _text_item(q: ParsedQuestion, item: Element) -> bool:
     if not accepted:
         return False
     q.question_type = QuestionType.SHORT_TEXT
-    q.text_answer, q.text_match = accepted_answers_key(list(dict.fromkeys(accepted)))
-    if case_sensitive:
-        if q.text_match == TextMatch.CASE_INSENSITIVE:
-            q.text_match = TextMatch.EXACT
-        else:
-            q.text_answer = q.text_answer.removeprefix("(?i)")
+    # QTI answers are literal: a star is a star, not Moodle's wildcard.
+    literal = [a.replace("*", "\\*") for a in dict.fromkeys(accepted)]
+    q.text_answer, q.text_match = accepted_answers_key(literal, case_sensitive=case_sensitive)
     return True
 
 

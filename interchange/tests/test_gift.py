@@ -117,6 +117,16 @@ def test_escape_round_trips_every_special_character():
 
 
 def test_accepted_answers_invert_their_key():
-    for answers in (["joule"], ["joule", "J"], ["a.b", "c|d", "(x)"]):
-        assert accepted_answers(*accepted_answers_key(answers)) == answers
+    for answers in (["joule"], ["joule", "J"], ["a.b", "c|d", "(x)"], ["kilo*", "a\\*b"]):
+        for case_sensitive in (False, True):
+            key = accepted_answers_key(answers, case_sensitive=case_sensitive)
+            assert accepted_answers(*key) == answers
     assert accepted_answers("^kg.*$", "regex") is None
+    assert accepted_answers("(?:a|[bc])", "regex") is None
+
+
+def test_moodle_wildcards_become_patterns():
+    bank = parse_gift("Unit? {=kilo*gram =kg}\n\nStar? {=a\\*b}")
+    wild, star = bank.questions
+    assert (wild.text_answer, wild.text_match) == ("(?i)(?:kilo.*gram|kg)", "regex")
+    assert (star.text_answer, star.text_match) == ("a*b", "case_insensitive")

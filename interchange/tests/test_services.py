@@ -166,9 +166,10 @@ def test_gift_export_reads_back_identical(tenants):
 def test_moodle_xml_export_reads_back_identical_with_points_and_case(tenants):
     pool = _pool_with_every_type(tenants.course_a1)
     qf.question(pool, "short_text", "Symbol?", text_answer="N", text_match="exact", points=3)
+    qf.question(pool, "short_text", "Symbols?", text_answer="(?:N|kN.*)", text_match="regex")
     Question.objects.filter(pool=pool, question_type="numeric").update(points=Decimal("2.50"))
     exported = pool_as_moodle_xml(pool=pool)
-    assert exported.exported == 8 and exported.notes == []
+    assert exported.exported == 9 and exported.notes == []
     bank = question_bank_parse(data=exported.text.encode())
     assert bank.format == "moodlexml" and bank.problems == []
     again = question_bank_import(
