@@ -5,6 +5,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interchange.questions.bank import accepted_answers, accepted_answers_key
 from interchange.questions.gift import escape, parse_gift, unescape
@@ -130,3 +132,19 @@ def test_moodle_wildcards_become_patterns():
     wild, star = bank.questions
     assert (wild.text_answer, wild.text_match) == ("(?i)(?:kilo.*gram|kg)", "regex")
     assert (star.text_answer, star.text_match) == ("a*b", "case_insensitive")
+
+
+GIFT_ALPHABET = "ab =~#{}:\\%.-0123456789TF\n[]<>/$"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=GIFT_ALPHABET, max_size=80))
+def test_any_text_is_read_or_reported_never_raises(source):
+    bank = parse_gift(source)
+    assert all(p.place.startswith("line ") and p.message for p in bank.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_escaped_text_reads_back_as_itself(text):
+    assert unescape(escape(text)) == text.replace("\r\n", "\n")
