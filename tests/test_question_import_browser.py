@@ -1,7 +1,7 @@
 """An instructor imports a GIFT bank in Chromium: the question pools list links to the import
 page, the preview lists the questions by type and the ones that cannot be imported with their
-line and reason, and confirming writes them all into the pool. Screenshots at desktop width
-and at 360 px, where nothing scrolls sideways."""
+line and reason, confirming writes them all into the pool, and the pool's page downloads it
+back as GIFT. Screenshots at desktop width and at 360 px, where nothing scrolls sideways."""
 
 from pathlib import Path
 
@@ -53,3 +53,11 @@ def test_instructor_previews_and_confirms_a_gift_import(
     assert page.url.endswith(reverse("admin:assessments_questionpool_change", args=[pool.pk]))
     assert no_sideways_scroll(page)
     screenshot("question-import-done-360")
+
+    # The pool's page offers it back as GIFT, which reads as the 11 questions again.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export as GIFT").click()
+    assert download.value.suggested_filename == "phy101-statics-bank.gift"
+    exported = Path(download.value.path()).read_text()
+    assert exported.startswith("// Statics bank\n\n$CATEGORY: Statics bank\n\n")
+    assert exported.count("\n[plain]") == 11
