@@ -76,6 +76,11 @@ def _gift_body(question: Question, result: ExportResult) -> str | None:
         return " ".join(f"={escape(a)}" for a in answers)
     choices = list(question.choices.all())
     right = sum(1 for c in choices if c.is_correct)
+    if not right:
+        result.notes.append(
+            _("“%(q)s” is not exported: no option is marked right.") % {"q": _short(question)}
+        )
+        return None
     if kind == QuestionType.SINGLE:
         return "\n".join(f"{'=' if c.is_correct else '~'}{escape(c.text)}" for c in choices)
     share = _weight(Decimal(100) / right)
@@ -125,14 +130,19 @@ def _moodle_question(root: Element, question: Question, result: ExportResult) ->
         answers = _accepted(question, result, "Moodle XML")
         if answers is None:
             return
+    choices = list(question.choices.all())
+    right = sum(1 for c in choices if c.is_correct)
+    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE) and not right:
+        result.notes.append(
+            _("“%(q)s” is not exported: no option is marked right.") % {"q": _short(question)}
+        )
+        return
     element = SubElement(root, "question", type=types[kind])
     _text(element, "name", _short(question))
     _text(element, "questiontext", question.prompt, format="plain_text")
     _text(element, "generalfeedback", question.explanation, format="plain_text")
     SubElement(element, "defaultgrade").text = _number(question.points)
     if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        choices = list(question.choices.all())
-        right = sum(1 for c in choices if c.is_correct)
         SubElement(element, "single").text = "true" if kind == QuestionType.SINGLE else "false"
         SubElement(element, "shuffleanswers").text = "0"
         share = _weight(Decimal(100) / right)

@@ -178,12 +178,21 @@ def test_moodle_xml_export_reads_back_identical_with_points_and_case(tenants):
     assert _fields(again) == _fields(pool)
 
 
+def test_exports_read_a_pool_in_two_queries(tenants, django_assert_num_queries):
+    pool = _pool_with_every_type(tenants.course_a1)
+    for writer in (pool_as_gift, pool_as_moodle_xml):
+        with django_assert_num_queries(2):  # the questions, then all their options
+            assert writer(pool=pool).exported == 7
+
+
 def test_what_a_format_cannot_say_is_noted(tenants):
     pool = qf.pool(tenants.course_a1)
+    broken = qf.question(pool, "single", "No right option?", choices=[("a", False), ("b", False)])
     qf.question(pool, "short_text", "Pattern?", text_answer="^kg.*$", text_match="regex")
     qf.question(pool, "short_text", "Case?", text_answer="N", text_match="exact", points=2)
     gift = pool_as_gift(pool=pool)
     assert gift.exported == 1
-    assert len(gift.notes) == 3  # the pattern, the case, the points
+    assert len(gift.notes) == 4  # the options, the pattern, the case, the points
+    assert broken.prompt in gift.notes[0]
     xml = pool_as_moodle_xml(pool=pool)
-    assert xml.exported == 1 and len(xml.notes) == 1
+    assert xml.exported == 1 and len(xml.notes) == 2
