@@ -62,7 +62,7 @@ def test_dry_run_writes_nothing(tenants):
 def test_a_bad_question_exits_non_zero_and_writes_nothing(tenants, tmp_path):
     bad = tmp_path / "bad.gift"
     bad.write_text("Good? {T}\n\nBad? {#x}\n")
-    with pytest.raises(CommandError, match="fix the 1 problems"):
+    with pytest.raises(CommandError, match="fix the problem listed above"):
         run(str(bad), "--university", "ALPHA", "--course", "PHY101", "--pool", "P")
     assert QuestionPool.objects.count() == 0
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.models import Course
 from interchange.questions.bank import FORMATS, BankRefused, ParsedBank
@@ -51,7 +52,11 @@ class Command(BaseCommand):
         self._report(bank)
         if bank.problems:
             raise CommandError(
-                _("Nothing was imported: fix the %(n)d problems listed above.")
+                ngettext(
+                    "Nothing was imported: fix the problem listed above.",
+                    "Nothing was imported: fix the %(n)d problems listed above.",
+                    len(bank.problems),
+                )
                 % {"n": len(bank.problems)}
             )
         if not bank.questions:
