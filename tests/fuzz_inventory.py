@@ -185,6 +185,10 @@ def course(w: InputWorld) -> dict[str, int]:
     return {"course_id": w.offering.course_id}
 
 
+def quiz_pool_id(w: InputWorld) -> int:
+    return int(w.items["quiz"].data_json["question_pool_id"])
+
+
 def admin_offering(w: InputWorld) -> list[int]:
     return {"offering_id": w.offering.pk}
 
@@ -497,6 +501,22 @@ ADMIN = [
         "POST",
         INSTRUCTOR,
         kwargs=admin_offering,
+    ),
+    E("admin:assessments_questionpool_import", "GET", INSTRUCTOR),
+    E(
+        "admin:assessments_questionpool_import",
+        "POST",
+        INSTRUCTOR,
+        params=("course", "pool_title", "file_format", "payload"),
+        files=("file",),
+        base=lambda w: {"course": w.offering.course_id, "pool_title": "Imported"},
+    ),
+    E(
+        "admin:assessments_questionpool_export",
+        "GET",
+        INSTRUCTOR,
+        kwargs=lambda w: {"pool_id": quiz_pool_id(w), "file_format": "gift"},
+        path_fuzz=("file_format",),
     ),
     E("admin:catalog_courseoffering_rerun", "GET", UNI_ADMIN, kwargs=admin_offering),
     E(
