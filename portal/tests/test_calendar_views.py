@@ -257,3 +257,12 @@ def test_inactive_users_feed_is_404(client):
 def test_navigation_links_to_the_calendar(client):
     client.force_login(UserFactory())
     assert f'<a href="{CALENDAR}">Calendar</a>' in client.get(DASHBOARD).content.decode()
+
+
+def test_outline_links_to_the_course_calendar(client):
+    student = UserFactory()
+    offering, _ = course_with_deadlines("Optics", [timezone.now()], student=student)
+    client.force_login(student)
+    page = client.get(reverse("portal:outline", kwargs={"offering_id": offering.pk}))
+    url = reverse("portal:course-calendar", kwargs={"offering_id": offering.pk})
+    assert f'<a href="{url}">Course calendar</a>' in page.content.decode()
