@@ -14,7 +14,7 @@ from assessments.deadlines.models import CalendarFeed
 from assessments.deadlines.selectors import learner_deadlines
 from assessments.deadlines.services import calendar_feed_reset
 from assessments.tests import trees
-from catalog.models import EnrollmentStatus
+from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from lms.dates import display_date, display_datetime
 from tenancy.tests.factories import UserFactory
@@ -266,3 +266,16 @@ def test_outline_links_to_the_course_calendar(client):
     page = client.get(reverse("portal:outline", kwargs={"offering_id": offering.pk}))
     url = reverse("portal:course-calendar", kwargs={"offering_id": offering.pk})
     assert f'<a href="{url}">Course calendar</a>' in page.content.decode()
+
+
+def test_course_calendar_tells_its_instructor_why_it_is_empty(client):
+    offering, (task,) = course_with_deadlines("Taught", [timezone.now()], student=UserFactory())
+    instructor = UserFactory()
+    CourseOfferingInstructor.objects.create(course_offering=offering, user=instructor)
+    client.force_login(instructor)
+    url = reverse("portal:course-calendar", kwargs={"offering_id": offering.pk})
+
+    page = client.get(url).content.decode()
+
+    assert "You teach this offering, so it holds no deadlines of yours" in page
+    assert task.title not in page

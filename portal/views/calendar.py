@@ -120,7 +120,11 @@ def course_calendar_view(request: HttpRequest, access: LearningAccess) -> HttpRe
         request,
         offering_ids=[offering.pk],
         title=_("Calendar of %(course)s") % {"course": offering.course.title},
-        extra={"offering": offering, "personal": False},
+        extra={
+            "offering": offering,
+            "personal": False,
+            "staff_not_enrolled": access.is_staff and not access.records_progress,
+        },
     )
 
 
