@@ -279,3 +279,23 @@ def test_course_calendar_tells_its_instructor_why_it_is_empty(client):
 
     assert "You teach this offering, so it holds no deadlines of yours" in page
     assert task.title not in page
+
+
+def test_course_calendar_query_count_is_constant(client, django_assert_num_queries):
+    student = UserFactory()
+    client.force_login(student)
+    start = timezone.localdate().replace(day=1)
+    moment = datetime(start.year, start.month, 15, 12, tzinfo=UTC)
+    offering, _ = course_with_deadlines("Growing", [moment], student=student)
+    unit = trees.module(trees.root(offering.course), "More")
+    url = reverse("portal:course-calendar", kwargs={"offering_id": offering.pk})
+    # session, user, the user's roles, the offering with what the user is to it, the deadlines.
+    for count in (1, 6):
+        for n in range(count):
+            trees.item(
+                unit, f"More {count}-{n}", "assignment",
+                data=trees.payload("assignment") | {"due_at": iso(moment)},
+            )  # fmt: skip
+        with django_assert_num_queries(5):
+            page = client.get(url).content.decode()
+        assert page.count(TASK) == 1 + (1 if count == 1 else 7)
