@@ -9,7 +9,7 @@ the dashboard, the calendar pages and the feed all read through `learner_deadlin
 """
 
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -140,10 +140,20 @@ def _moment(text: str | None, at: datetime | None) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
-def _path(kind: str, offering_id: int, item_id: int | None) -> str:
-    if item_id is None:
-        return links.page_path("course-outline", offering_id=offering_id)
-    return links.page_path("content-item", offering_id=offering_id, item_id=item_id)
+class _Paths:
+    """Where each deadline links, reversing one URL per offering rather than per item."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, Callable[[int], str]] = {}
+
+    def __call__(self, offering_id: int, item_id: int | None) -> str:
+        if item_id is None:
+            return links.page_path("course-outline", offering_id=offering_id)
+        if offering_id not in self._items:
+            self._items[offering_id] = links.page_paths(
+                "content-item", "item_id", offering_id=offering_id
+            )
+        return self._items[offering_id](item_id)
 
 
 def learner_deadlines(
@@ -169,6 +179,7 @@ def learner_deadlines(
         cursor.execute(_DEADLINES_SQL, params)
         rows = cursor.fetchall()
     deadlines = []
+    path = _Paths()
     for kind, offering_id, item_id, source_id, title, at_text, at, late, done, code, course in rows:
         moment = _moment(at_text, at)
         if moment is None or (start and moment < start) or (end and moment >= end):
@@ -181,7 +192,7 @@ def learner_deadlines(
                 course_title=course,
                 title=title or course,
                 at=moment,
-                path=_path(kind, offering_id, item_id),
+                path=path(offering_id, item_id),
                 done=done if kind in TASK_KINDS else None,
                 late_allowed=late,
                 source_id=source_id,
