@@ -119,10 +119,11 @@ def test_calendar_month_grid_and_agenda(client):
     assert task.title not in march
 
 
-def test_unreadable_month_falls_back_to_this_month(client):
-    client.force_login(UserFactory())
-    today = timezone.localdate()
-    for month in ("2026-13", "abc", "0-1", "99999-01"):
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_unreadable_month_falls_back_to_this_month(client, zone):
+    client.force_login(UserFactory(time_zone=zone))
+    today = timezone.localdate(timezone=ZoneInfo(zone))
+    for month in ("2026-13", "abc", "0-1", "1-01", "0001-12", "9999-12", "99999-01", "2026-1-1"):
         response = client.get(CALENDAR, {"month": month})
         assert response.status_code == 200
         assert f"{today:%B} {today.year}" in response.content.decode()
@@ -299,3 +300,12 @@ def test_course_calendar_query_count_is_constant(client, django_assert_num_queri
         with django_assert_num_queries(5):
             page = client.get(url).content.decode()
         assert page.count(TASK) == 1 + (1 if count == 1 else 7)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_first_and_last_months_shown_keep_their_neighbours(client, zone):
+    client.force_login(UserFactory(time_zone=zone))
+    first = client.get(CALENDAR, {"month": "0002-01"}).content.decode()
+    last = client.get(CALENDAR, {"month": "9998-12"}).content.decode()
+    assert 'href="?month=0001-12&amp;view=month" rel="prev"' in first
+    assert 'href="?month=9999-01&amp;view=month" rel="next"' in last

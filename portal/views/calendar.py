@@ -42,9 +42,15 @@ def _month_asked(value: str | None, today: date) -> date:
     """The first day of the month `?month=YYYY-MM` names; this month when absent or unreadable."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1) if 1 <= year <= 9998 else today.replace(day=1)
+        # Years 1 and 9999 are refused: their neighbouring months, or their bounds moved to
+        # UTC from a zone ahead of it or behind it, fall outside what datetime holds.
+        return date(year, month, 1) if 2 <= year <= 9998 else today.replace(day=1)
     except ValueError:
         return today.replace(day=1)
+
+
+def _month_param(first: date) -> str:
+    return f"{first.year:04d}-{first.month:02d}"
 
 
 def _next_month(first: date) -> date:
@@ -83,9 +89,10 @@ def _calendar_page(
         "view": view,
         "month": first,
         "month_label": date_format(first, "YEAR_MONTH_FORMAT"),
-        "previous_month": _previous_month(first).strftime("%Y-%m"),
-        "next_month": after.strftime("%Y-%m"),
-        "this_month": today.strftime("%Y-%m"),
+        "month_param": _month_param(first),
+        "previous_month": _month_param(_previous_month(first)),
+        "next_month": _month_param(after),
+        "this_month": _month_param(today),
         "weekdays": [(date_format(d.day, "l"), date_format(d.day, "D")) for d in weeks[0]],
         "weeks": weeks,
         "agenda": [(day, by_day[day]) for day in sorted(by_day)],
