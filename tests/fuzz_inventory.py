@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assessments.assignments.models import AssignmentSubmission
+from assessments.deadlines.models import CalendarFeed
 from assessments.labs.models import LabSubmission
 from catalog.models import CourseEnrollment, CourseOfferingInstructor, Invitation
 from community.models import CourseReview, DiscussionPost
@@ -129,6 +130,12 @@ def review_kwargs(world: InputWorld) -> dict[str, int]:
 def invitation_token(world: InputWorld) -> str:
     invitation = Invitation.objects.order_by("pk").first()
     return invitation.token if invitation else "no-such-invitation"
+
+
+def feed_token(world: InputWorld) -> str:
+    """The student's calendar feed token; a placeholder until a reset in the fuzz makes one."""
+    feed = CalendarFeed.objects.filter(user=world.student).first()
+    return feed.token if feed else f"{world.student.pk}.no-such-secret"
 
 
 def assignment_submission_id(world: InputWorld) -> int:
@@ -383,6 +390,16 @@ PORTAL = [
         path_fuzz=("token",),
     ),
     E("portal:invitation", "POST", STUDENT, kwargs=lambda w: {"token": invitation_token(w)}),
+    E("portal:calendar", "GET", STUDENT, params=("month", "view")),
+    E("portal:course-calendar", "GET", STUDENT, kwargs=offering, params=("month", "view")),
+    E("portal:calendar-feed-reset", "POST", STUDENT),
+    E(
+        "portal:calendar-feed",
+        "GET",
+        ANON,
+        kwargs=lambda w: {"token": feed_token(w)},
+        path_fuzz=("token",),
+    ),
 ]
 
 
