@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.tree_changes import tracked
 from assessments.tests import trees
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
@@ -53,7 +54,7 @@ def course_data():
     lesson11 = trees.module(unit1, "Lesson 1.1", module_type="lesson")
     unit2 = trees.module(root, "Unit 2: Draft")
     lesson21 = trees.module(unit2, "Lesson 2.1", module_type="lesson")
-    module_set_published(module=unit2, is_published=False)
+    tracked(module_set_published, module=unit2, is_published=False)
     unit3 = trees.module(root, "Unit 3: Practice")
     lesson21.refresh_from_db()
     items = {
@@ -301,7 +302,7 @@ def test_outline_never_shows_a_module_unpublished_after_it_was_cached(client, co
     offering = course_data["offering"]
     client.force_login(student)
     assert "Unit 3: Practice" in html(client.get(outline_url(offering)))
-    module_set_published(module=course_data["modules"]["unit3"], is_published=False)
+    tracked(module_set_published, module=course_data["modules"]["unit3"], is_published=False)
     page = html(client.get(outline_url(offering)))
     assert "Unit 3: Practice" not in page
     assert "Unit quiz" not in page
