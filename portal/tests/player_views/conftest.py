@@ -3,6 +3,7 @@ and instructor."""
 
 import pytest
 
+from assessments.progress.tree_changes import tracked
 from assessments.tests import trees
 from catalog.models import CourseOfferingInstructor
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
@@ -29,7 +30,7 @@ def course_data():
     lesson11 = trees.module(unit1, "Lesson 1.1", module_type="lesson")
     unit2 = trees.module(root, "Unit 2: Draft")
     lesson21 = trees.module(unit2, "Lesson 2.1", module_type="lesson")
-    module_set_published(module=unit2, is_published=False)
+    tracked(module_set_published, module=unit2, is_published=False)
     unit3 = trees.module(root, "Unit 3: Practice")
     lesson21.refresh_from_db()
     items = {
