@@ -178,3 +178,13 @@ def test_course_home_tab_queries_do_not_grow(tenants, django_assert_num_queries,
     with django_assert_num_queries(REQUEST_QUERIES + 1 + TAB_QUERIES[slug]):
         response = client.get(tab_url(tenants.offering_a1, slug))
     assert response.status_code == 200
+
+
+def test_the_menu_names_things_as_staff_say_them(tenants):
+    page = client_for(tenants.users["instructor"]).get(reverse("admin:index")).content.decode()
+    for name in ("Progress on items", "Progress in modules", "Mastered quizzes"):
+        assert f">{name}</a>" in page
+    for table_name in ("Quiz masteries", "Content progress", "Module progress"):
+        assert table_name not in page
+    admin_page = client_for(tenants.users["university_admin"]).get(reverse("admin:index"))
+    assert ">Teaching staff of offerings</a>" in admin_page.content.decode()
