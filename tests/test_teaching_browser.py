@@ -1,6 +1,6 @@
 """The demo instructor in Chromium: logs in to the admin, lands on My teaching, opens a course
-home and walks every tab, at desktop width and at 360 px (no sideways scrolling). Screenshots
-in test-artifacts/screenshots/teaching-*.png."""
+home, walks every tab and opens the grading queue from To grade, at desktop width and at 360 px
+(no sideways scrolling). Screenshots in test-artifacts/screenshots/teaching-*.png."""
 
 import pytest
 from django.urls import reverse
@@ -64,7 +64,23 @@ def test_instructor_walks_a_course_home(new_page, artifacts_dir):
             )
             if width == 360:  # wide tables scroll inside their own box
                 no_sideways_scroll(page)
-        # The outline links into the module tree that edits it.
+        # To grade opens the queue: one submission at a time, the next a click away.
+        page.locator(".teaching-tabs").get_by_role("link", name="To grade").click()
+        page.locator(".teaching-table").get_by_role("link", name="Grade").first.click()
+        page.wait_for_url("**/grade/*/*/")
+        assert "Submission 1 of" in page.locator(".teaching-queue-nav").inner_text()
+        assert page.get_by_label("Score").is_visible()
+        page.screenshot(path=str(artifacts_dir / f"teaching-queue-{label}.png"), full_page=True)
+        if width == 360:
+            no_sideways_scroll(page)
+        next_link = page.locator('.teaching-queue-nav a[rel="next"]')
+        if next_link.count():
+            next_link.click()
+            page.wait_for_selector(".teaching-queue-nav a[rel=prev]")
+            assert "Submission 2 of" in page.locator(".teaching-queue-nav").inner_text()
+        # Back to the course by the breadcrumbs; its outline links into the module tree.
+        page.locator(".breadcrumbs a").nth(2).click()
+        page.wait_for_url("**/to-grade/")
         page.locator(".teaching-tabs").get_by_role("link", name="Outline").click()
         page.get_by_role("link", name="Open the module tree to edit").click()
         page.wait_for_url("**/tree/")

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from staff.teaching import views
+from staff.teaching import queue_views, views
 
 app_name = "teaching"
 wrap = admin.site.admin_view
@@ -16,5 +16,15 @@ urlpatterns = [
         "teaching/offering/<int:offering_id>/<slug:tab>/",
         wrap(views.offering_home),
         name="offering-tab",
+    ),
+    path(
+        "teaching/offering/<int:offering_id>/grade/<int:item_id>/",
+        wrap(queue_views.grading_queue),
+        name="queue",
+    ),
+    path(
+        "teaching/offering/<int:offering_id>/grade/<int:item_id>/<int:submission_id>/",
+        wrap(queue_views.grading_queue),
+        name="queue-submission",
     ),
 ]

@@ -155,6 +155,10 @@ def _to_grade(request: HttpRequest, offering: CourseOffering) -> dict:
         {
             "submission": submission,
             "url": _admin_url(models[kind], "change", submission.pk) if kind in models else "",
+            "queue_url": reverse(
+                "teaching:queue-submission",
+                args=[offering.pk, submission.content_item_id, submission.pk],
+            ),
             "may_grade": may_grade.get(kind, False),
         }
         for submission in course_home.submissions_to_grade(offering=offering)
