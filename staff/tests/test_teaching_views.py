@@ -189,3 +189,24 @@ def test_the_menu_names_things_as_staff_say_them(tenants):
         assert table_name not in page
     admin_page = client_for(tenants.users["university_admin"]).get(reverse("admin:index"))
     assert ">Teaching staff of offerings</a>" in admin_page.content.decode()
+
+
+def test_the_admin_lists_a_tab_links_to_open_filtered_to_the_offering(tenants):
+    client = client_for(tenants.users["instructor"])
+    offering = tenants.offering_a1
+    for slug, url_name in (
+        ("people", "admin:catalog_courseenrollment_changelist"),
+        ("settings", "admin:assessments_certificate_changelist"),
+        ("settings", "admin:assessments_coursegrade_changelist"),
+        ("discussions", "admin:community_discussionthread_changelist"),
+    ):
+        url = f"{reverse(url_name)}?course_offering__id__exact={offering.pk}"
+        assert url.replace("&", "&amp;") in client.get(tab_url(offering, slug)).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url_name
+        assert "?e=1" not in response.get("Location", ""), url_name
+    listed = client.get(
+        f"{reverse('admin:catalog_courseenrollment_changelist')}"
+        f"?course_offering__id__exact={offering.pk}"
+    ).content.decode()
+    assert "student-a1@example.edu" in listed
