@@ -2,6 +2,7 @@
 
 from portal.views import (
     assignment,
+    calendar,
     catalog,
     certificates,
     community,
@@ -21,6 +22,7 @@ urlpatterns = [
     *catalog.routes,
     *enrollment.routes,
     *learning.routes,
+    *calendar.routes,
     *player.routes,
     *media.routes,
     *lab.routes,

@@ -74,3 +74,21 @@ def test_modules_stay_small():
         and (length := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert too_long == {}
+
+
+# The only modules that know how the trees are encoded as nested sets (django-mptt's columns);
+# everything else asks them. Whole words, so `subtree_ids` and the like are not the columns.
+TREE_ENCODING = re.compile(r"\b(lft|rght|tree_id)\b")
+TREE_MODULES = {"syllabus/tree.py", "catalog/subject_tree.py"}
+
+
+def test_only_the_tree_modules_spell_the_nested_set_columns():
+    folders = [*DOMAIN_APPS, "portal", "staff", "demo", "bench", "scripts", "contract"]
+    found = [
+        f"{relative}:{number} {line.strip()}"
+        for relative, path in production_files(*folders)
+        if relative not in TREE_MODULES
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if TREE_ENCODING.search(line)
+    ]
+    assert found == []

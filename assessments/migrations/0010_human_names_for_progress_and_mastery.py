@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_merge_final_grades_and_check_messages'),
+        ('assessments', '0009_add_calendar_feeds'),
     ]
 
     operations = [
