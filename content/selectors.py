@@ -165,6 +165,14 @@ class _OutlineCache:
 _outline_cache = _OutlineCache(max_rows=60_000)
 
 
+def outline_version(*, course_id: int) -> tuple[int, int, int, int]:
+    """A value that changes with every write to the course's modules and items (see
+    _OUTLINE_VERSION_SQL): what is derived from the outline can be cached under it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTLINE_VERSION_SQL, {"course_id": course_id})
+        return cursor.fetchone()
+
+
 def course_outline(*, course_id: int, include_hidden: bool) -> Outline:
     """The outline of a course: learners get published modules and active items only
     (`outline_rows` with published_only), staff everything.
@@ -173,9 +181,7 @@ def course_outline(*, course_id: int, include_hidden: bool) -> Outline:
     call, so a change to any module or item of the course is seen by the very next request;
     progress is never part of it. One query when the version matches, three when it does not.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_OUTLINE_VERSION_SQL, {"course_id": course_id})
-        version = cursor.fetchone()
+    version = outline_version(course_id=course_id)
     key = (course_id, include_hidden)
     outline = _outline_cache.get(key, version)
     if outline is None:
