@@ -231,4 +231,4 @@ class OutlineVersion(models.Model):
         db_table = "outline_versions"
 
     def __str__(self) -> str:
-        return f"course {self.course_id}: outline version {self.version}"
+        return f"Outline version {self.version}"
