@@ -72,3 +72,13 @@ def instructor(offering):
     user = UserFactory()
     CourseOfferingInstructor.objects.create(course_offering=offering, user=user)
     return user
+
+
+@pytest.fixture
+def wide_course(request):
+    """By default 4 levels (root + 3 levels of 3 children), 39 modules under the root, 78
+    items; parametrized indirectly with (fanout, levels) for other shapes."""
+    fanout, levels = getattr(request, "param", (3, 3))
+    offering = OfferingFactory()
+    _root, tree_items = trees.wide_tree(offering.course, fanout=fanout, levels=levels)
+    return offering, tree_items
