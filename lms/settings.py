@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "tenancy",
+    "notifications",
     "catalog",
     "syllabus",
     "content",
@@ -112,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ csp_nonce }}: the nonce of this response's Content-Security-Policy.
                 "django.template.context_processors.csp",
+                # {{ unread_notifications }} in the header, read from the cache when shown.
+                "portal.context_processors.notification_bell",
             ],
             # One way to show dates: {{ value|local_date }} and {{ value|local_datetime }}.
             "builtins": ["lms.templatetags.dates"],

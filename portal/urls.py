@@ -11,6 +11,7 @@ from portal.views import (
     lab,
     learning,
     media,
+    notifications,
     player,
     quiz,
 )
@@ -30,4 +31,5 @@ urlpatterns = [
     *grades.routes,
     *certificates.routes,
     *invitations.routes,
+    *notifications.routes,
 ]
