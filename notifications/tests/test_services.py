@@ -235,3 +235,14 @@ def test_preferences_default_per_kind_and_refuse_a_channel_not_offered():
     services.preferences_set(user=user, choices={"enrollment_approved": "email"})
     assert selectors.preferences_for(user=user)["enrollment_approved"] == "email"
     assert NotificationPreference.objects.count() == 1
+
+
+def test_deleting_a_person_outside_the_orm_deletes_their_notifications_and_preferences():
+    from django.db import connection
+
+    user = UserFactory()
+    _notify(user)
+    services.preferences_set(user=user, choices={"announcement": "none"})
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM users WHERE id = %s", [user.pk])
+    assert not Notification.objects.exists() and not NotificationPreference.objects.exists()
