@@ -10,6 +10,7 @@ from django.urls import reverse
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.services.enrollment import enrollment_create, enrollment_drop
 from catalog.tests.factories import CourseFactory, OfferingFactory, staff_member
+from community.announcements.services import announcement_post
 from notifications.models import Notification
 from syllabus.tests.browser import log_in
 from tenancy.tests.factories import UserFactory
@@ -59,12 +60,19 @@ def test_a_request_approved_on_the_roster_rings_the_students_bell(
     request.refresh_from_db()
     assert request.status == EnrollmentStatus.ACTIVE
 
+    announcement_post(
+        offering=offering, author=admin, title="Lab safety briefing", body="Bring **goggles**."
+    )
     page.goto(reverse("portal:dashboard"))
-    assert _bell(page).locator(".bell-count").inner_text() == "1"
+    assert _bell(page).locator(".bell-count").inner_text() == "2"
+    shown = page.locator("#announcements .announcement")
+    assert shown.locator("h3").inner_text() == "Lab safety briefing"
+    assert shown.locator("strong").inner_text() == "goggles"
     screenshot("notifications-bell-desktop")
     _bell(page).click()
     page.wait_for_url("**/notifications/")
-    item = page.locator(".notification").first
+    assert page.locator(".notification").count() == 2
+    item = page.locator(".notification", has_text="enrollment")
     assert "unread" in item.get_attribute("class")
     assert item.locator(".notification-title strong").inner_text() == (
         "Your enrollment in Fluid Mechanics (Fall) is approved"
@@ -72,15 +80,20 @@ def test_a_request_approved_on_the_roster_rings_the_students_bell(
     screenshot("notifications-list-desktop")
     item.get_by_role("button", name="Open").click()
     page.wait_for_url(f"**{reverse('portal:outline', args=[offering.pk])}")
-    assert _bell(page).locator(".bell-count").count() == 0
-    assert Notification.objects.get(user=student).read_at is not None
+    assert _bell(page).locator(".bell-count").inner_text() == "1"
+    assert Notification.objects.get(user=student, kind="enrollment_approved").read_at
+    assert page.locator("#announcements h3").inner_text() == "Lab safety briefing"
 
     phone = new_page(width=360, height=780)
     log_in(phone, live_server, student)
     phone.goto(reverse("portal:notifications"))
-    assert phone.locator(".notification").count() == 1
+    assert phone.locator(".notification.unread").count() == 1
     assert _fits(phone)
     _shoot(phone, "notifications-list-360")
+    phone.goto(reverse("portal:dashboard"))
+    assert phone.locator("#announcements .announcement").count() == 1
+    assert _fits(phone)
+    _shoot(phone, "notifications-dashboard-announcement-360")
 
 
 def test_a_waitlisted_student_hears_when_a_seat_frees(new_page, live_server):
