@@ -1,6 +1,7 @@
 """Each page module declares its own `routes`; this joins them under the `portal` namespace."""
 
 from portal.views import (
+    announcements,
     assignment,
     catalog,
     certificates,
@@ -32,4 +33,5 @@ urlpatterns = [
     *certificates.routes,
     *invitations.routes,
     *notifications.routes,
+    *announcements.routes,
 ]
