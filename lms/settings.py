@@ -302,6 +302,7 @@ CELERY_TASK_ROUTES = {
     "catalog.tasks.*": {"queue": "email"},
     "tenancy.tasks.*": {"queue": "email"},
     "community.tasks.*": {"queue": "email"},
+    "notifications.tasks.*": {"queue": "email"},
 }
 # The task outbox (lms/outbox.py): background work is recorded with the write that needs it and
 # sent again by a sweep every TASK_OUTBOX_SWEEP_SECONDS when it could not be sent (the broker was

@@ -246,3 +246,15 @@ def test_deleting_a_person_outside_the_orm_deletes_their_notifications_and_prefe
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM users WHERE id = %s", [user.pk])
     assert not Notification.objects.exists() and not NotificationPreference.objects.exists()
+
+
+def test_the_email_task_is_late_acked_retried_and_sent_to_the_mail_queue():
+    from lms.celery import app
+
+    assert notification_email_task.name == EMAIL_TASK
+    assert notification_email_task.acks_late is True
+    assert notification_email_task.max_retries == 5
+    assert notification_email_task.autoretry_for == (OSError,)
+    assert notification_email_task.time_limit is not None
+    route = app.amqp.router.route({}, EMAIL_TASK)
+    assert route["queue"].name == "email"
