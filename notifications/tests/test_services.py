@@ -258,3 +258,38 @@ def test_the_email_task_is_late_acked_retried_and_sent_to_the_mail_queue():
     assert notification_email_task.time_limit is not None
     route = app.amqp.router.route({}, EMAIL_TASK)
     assert route["queue"].name == "email"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_event_notified_at_once_by_many_writers_is_one_row_and_one_email(
+    tasks_in_process,
+):
+    """Six transactions notify one event at once and commit; the mail tasks they ask for run
+    in-process as they commit."""
+    import threading
+
+    from django.db import connection, transaction
+
+    user = UserFactory()
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                _notify(user)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Notification.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().emailed_at is not None
