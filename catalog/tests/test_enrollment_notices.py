@@ -12,6 +12,7 @@ from catalog.services.enrollment import (
     enrollment_drop,
     enrollment_reject,
 )
+from catalog.services.roster import roster_promote
 from catalog.tests.factories import OfferingFactory
 from lms.models import OutboxTask
 from notifications.models import Notification
@@ -113,3 +114,18 @@ def test_waitlist_promotion_on_a_drop_tells_only_the_promoted():
     enrollment_create(offering=offering, user=second)
     enrollment_drop(enrollment=seat)
     assert [(u, kind) for u, kind, _t, _l in _rows()] == [(first.pk, "waitlist_promoted")]
+
+
+def test_staff_promoting_from_the_waitlist_tells_the_promoted(approval):
+    offering, admin = approval
+    holder, waiting = UserFactory(), UserFactory()
+    seat = enrollment_create(offering=offering, user=holder).enrollment
+    queued = enrollment_create(offering=offering, user=waiting).enrollment
+    enrollment_approve(enrollment=seat, actor=admin)
+    enrollment_approve(enrollment=queued, actor=admin)
+    Notification.objects.all().delete()
+    change = roster_promote(
+        actor=admin, offering=offering, enrollment_ids=[queued.pk], over_capacity=True
+    )
+    assert [row.pk for row in change.changed] == [queued.pk]
+    assert [(u, kind) for u, kind, _t, _l in _rows()] == [(waiting.pk, "waitlist_promoted")]
