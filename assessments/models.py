@@ -1,9 +1,12 @@
 """The model index of the assessments app: Django loads `assessments.models`, and this imports the
-models of each subdomain (progress, quizzes, labs, assignments, grades) from its own models.py
-so the app registry finds them. Define models in the subpackages, not here."""
+models of each subdomain (progress, quizzes, labs, assignments, grades, deadlines) from its own
+models.py so the app registry finds them. Define models in the subpackages, not here."""
 
 from assessments.assignments.models import (
     AssignmentSubmission,
+)
+from assessments.deadlines.models import (
+    CalendarFeed,
 )
 from assessments.grades.models import (
     AttemptRule,
@@ -38,6 +41,7 @@ __all__ = [
     "CHOICE_TYPES",
     "AssignmentSubmission",
     "AttemptRule",
+    "CalendarFeed",
     "Certificate",
     "Choice",
     "CourseGrade",

@@ -1,7 +1,7 @@
 """Bulk-built data for the page benchmarks: one 5,000-module course, demo-sized courses, a
 student enrolled in all of them with progress, and a student who only takes demo-sized ones.
 
-Modules go in with raw multi-row inserts and MPTT columns computed here (a depth-first walk),
+Modules go in with raw multi-row inserts, their nested-set columns computed by syllabus.tree,
 which takes seconds where module_create would take minutes. The result is checked against the
 tree invariants before any page is measured.
 """
@@ -27,6 +27,14 @@ from syllabus import tree
 from tenancy.models import Country, Department, University, User
 
 BIG_CODE = "BENCH-5000"
+_MODULE_COLUMNS = (
+    "id", "course_id", "parent_module_id", "module_type", "title", "sequence_index", "depth",
+    "is_published", *tree.BULK_TREE_COLUMNS,
+)  # fmt: skip
+_MODULE_INSERT = (
+    f"INSERT INTO modules ({', '.join(_MODULE_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_MODULE_COLUMNS))})"
+)
 PASSWORD = "bench-password-not-secret"
 
 
@@ -40,8 +48,6 @@ class Node:
     sequence_index: int
     published: bool = True
     children: list["Node"] = field(default_factory=list)
-    lft: int = 0
-    rght: int = 0
 
 
 @dataclass
@@ -137,21 +143,14 @@ def _shape(fanouts: list[int], total: int) -> Node:
     return root
 
 
-def _number(root: Node) -> list[Node]:
-    """MPTT lft/rght by a depth-first walk; returns the nodes in pre-order."""
+def _pre_order(root: Node) -> list[Node]:
+    """The nodes in pre-order, by a depth-first walk."""
     order: list[Node] = []
-    counter = 0
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    stack = [root]
     while stack:
-        node, closing = stack.pop()
-        counter += 1
-        if closing:
-            node.rght = counter
-            continue
-        node.lft = counter
+        node = stack.pop()
         order.append(node)
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.children))
+        stack.extend(reversed(node.children))
     return order
 
 
@@ -159,13 +158,15 @@ def _insert_course_tree(
     course: Course, *, fanouts: list[int], total: int, unpublished: int
 ) -> tuple[list[Node], int]:
     root = _shape(fanouts, total)
-    nodes = _number(root)
+    nodes = _pre_order(root)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval('modules_id_seq') FROM generate_series(1, %s)", [len(nodes)])
         ids = [r[0] for r in cursor.fetchall()]
-        tree_id = tree.last_tree_id() + 1
     for node, id_ in zip(nodes, ids, strict=True):
         node.id = id_
+    position = {node.id: i for i, node in enumerate(nodes)}
+    parents = [position[n.parent.id] if n.parent else None for n in nodes]
+    columns = tree.bulk_tree_columns(parents, new_tree=tree.new_tree_ids(1)[0])
     # Unpublish a few chapters, so every page applies the hidden-subtree rule.
     chapters = [n for n in nodes if n.depth == 2]
     for chapter in chapters[3 : 3 + unpublished * 7 : 7]:
@@ -180,21 +181,12 @@ def _insert_course_tree(
             n.sequence_index,
             n.depth,
             n.published,
-            n.lft,
-            n.rght,
-            tree_id,
+            *place,
         )
-        for n in nodes
+        for n, place in zip(nodes, columns, strict=True)
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            """
-            INSERT INTO modules (id, course_id, parent_module_id, module_type, title,
-                                 sequence_index, depth, is_published, lft, rght, tree_id)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-            """,
-            rows,
-        )
+        cursor.executemany(_MODULE_INSERT, rows)
     # Items: one on every lesson and every topic; a few inactive.
     ctypes = {
         name: DjangoContentType.objects.get_for_model(cls, for_concrete_model=False).pk

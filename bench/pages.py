@@ -106,6 +106,7 @@ PAGES: list[Page] = [
         ),
     ),
     Page("dashboard (8 enrollments, one 5,000-module)", lambda d: _reverse("portal:dashboard")),
+    Page("calendar (8 enrollments, one 5,000-module)", lambda d: _reverse("portal:calendar")),
     Page(
         "dashboard (7 demo-sized enrollments)",
         lambda d: _reverse("portal:dashboard"),
@@ -192,7 +193,30 @@ PAGES += [
     Page("demo: text item", _demo_item("text"), as_user=DEMO_STUDENT),
     Page("demo: video item", _demo_item("video"), as_user=DEMO_STUDENT),
     Page("demo: dashboard", lambda d: _reverse("portal:dashboard"), as_user=DEMO_STUDENT),
+    Page("demo: calendar", lambda d: _reverse("portal:calendar"), as_user=DEMO_STUDENT),
+    Page(
+        "demo: calendar agenda",
+        lambda d: (_reverse("portal:calendar") or "") + "?view=agenda",
+        as_user=DEMO_STUDENT,
+    ),
+    Page(
+        "demo: course calendar",
+        lambda d: _reverse("portal:course-calendar", offering_id=demo_objects()["offering_id"]),
+        as_user=DEMO_STUDENT,
+    ),
+    Page("demo: calendar feed", lambda d: _demo_feed(), as_user=DEMO_STUDENT),
 ]
+
+
+def _demo_feed() -> str | None:
+    """The demo student's feed address, made once (a reset gives a new one each run)."""
+    from assessments.deadlines.models import CalendarFeed
+    from assessments.deadlines.services import calendar_feed_reset
+    from tenancy.models import User
+
+    user = User.objects.get(email=DEMO_STUDENT)
+    feed = CalendarFeed.objects.filter(user=user).first() or calendar_feed_reset(user=user)
+    return _reverse("portal:calendar-feed", token=feed.token)
 
 
 def add_page(page: Page) -> None:

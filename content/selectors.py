@@ -191,6 +191,25 @@ def outline_cache_clear() -> None:
     _outline_cache.clear()
 
 
+def sql_hidden_modules(course_condition: str) -> str:
+    """The modules that hide their subtree from learners (unpublished ones), among those
+    `course_condition` (an SQL condition on `modules`) selects: the body of the MATERIALIZED
+    CTE named `hidden` that `sql_learner_sees` reads. One course or several, one statement."""
+    return (
+        f"SELECT {tree.SQL_SUBTREE_COLUMNS} FROM modules "
+        f"WHERE {course_condition} AND NOT is_published"
+    )
+
+
+def sql_learner_sees(item: str, module: str) -> str:
+    """The one visibility rule as SQL: item `item`, in module `module`, is active and no
+    module of the `hidden` CTE (`sql_hidden_modules`) has the module in its subtree."""
+    return (
+        f"{item}.is_active AND NOT EXISTS (SELECT 1 FROM hidden h "
+        f"WHERE {tree.sql_within(module, 'h')})"
+    )
+
+
 # The neighbours are found by walking the outline-order index from the item's module in
 # each direction and stopping at the first visible item, instead of numbering every item of
 # the course; the walk is bounded by the course's first and last tree.
@@ -202,13 +221,7 @@ _NEIGHBOUR_SQL = """
            OR i.sequence_index {cmp} ci.sequence_index)
       AND {in_course_trees}
       AND m.course_id = %(course_id)s
-      AND (%(include_hidden)s OR (
-          i.is_active
-          AND NOT EXISTS (
-              SELECT 1 FROM hidden h
-              WHERE {m_in_h}
-          )
-      ))
+      AND (%(include_hidden)s OR ({learner_sees}))
     ORDER BY {order}, i.sequence_index {direction}
     LIMIT 1
 """
@@ -221,7 +234,7 @@ def _neighbour_sql(*, after: bool) -> str:
         key_cm=tree.sql_outline_key("cm"),
         cmp=">" if after else "<",
         in_course_trees=tree.sql_in_course_trees("m", course_param="%(course_id)s", after=after),
-        m_in_h=tree.sql_within("m", "h"),
+        learner_sees=sql_learner_sees("i", "m"),
         order=tree.sql_outline_order("m", direction),
         direction=direction,
     )
@@ -231,10 +244,7 @@ _PREVIOUS_SQL = _neighbour_sql(after=False)
 _NEXT_SQL = _neighbour_sql(after=True)
 
 _ITEM_PAGE_SQL = f"""
-WITH hidden AS MATERIALIZED (
-    SELECT {tree.SQL_SUBTREE_COLUMNS} FROM modules
-    WHERE course_id = %(course_id)s AND NOT is_published
-)
+WITH hidden AS MATERIALIZED ({sql_hidden_modules("course_id = %(course_id)s")})
 SELECT ci.id, ci.content_type, ci.title, ci.description, ci.data_json::json,
        ci.estimated_duration_seconds, ci.is_active, ci.module_id, ci.university_id,
        NOT EXISTS (
@@ -254,13 +264,7 @@ JOIN modules cm ON cm.id = ci.module_id
 LEFT JOIN LATERAL ({_PREVIOUS_SQL}) prev ON true
 LEFT JOIN LATERAL ({_NEXT_SQL}) next ON true
 WHERE ci.id = %(item_id)s AND ci.course_id = %(course_id)s
-  AND (%(include_hidden)s OR (
-      ci.is_active
-      AND NOT EXISTS (
-          SELECT 1 FROM hidden h
-          WHERE {tree.sql_within("cm", "h")}
-      )
-  ))
+  AND (%(include_hidden)s OR ({sql_learner_sees("ci", "cm")}))
 """
 
 

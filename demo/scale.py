@@ -2,10 +2,11 @@
 
 Every run adds its own university, SCALE-<k> with the next free k, so runs never collide and
 a database can hold several scale sets. Modules, content items, enrollments and progress go in
-with COPY: module trees have their MPTT columns (tree_id, lft, rght, depth) and sequence
-numbers computed here, content items get their polymorphic content type, course and
-university, and every distinct payload is validated once with content.payloads. The trees are
-checked against the nested-set invariants before the transaction commits.
+with COPY: module trees get their nested-set columns from syllabus.tree (tree ids from its
+sequence) and their depths and sequence numbers here, content items get their polymorphic
+content type, course and university, and every distinct payload is validated once with
+content.payloads. The trees are checked against the nested-set invariants before the
+transaction commits.
 
 Quizzes and labs work as on the demo: each course gets a question pool (the demo's questions,
 demo/quizzes.py) that all its quizzes draw from, and each lab its files (demo/labs.py, built
@@ -15,7 +16,7 @@ once per payload variant and copied in for every lab).
 import json
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -40,9 +41,6 @@ from demo.quizzes import pool_questions_create
 from demo.seed import countries_seed
 from syllabus import tree
 from syllabus.models import ModuleType
-
-# The advisory lock module_create takes before it starts a new tree (tree_id = max + 1).
-from syllabus.services import new_tree_lock
 from tenancy.models import Country, Department, Role, University, User, UserUniversityRole
 from tenancy.services import role_grant
 
@@ -76,7 +74,7 @@ STATUSES = (
 
 MODULE_COLUMNS = (
     "id", "course_id", "parent_module_id", "module_type", "title", "sequence_index", "depth",
-    "is_published", "lft", "rght", "tree_id",
+    "is_published", *tree.BULK_TREE_COLUMNS,
 )  # fmt: skip
 ITEM_COLUMNS = (
     "id", "polymorphic_ctype_id", "module_id", "course_id", "university_id", "content_type",
@@ -116,7 +114,6 @@ class Node:
     module_type: str
     title: str
     published: bool = True
-    size: int = 1
     id: int = 0
 
 
@@ -154,17 +151,7 @@ def tree_shape(modules: int, topic: str) -> list[Node]:
                     title = f"{kind.title()} {u}.{c}.{les}.{t}"
                     nodes.append(Node(lesson, 4, t, kind, title))
                 lesson_no += 1
-    for node in reversed(nodes[1:]):
-        nodes[node.parent].size += node.size
     return nodes
-
-
-def nested_set(nodes: list[Node]) -> Iterator[tuple[int, int]]:
-    """(lft, rght) of each node in pre-order: every node before it in pre-order that is not
-    one of its ancestors has closed, taking two numbers; each ancestor took one."""
-    for index, node in enumerate(nodes):
-        lft = 2 * index - node.depth + 1
-        yield lft, lft + 2 * node.size - 1
 
 
 class Payloads:
@@ -329,7 +316,7 @@ def _offerings(
 
 def _course_tree(
     course: Course,
-    tree_id: int,
+    new_tree: int,
     run: ScaleRun,
     ctypes: dict[str, int],
     bodies: Payloads,
@@ -353,11 +340,13 @@ def _course_tree(
                 node.sequence_index,
                 node.depth,
                 node.published,
-                lft,
-                rght,
-                tree_id,
+                *columns,
             )
-            for node, (lft, rght) in zip(nodes, nested_set(nodes), strict=True)
+            for node, columns in zip(
+                nodes,
+                tree.bulk_tree_columns([n.parent for n in nodes], new_tree=new_tree),
+                strict=True,
+            )
         ),
     )
     items: list[tuple[int, str, str]] = []  # (module id, content type, title)
@@ -415,9 +404,8 @@ def _check_trees(university: University, modules_per_course: int) -> None:
                    SELECT m.course_id FROM modules m JOIN courses co ON co.id = m.course_id
                    WHERE co.university_id = %(u)s
                    GROUP BY m.course_id
-                   HAVING count(*) <> %(n)s OR min(m.lft) <> 1 OR max(m.rght) <> 2 * %(n)s
-                       OR count(*) FILTER (WHERE m.parent_module_id IS NULL) <> 1
-                       OR count(DISTINCT m.tree_id) <> 1) bad),
+                   HAVING count(*) <> %(n)s OR {tree.sql_not_one_nested_set("m", size="%(n)s")}
+                       OR count(*) FILTER (WHERE m.parent_module_id IS NULL) <> 1) bad),
               (SELECT count(*) FROM (
                    SELECT m.parent_module_id FROM modules m
                    JOIN courses co ON co.id = m.course_id
@@ -569,13 +557,12 @@ def scale_seed(
             name: DjangoContentType.objects.get_for_model(cls, for_concrete_model=False).pk
             for name, cls in ITEM_CLASSES.items()
         }
-        new_tree_lock()
-        last_tree = tree.last_tree_id()
+        tree_ids = tree.new_tree_ids(len(course_rows))
         pool_ids = _question_pools(run, course_rows)
         shapes = []
         bar = run.bar(len(course_rows), "course trees", "course")
         for i, course in enumerate(course_rows):
-            shapes.append(_course_tree(course, last_tree + 1 + i, run, ctypes, bodies, pool_ids[i]))
+            shapes.append(_course_tree(course, tree_ids[i], run, ctypes, bodies, pool_ids[i]))
             bar.update()
         bar.close()
         _check_trees(university, modules_per_course)

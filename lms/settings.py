@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "content",
     "assessments",
     "community",
+    "interchange",
     "staff",
     "portal",
     "demo",
@@ -531,3 +532,8 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "xr-spatial-tracking": [],
 }
+
+# Question banks (GIFT, Moodle XML, QTI 1.2) imported into a course's pool: the largest file
+# read and the most questions in one file.
+QUESTION_BANK_MAX_BYTES = env.int("QUESTION_BANK_MAX_BYTES", default=2 * 1024 * 1024)
+QUESTION_BANK_MAX_QUESTIONS = env.int("QUESTION_BANK_MAX_QUESTIONS", default=2000)

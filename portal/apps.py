@@ -43,3 +43,13 @@ class PortalConfig(AppConfig):
             "certificate-verification",
             lambda *, code: reverse("portal:certificate-verify", kwargs={"code": code}),
         )
+        links.register(
+            "content-item",
+            lambda *, offering_id, item_id: reverse(
+                "portal:item", kwargs={"offering_id": offering_id, "item_id": item_id}
+            ),
+        )
+        links.register(
+            "course-outline",
+            lambda *, offering_id: reverse("portal:outline", kwargs={"offering_id": offering_id}),
+        )

@@ -3,6 +3,7 @@
 from portal.views import (
     announcements,
     assignment,
+    calendar,
     catalog,
     certificates,
     community,
@@ -23,6 +24,7 @@ urlpatterns = [
     *catalog.routes,
     *enrollment.routes,
     *learning.routes,
+    *calendar.routes,
     *player.routes,
     *media.routes,
     *lab.routes,

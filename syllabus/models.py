@@ -5,6 +5,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from catalog.models import Course
 from lms.db import TimestampedModel, enum_check
+from syllabus.tree import ModuleTreeManager
 from tenancy.models import University
 
 
@@ -56,7 +57,8 @@ class Module(MPTTModel, TimestampedModel):
     """A node of a course's syllabus tree.
 
     `depth` is the MPTT level; `sequence_index` (1..n among siblings) always follows the tree
-    order. Change the tree through syllabus.services so both stay consistent.
+    order, and among a course's roots it is the order their trees' ids follow. Change the tree
+    through syllabus.services so both stay consistent.
     """
 
     course = models.ForeignKey(
@@ -88,6 +90,8 @@ class Module(MPTTModel, TimestampedModel):
     # Set on a whole subtree instead of deleting modules that hold students' work (content
     # archives them: syllabus cannot see the work); archived modules are in no outline.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ModuleTreeManager()
 
     class MPTTMeta:
         level_attr = "depth"

@@ -1,13 +1,22 @@
 """Writes to the syllabus tree.
 
 A change that can change which items a module's subtree shows (a move to another parent,
-publishing, deleting) sends `syllabus.signals.modules_changed` inside its transaction, so what
-higher apps derive from the tree (learners' module progress) changes with it or not at all.
+publishing, deleting) returns a `syllabus.changes.TreeChange` with what it returns otherwise:
+the caller that composes the apps above applies it in the same transaction
+(assessments.progress.tree_changes), so what they derive from the tree (learners' module
+progress, grades) changes with it or not at all.
 
 Every change locks the course row first, so two staff editing one course take turns and the
-MPTT fields, `depth` and `sequence_index` never interleave. `sequence_index` is renumbered
-1..n among the siblings of every parent a change touched, in two set-based statements that
-never collide with the (non-deferrable) unique index on (course, parent, sequence_index).
+MPTT fields, `depth` and `sequence_index` never interleave; nothing else is locked, so
+different courses never wait for each other (a new tree takes its id from a sequence,
+syllabus.tree.new_tree_ids). `sequence_index` is renumbered 1..n among the siblings of every
+parent a change touched, in two set-based statements that never collide with the
+(non-deferrable) unique index on (course, parent, sequence_index).
+
+A course's roots are ordered by their `sequence_index`, never with mptt's root-sibling moves
+(which renumber the trees of every course after the target): after a change among them, the
+course's own tree ids are handed out again in that order (syllabus.tree.align_tree_ids), so
+the outline order by tree id holds.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,13 +25,11 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Course
 from syllabus import tree
+from syllabus.changes import NO_CHANGE, TreeChange, modules_reshaped
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from syllabus.signals import modules_changed
 
 # Parks a moving node outside 1..n and outside the values renumbering uses (-2 and below).
 _PARKED = -1
-# Serialises the creation of new MPTT trees, whose tree_id is max + 1.
-_NEW_TREE_LOCK = 7_211_001
 
 
 def course_lock(*, course_id: int) -> None:
@@ -35,37 +42,59 @@ def _lock_course(course_id: int) -> None:
     course_lock(course_id=course_id)
 
 
-def new_tree_lock() -> None:
-    """Take the lock that serialises starting new trees (see `_NEW_TREE_LOCK`)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NEW_TREE_LOCK])
+_CHILDREN_ORDER = f"""
+    SELECT id, row_number() OVER (ORDER BY {tree.sibling_order(roots=False)}) AS rn
+    FROM modules
+    WHERE course_id = %(course)s AND parent_module_id = %(parent)s
+"""
+_GIVEN_ORDER = "SELECT id, rn FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS o(id, rn)"
 
 
-def renumber_children(*, course_id: int, parent_id: int | None) -> None:
-    """Give the children of `parent_id` (roots of the course when None) sequence 1..n in tree
-    order."""
-    order = tree.sibling_order(roots=parent_id is None)
+def renumber_children(
+    *,
+    course_id: int,
+    parent_id: int | None,
+    place: Module | None = None,
+    position: int | None = None,
+) -> None:
+    """Give the children of `parent_id` sequence 1..n in tree order. The roots of the course
+    (`parent_id` None) keep their order, with the parked `place` (a root just created or made
+    one) put at 1-based `position` (last when None), and their trees' ids follow."""
+    if parent_id is None:
+        roots = list(
+            Module.objects.filter(course_id=course_id, parent=None, sequence_index__gt=0)
+            .order_by(tree.sibling_order(roots=True))
+            .values_list("pk", flat=True)
+        )
+        if place is not None:
+            roots.insert(len(roots) if position is None else position - 1, place.pk)
+        _number(course_id, None, _GIVEN_ORDER, roots)
+        tree.align_tree_ids(course_id=course_id, root_ids=roots)
+    else:
+        _number(course_id, parent_id, _CHILDREN_ORDER, [])
+
+
+def _number(course_id: int, parent_id: int | None, ordered: str, ids: list[int]) -> None:
+    """Set sequence_index to the `rn` the `ordered` query gives each sibling, in two
+    statements that never hold two siblings at one number."""
+    params = {"course": course_id, "parent": parent_id, "ids": ids}
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH ordered AS (
-                SELECT id, row_number() OVER (ORDER BY {order}) AS rn
-                FROM modules
-                WHERE course_id = %s AND parent_module_id IS NOT DISTINCT FROM %s
-            )
+            WITH ordered AS ({ordered})
             UPDATE modules m SET sequence_index = -(o.rn + 1)
             FROM ordered o
             WHERE m.id = o.id AND m.sequence_index <> o.rn
             """,
-            [course_id, parent_id],
+            params,
         )
         cursor.execute(
             """
             UPDATE modules SET sequence_index = -sequence_index - 1
-            WHERE course_id = %s AND parent_module_id IS NOT DISTINCT FROM %s
+            WHERE course_id = %(course)s AND parent_module_id IS NOT DISTINCT FROM %(parent)s
               AND sequence_index < -1
             """,
-            [course_id, parent_id],
+            params,
         )
 
 
@@ -103,26 +132,27 @@ def module_create(
         sequence_index=_PARKED,
     )
     module.full_clean(exclude=["parent", "course"])
-    if parent is None:
-        new_tree_lock()
+    if position is not None and position < 1:
+        raise ValidationError({"position": "Positions start at 1."})
     module.save()
-    if position is not None:
-        _place(module, parent, position)
-    renumber_children(course_id=course.pk, parent_id=parent.pk if parent else None)
+    if parent is None:
+        renumber_children(course_id=course.pk, parent_id=None, place=module, position=position)
+    else:
+        if position is not None:
+            _place(module, parent, position)
+        renumber_children(course_id=course.pk, parent_id=parent.pk)
     module.refresh_from_db()
     return module
 
 
-def _siblings(course_id: int, parent: Module | None, exclude_id: int) -> list[Module]:
+def _siblings(course_id: int, parent: Module, exclude_id: int) -> list[Module]:
     qs = Module.objects.filter(course_id=course_id, parent=parent).exclude(pk=exclude_id)
-    return list(qs.order_by(tree.sibling_order(roots=parent is None)))
+    return list(qs.order_by(tree.sibling_order(roots=False)))
 
 
-def _place(module: Module, parent: Module | None, position: int) -> None:
+def _place(module: Module, parent: Module, position: int) -> None:
     """Move `module` (already a child of `parent`) to 1-based `position` among its siblings."""
     siblings = _siblings(module.course_id, parent, module.pk)
-    if position < 1:
-        raise ValidationError({"position": "Positions start at 1."})
     if position > len(siblings):
         return
     module.refresh_from_db()
@@ -130,8 +160,11 @@ def _place(module: Module, parent: Module | None, position: int) -> None:
 
 
 @transaction.atomic
-def module_move(*, module: Module, parent: Module | None, position: int | None = None) -> Module:
-    """Move `module` (with its subtree) under `parent` at 1-based `position` (last when None)."""
+def module_move(
+    *, module: Module, parent: Module | None, position: int | None = None
+) -> tuple[Module, TreeChange]:
+    """Move `module` (with its subtree) under `parent` at 1-based `position` (last when None);
+    returns it with what the move changed."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
     if parent is not None:
@@ -142,58 +175,55 @@ def module_move(*, module: Module, parent: Module | None, position: int | None =
     old_parent_id = module.parent_id
     Module.objects.filter(pk=module.pk).update(sequence_index=_PARKED)
     module.refresh_from_db()
-    siblings = _siblings(module.course_id, parent, module.pk)
     if position is not None and position < 1:
         raise ValidationError({"position": "Positions start at 1."})
-    if position is None or position > len(siblings):
-        if parent is None:
-            new_tree_lock()
-            if module.parent_id is not None:
-                module.move_to(None)
-                module.refresh_from_db()
-            if siblings:
-                module.move_to(siblings[-1], "right")
-        else:
-            module.move_to(parent, "last-child")
+    if parent is None:
+        if module.parent_id is not None:
+            module.move_to(None)  # a tree of its own, its id from the sequence
+        renumber_children(
+            course_id=module.course_id, parent_id=None, place=module, position=position
+        )
     else:
-        if parent is None and module.parent_id is not None:
-            new_tree_lock()
-        module.move_to(siblings[position - 1], "left")
+        siblings = _siblings(module.course_id, parent, module.pk)
+        if position is None or position > len(siblings):
+            module.move_to(parent, "last-child")
+        else:
+            module.move_to(siblings[position - 1], "left")
     new_parent_id = parent.pk if parent else None
-    renumber_children(course_id=module.course_id, parent_id=old_parent_id)
-    if new_parent_id != old_parent_id:
+    if new_parent_id is not None or old_parent_id is not None:
+        renumber_children(course_id=module.course_id, parent_id=old_parent_id)
+    change = NO_CHANGE
+    if new_parent_id != old_parent_id and new_parent_id is not None:
         renumber_children(course_id=module.course_id, parent_id=new_parent_id)
-        _announce(
+    if new_parent_id != old_parent_id:
+        change = modules_reshaped(
             course_id=module.course_id,
             module_ids=[old_parent_id] if old_parent_id else [],
             subtree_ids=[module.pk],
         )
     module.refresh_from_db()
-    return module
-
-
-def _announce(*, course_id: int, module_ids: list[int], subtree_ids: list[int]) -> None:
-    modules_changed.send(
-        sender=Module, course_id=course_id, module_ids=module_ids, subtree_ids=subtree_ids
-    )
+    return module, change
 
 
 @transaction.atomic
-def module_delete(*, module: Module) -> None:
-    """Delete a module with its subtree and content, closing the gap among its siblings."""
+def module_delete(*, module: Module) -> TreeChange:
+    """Delete a module with its subtree and content, closing the gap among its siblings;
+    returns what the deletion changed."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
     course_id, parent_id = module.course_id, module.parent_id
     module.delete()
     renumber_children(course_id=course_id, parent_id=parent_id)
-    if parent_id is not None:
-        _announce(course_id=course_id, module_ids=[parent_id], subtree_ids=[])
+    if parent_id is None:
+        return NO_CHANGE
+    return modules_reshaped(course_id=course_id, module_ids=[parent_id])
 
 
 @transaction.atomic
-def module_update(*, module: Module, **fields) -> Module:
+def module_update(*, module: Module, **fields) -> tuple[Module, TreeChange]:
     """Change a module's own fields (not its place in the tree); a change of `is_published`
-    takes the course lock, like every change of what learners see."""
+    takes the course lock, like every change of what learners see. Returns the module with
+    what the change changed."""
     allowed = {"title", "description", "module_type", "is_published", "module_template"}
     unknown = set(fields) - allowed
     if unknown:
@@ -207,18 +237,18 @@ def module_update(*, module: Module, **fields) -> Module:
     module.full_clean(exclude=["parent", "course"])
     module.save(update_fields=[*fields, "updated_at"])
     if was_published is not None and was_published != module.is_published:
-        _announce(course_id=module.course_id, module_ids=[], subtree_ids=[module.pk])
-    return module
+        return module, modules_reshaped(course_id=module.course_id, subtree_ids=[module.pk])
+    return module, NO_CHANGE
 
 
 @transaction.atomic
-def module_set_published(*, module: Module, is_published: bool) -> int:
-    """Publish or unpublish a module together with its whole subtree."""
+def module_set_published(*, module: Module, is_published: bool) -> tuple[int, TreeChange]:
+    """Publish or unpublish a module together with its whole subtree; returns how many
+    modules were written, with what that changed."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
     count = module.get_descendants(include_self=True).update(is_published=is_published)
-    _announce(course_id=module.course_id, module_ids=[], subtree_ids=[module.pk])
-    return count
+    return count, modules_reshaped(course_id=module.course_id, subtree_ids=[module.pk])
 
 
 @transaction.atomic
@@ -295,8 +325,7 @@ def modules_copy(
     Module.objects.filter(course_id=target_course.pk).delete()
     if not rows:
         return {}
-    new_tree_lock()
-    tree_ids = tree.new_tree_ids(rows)
+    tree_ids = tree.copied_tree_ids(rows)
     mapping: dict[int, int] = {}
     for depth in sorted({row.depth for row in rows}):
         level = [row for row in rows if row.depth == depth]

@@ -7,7 +7,11 @@ SQL fragments take table aliases: `sql_within("m", "h")` reads "module m lies in
 of module h (h included)".
 """
 
-from django.db.models import Max, Q
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Q
+from mptt.managers import TreeManager
 
 # Order of a course's modules as the outline shows them (pre-order), across its trees.
 OUTLINE_ORDER: tuple[str, ...] = ("tree_id", "lft")
@@ -103,21 +107,76 @@ class SubtreeSkip:
 
 
 def sibling_order(*, roots: bool) -> str:
-    """The field that orders siblings as the outline does: roots by tree, children by
-    position within their tree."""
-    return "tree_id" if roots else OUTLINE_POSITION
+    """The field that orders siblings as the outline does: a course's roots by its own
+    numbering (their tree ids follow it, see `align_tree_ids`), children by position within
+    their tree."""
+    return "sequence_index" if roots else OUTLINE_POSITION
 
 
-def new_tree_ids(rows) -> dict[int, int]:
-    """For copying whole trees: a fresh tree id for each tree of `rows`, after every tree in
-    the table. The caller holds the new-tree lock (syllabus.services.new_tree_lock)."""
-    next_tree = last_tree_id() + 1
-    tree_ids: dict[int, int] = {}
-    for row in rows:
-        if row.tree_id not in tree_ids:
-            tree_ids[row.tree_id] = next_tree
-            next_tree += 1
-    return tree_ids
+# Where new tree ids come from (created by syllabus migration 0006): a sequence hands each new
+# tree an id above every existing one without a lock, so courses never wait for each other.
+TREE_ID_SEQUENCE = "modules_tree_id_seq"
+
+
+def new_tree_ids(count: int) -> list[int]:
+    """`count` fresh tree ids, increasing, each above every tree id in the table."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1", [TREE_ID_SEQUENCE, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class ModuleTreeManager(TreeManager):
+    """django-mptt's manager with two changes that keep every course's trees its own.
+
+    New trees (a node saved without a parent, a child made a root) take their id from
+    `TREE_ID_SEQUENCE` instead of max + 1, which needed a lock over the whole table. Placing a
+    node beside a root ("left"/"right" of a root, or saving a child with its parent cleared)
+    is refused: mptt does it by shifting the tree ids of every tree after the target, other
+    courses' included. A course orders its roots by `sequence_index` and `align_tree_ids`.
+    """
+
+    def _get_next_tree_id(self) -> int:
+        return new_tree_ids(1)[0]
+
+    def _create_tree_space(self, target_tree_id, num_trees=1):
+        raise RuntimeError("Roots are ordered by their course (syllabus.services), not by mptt.")
+
+    def _make_sibling_of_root_node(self, node, target, position):
+        raise RuntimeError("Roots are ordered by their course (syllabus.services), not by mptt.")
+
+
+def align_tree_ids(*, course_id: int, root_ids: Sequence[int]) -> None:
+    """Give the course's trees its own tree ids again, in the order of `root_ids` (all its
+    roots, in outline order), so ordering by tree id stays the outline order. Only the rows of
+    this course change: the ids are permuted among its trees."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH wanted AS (
+                SELECT r.tree_id AS old, o.n
+                FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS o(id, n)
+                JOIN modules r ON r.id = o.id AND r.course_id = %(course)s
+            ), owned AS (
+                SELECT old AS new, row_number() OVER (ORDER BY old) AS n FROM wanted
+            )
+            UPDATE modules m SET tree_id = owned.new
+            FROM wanted JOIN owned USING (n)
+            WHERE m.course_id = %(course)s AND m.tree_id = wanted.old
+              AND wanted.old <> owned.new
+            """,
+            {"ids": list(root_ids), "course": course_id},
+        )
+
+
+def copied_tree_ids(rows) -> dict[int, int]:
+    """For copying whole trees: a fresh tree id for each tree of `rows` (in outline order),
+    increasing in the order the trees come."""
+    trees = list(dict.fromkeys(row.tree_id for row in rows))
+    return dict(zip(trees, new_tree_ids(len(trees)), strict=True))
 
 
 def copied_position(row, tree_ids: dict[int, int]) -> dict[str, int]:
@@ -125,16 +184,46 @@ def copied_position(row, tree_ids: dict[int, int]) -> dict[str, int]:
     return {"lft": row.lft, "rght": row.rght, "tree_id": tree_ids[row.tree_id]}
 
 
+# The tree columns of a bulk-built row, in the order `bulk_tree_columns` gives their values.
+BULK_TREE_COLUMNS: tuple[str, ...] = ("lft", "rght", "tree_id")
+
+
+def bulk_tree_columns(parents: Sequence[int | None], *, new_tree: int) -> list[tuple[int, ...]]:
+    """The `BULK_TREE_COLUMNS` values of each node of one tree built in bulk (for COPY or a
+    multi-row insert), the nodes given in pre-order as the index of each one's parent (None
+    for the root, which comes first), in the tree `new_tree` (an id from `new_tree_ids`)."""
+    if not parents or parents[0] is not None:
+        raise ValueError("A tree in pre-order starts with its root.")
+    links: list[int] = []
+    depths = [0]
+    for index, parent in enumerate(parents[1:], 1):
+        if parent is None or not 0 <= parent < index:
+            raise ValueError("In pre-order every node but the root follows its parent.")
+        links.append(parent)
+        depths.append(depths[parent] + 1)
+    sizes = [1] * len(parents)
+    for index in range(len(parents) - 1, 0, -1):
+        sizes[links[index - 1]] += sizes[index]
+    # Before a node in pre-order, each node that is not one of its ancestors has closed (two
+    # numbers) and each ancestor has opened (one).
+    rows: list[tuple[int, ...]] = []
+    for index, (size, depth) in enumerate(zip(sizes, depths, strict=True)):
+        left = 2 * index - depth + 1
+        rows.append((left, left + 2 * size - 1, new_tree))
+    return rows
+
+
+def sql_not_one_nested_set(alias: str, *, size: str) -> str:
+    """For a GROUP BY over one course's modules `alias`: true unless they form a single tree
+    numbered 1..2 * `size` (an SQL expression), what bulk loaders check their rows against."""
+    return (
+        f"min({alias}.lft) <> 1 OR max({alias}.rght) <> 2 * {size} "
+        f"OR count(DISTINCT {alias}.tree_id) <> 1"
+    )
+
+
 def sql_strictly_within(node: str, ancestor: str) -> str:
     """Module `node` lies under module `ancestor` (not itself), by the tree fields alone: what
     bulk loaders check their rows against."""
     same_tree = f"{ancestor}.tree_id = {node}.tree_id"
     return f"{same_tree} AND {ancestor}.lft < {node}.lft AND {node}.rght < {ancestor}.rght"
-
-
-def last_tree_id() -> int:
-    """The highest tree id in the table (0 when empty); new trees take the ids after it, under
-    the new-tree lock (syllabus.services.new_tree_lock)."""
-    from syllabus.models import Module
-
-    return Module.objects.aggregate(m=Max("tree_id"))["m"] or 0

@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assessments.assignments.models import AssignmentSubmission
+from assessments.deadlines.models import CalendarFeed
 from assessments.labs.models import LabSubmission
 from catalog.models import CourseEnrollment, CourseOfferingInstructor, Invitation
 from community.models import CourseReview, DiscussionPost
@@ -131,6 +132,12 @@ def invitation_token(world: InputWorld) -> str:
     return invitation.token if invitation else "no-such-invitation"
 
 
+def feed_token(world: InputWorld) -> str:
+    """The student's calendar feed token; a placeholder until a reset in the fuzz makes one."""
+    feed = CalendarFeed.objects.filter(user=world.student).first()
+    return feed.token if feed else f"{world.student.pk}.no-such-secret"
+
+
 def assignment_submission_id(world: InputWorld) -> int:
     row = AssignmentSubmission.objects.filter(course_offering=world.offering).first()
     return row.pk if row else 0
@@ -183,6 +190,10 @@ def thread(w: InputWorld) -> dict[str, int]:
 
 def course(w: InputWorld) -> dict[str, int]:
     return {"course_id": w.offering.course_id}
+
+
+def quiz_pool_id(w: InputWorld) -> int:
+    return int(w.items["quiz"].data_json["question_pool_id"])
 
 
 def admin_offering(w: InputWorld) -> list[int]:
@@ -379,6 +390,16 @@ PORTAL = [
         path_fuzz=("token",),
     ),
     E("portal:invitation", "POST", STUDENT, kwargs=lambda w: {"token": invitation_token(w)}),
+    E("portal:calendar", "GET", STUDENT, params=("month", "view")),
+    E("portal:course-calendar", "GET", STUDENT, kwargs=offering, params=("month", "view")),
+    E("portal:calendar-feed-reset", "POST", STUDENT),
+    E(
+        "portal:calendar-feed",
+        "GET",
+        ANON,
+        kwargs=lambda w: {"token": feed_token(w)},
+        path_fuzz=("token",),
+    ),
 ]
 
 
@@ -497,6 +518,22 @@ ADMIN = [
         "POST",
         INSTRUCTOR,
         kwargs=admin_offering,
+    ),
+    E("admin:assessments_questionpool_import", "GET", INSTRUCTOR),
+    E(
+        "admin:assessments_questionpool_import",
+        "POST",
+        INSTRUCTOR,
+        params=("course", "pool_title", "file_format", "payload"),
+        files=("file",),
+        base=lambda w: {"course": w.offering.course_id, "pool_title": "Imported"},
+    ),
+    E(
+        "admin:assessments_questionpool_export",
+        "GET",
+        INSTRUCTOR,
+        kwargs=lambda w: {"pool_id": quiz_pool_id(w), "file_format": "gift"},
+        path_fuzz=("file_format",),
     ),
     E("admin:catalog_courseoffering_rerun", "GET", UNI_ADMIN, kwargs=admin_offering),
     E(

@@ -67,8 +67,10 @@ class PoolQuestionInline(ReadOnlyMixin, TenantScopedTabularInline):
     extra = 0
 
 
-@admin.register(QuestionPool)
 class QuestionPoolAdmin(TenantScopedAdmin):
+    """Registered by staff.admin.question_pools, which adds importing and exporting banks in
+    foreign formats (the interchange app, above this one)."""
+
     tenant_paths = paths_via_course("course")
     list_display = ("title", "id", "course", "university", "question_count", "updated_at")
     list_select_related = ("course", "university")

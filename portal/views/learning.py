@@ -1,5 +1,6 @@
-"""My learning: the learner's courses by enrollment status, with progress and where to resume;
-for staff, the offerings they teach and the way to the staff pages."""
+"""My learning: what is coming up in the next two weeks and what is overdue, across courses;
+the learner's courses by enrollment status, with progress and where to resume; for staff, the
+offerings they teach and the way to the staff pages."""
 
 from dataclasses import dataclass
 
@@ -7,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from assessments.deadlines.selectors import COMING_UP_DAYS, deadline_board
 from assessments.progress.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.selectors.enrollments import learner_enrollments, teaching_offerings
@@ -60,11 +63,16 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 else None,
             )
         )
+    now = timezone.now()
     context = {
+        "board": deadline_board(user_id=request.user.pk, now=now),
+        "coming_up_days": COMING_UP_DAYS,
+        "now": now,
         "sections": [
             (status, EnrollmentStatus(status).label, sections[status]) for status in SECTIONS
         ],
         "has_courses": bool(enrollments),
+        "has_active_courses": bool(sections[EnrollmentStatus.ACTIVE]),
         "teaching": teaching_offerings(user=request.user),
         "announcements": announcements_for_offerings(
             offering_ids=[
