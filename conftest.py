@@ -34,6 +34,18 @@ ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 WORKER_COALESCE_SECONDS = 1
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_cache():
+    """Each test starts with an empty in-process cache: user ids repeat between tests, so a
+    count cached by one test (the header's unread notifications) must not reach the next and
+    change its pinned queries. A shared cache (Redis, CACHE_URL) is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

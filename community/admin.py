@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.scoping import paths_via_offering
+from community.announcements.services import announcement_post
 from community.discussions.selectors import discussion_access, moderated_reports
 from community.discussions.services import (
     post_delete,
@@ -20,7 +21,14 @@ from community.discussions.services import (
     thread_set_locked,
     thread_set_pinned,
 )
-from community.models import CourseReview, DiscussionPost, DiscussionThread, PostReport, ReviewReply
+from community.models import (
+    Announcement,
+    CourseReview,
+    DiscussionPost,
+    DiscussionThread,
+    PostReport,
+    ReviewReply,
+)
 from community.reviews.selectors import reviews_access
 from community.reviews.services import review_set_hidden
 from lms import links
@@ -217,3 +225,32 @@ class PostReportAdmin(TenantScopedAdmin):
             ngettext("%(count)d report resolved.", "%(count)d reports resolved.", closed)
             % {"count": closed},
         )
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(TenantScopedAdmin):
+    """Staff post to the offerings they teach or administer; a new announcement is posted
+    through the service, which tells the offering's active learners once."""
+
+    tenant_paths = paths_via_offering("course_offering")
+    person_field = "author"
+    list_display = ("title", "course_offering", "author", "created_at")
+    list_filter = ("course_offering__university",)
+    search_fields = ("title", "body", "course_offering__course__code")
+    list_select_related = ("course_offering__course", "author")
+    fields = ("course_offering", "title", "body", "author", "created_at")
+    readonly_fields = ("author", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is not None:
+            return (*self.readonly_fields, "course_offering")
+        return self.readonly_fields
+
+    def save_model(self, request, obj: Announcement, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        posted = announcement_post(
+            offering=obj.course_offering, author=request.user, title=obj.title, body=obj.body
+        )
+        obj.pk, obj.author, obj.created_at = posted.pk, posted.author, posted.created_at

@@ -315,3 +315,32 @@ class ReviewReply(TimestampedModel):
 
     def __str__(self) -> str:
         return _("reply to %(review)s") % {"review": self.review}
+
+
+class Announcement(TimestampedModel):
+    """Staff's word to an offering's learners: shown on the course page, the outline and the
+    dashboard, and sent to the active learners as a notification. `body` is markup, rendered
+    through community.markup (the one sanitiser)."""
+
+    course_offering = models.ForeignKey(
+        CourseOffering, on_delete=models.CASCADE, related_name="announcements", db_index=False
+    )
+    author = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("body"), help_text=_("Markdown; formulas between $ signs. Links and lists are kept.")
+    )
+
+    class Meta:
+        db_table = "announcements"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["course_offering", "-created_at"], name="ix_announcements_offering"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

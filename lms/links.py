@@ -41,4 +41,9 @@ def page_paths(kind: str, vary: str, **ids: int | str) -> Callable[[int], str]:
 
 def page_url(kind: str, **ids: int | str) -> str:
     """The absolute address (SITE_URL) of the page, for mail."""
-    return f"{settings.SITE_URL.rstrip('/')}{page_path(kind, **ids)}"
+    return absolute_url(page_path(kind, **ids))
+
+
+def absolute_url(path: str) -> str:
+    """The absolute address (SITE_URL) of a site-relative path stored earlier."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "tenancy",
+    "notifications",
     "catalog",
     "syllabus",
     "content",
@@ -113,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ csp_nonce }}: the nonce of this response's Content-Security-Policy.
                 "django.template.context_processors.csp",
+                # {{ unread_notifications }} in the header, read from the cache when shown.
+                "portal.context_processors.notification_bell",
             ],
             # One way to show dates: {{ value|local_date }} and {{ value|local_datetime }}.
             "builtins": ["lms.templatetags.dates"],
@@ -300,6 +303,7 @@ CELERY_TASK_ROUTES = {
     "catalog.tasks.*": {"queue": "email"},
     "tenancy.tasks.*": {"queue": "email"},
     "community.tasks.*": {"queue": "email"},
+    "notifications.tasks.*": {"queue": "email"},
 }
 # The task outbox (lms/outbox.py): background work is recorded with the write that needs it and
 # sent again by a sweep every TASK_OUTBOX_SWEEP_SECONDS when it could not be sent (the broker was

@@ -28,6 +28,18 @@ class PortalConfig(AppConfig):
             "invitation", lambda *, token: reverse("portal:invitation", kwargs={"token": token})
         )
         links.register(
+            "notification-preferences", lambda: reverse("portal:notification-preferences")
+        )
+        links.register(
+            "course", lambda *, course_id: reverse("portal:course-detail", args=[course_id])
+        )
+        links.register(
+            "course-outline", lambda *, offering_id: reverse("portal:outline", args=[offering_id])
+        )
+        links.register(
+            "course-grades", lambda *, offering_id: reverse("portal:grades", args=[offering_id])
+        )
+        links.register(
             "certificate-verification",
             lambda *, code: reverse("portal:certificate-verify", kwargs={"code": code}),
         )

@@ -1,6 +1,7 @@
 """Each page module declares its own `routes`; this joins them under the `portal` namespace."""
 
 from portal.views import (
+    announcements,
     assignment,
     calendar,
     catalog,
@@ -12,6 +13,7 @@ from portal.views import (
     lab,
     learning,
     media,
+    notifications,
     player,
     quiz,
 )
@@ -32,4 +34,6 @@ urlpatterns = [
     *grades.routes,
     *certificates.routes,
     *invitations.routes,
+    *notifications.routes,
+    *announcements.routes,
 ]

@@ -32,6 +32,7 @@ from assessments.grades.certificate_pdf import (
     certificate_pdf_store,
 )
 from assessments.grades.models import Certificate, CourseGrade
+from assessments.notices import certificate_issued_notify, certificate_revoked_notify
 from tenancy.models import User
 
 REVOCATION_REASON_MAX = 2000
@@ -99,6 +100,11 @@ def _certificate_row(*, offering_id: int, user_id: int) -> Certificate | None:
                 ],
                 ignore_conflicts=True,
             )
+            certificate = _with_context(Certificate.objects).get(
+                course_offering_id=offering_id, user_id=user_id
+            )
+            certificate_issued_notify(certificate=certificate)
+            return certificate
     return _with_context(Certificate.objects).get(course_offering_id=offering_id, user_id=user_id)
 
 
@@ -139,13 +145,16 @@ def certificate_revoke(*, certificate_id: int, actor: User, reason: str) -> Cert
             {"reason": _("Keep the reason under %(n)s characters.") % {"n": REVOCATION_REASON_MAX}}
         )
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        certificate = _with_context(Certificate.objects.select_for_update(of=("self",))).get(
+            pk=certificate_id
+        )
         if certificate.revoked_at is not None:
             raise ValidationError(_("This certificate was already revoked."))
         certificate.revoked_at = timezone.now()
         certificate.revoked_by = actor
         certificate.revocation_reason = reason
         certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        certificate_revoked_notify(certificate=certificate)
     return certificate
 
 

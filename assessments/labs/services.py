@@ -36,6 +36,7 @@ from assessments.labs.limits import limits_for
 from assessments.labs.models import LabFile, LabStatus, LabSubmission
 from assessments.labs.sandbox import LabJob, LabSetupError, RunOutcome, lab_runner
 from assessments.labs.selectors import PENDING_STATUSES, lab_file_contents, payload_paths
+from assessments.notices import work_graded_notify
 from assessments.progress.services import graded_work_complete
 from assessments.triggers import grade_rollup_soon, lab_grade_soon
 from catalog.models import CourseEnrollment, CourseOffering
@@ -78,6 +79,7 @@ def _announce(submission: LabSubmission) -> None:
             offering_id=submission.course_offering_id,
             item_id=submission.content_item_id,
         )
+        work_graded_notify(submission=submission)
     grade_rollup_soon(offering_id=submission.course_offering_id, user_id=submission.user_id)
 
 
@@ -283,7 +285,9 @@ def _finish(submission_id: int, token, **values) -> bool:
             pk=submission_id, status=LabStatus.GRADING, grading_started_at=token
         ).update(graded_at=timezone.now(), **values)
         if updated:
-            _announce(LabSubmission.objects.get(pk=submission_id))
+            _announce(
+                LabSubmission.objects.select_related("user", "content_item").get(pk=submission_id)
+            )
     return bool(updated)
 
 

@@ -28,6 +28,11 @@ from catalog.models import (
     PrerequisiteType,
 )
 from catalog.selectors.enrollments import final_completion_q
+from catalog.services.enrollment_notices import (
+    enrollment_approved_notify,
+    enrollment_rejected_notify,
+    waitlist_promoted_notify,
+)
 from lms.dates import display_datetime
 from tenancy.access import administers, holds_role_at
 from tenancy.models import Role, User
@@ -63,7 +68,11 @@ def _lock_offering(offering_id: int) -> CourseOffering:
 
 
 def _lock_enrollment(enrollment_id: int) -> CourseEnrollment:
-    return CourseEnrollment.objects.select_for_update().get(pk=enrollment_id)
+    return (
+        CourseEnrollment.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=enrollment_id)
+    )
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -101,12 +110,14 @@ def _fill_seats(offering: CourseOffering) -> list[CourseEnrollment]:
 
     The one way the waitlist moves up: every write that can free a seat (a drop, a rejection,
     a completion, a removed or edited enrollment, a raised capacity) ends by calling it while it
-    still holds the offering's lock."""
+    still holds the offering's lock. The promoted students are notified in the same
+    transaction."""
     free = _free_seats(offering)
     if free == 0:
         return []
     queue = (
-        CourseEnrollment.objects.select_for_update()
+        CourseEnrollment.objects.select_for_update(of=("self",))
+        .select_related("user")
         .filter(course_offering=offering, status=EnrollmentStatus.WAITLISTED)
         .order_by("enrolled_at", "pk")
     )
@@ -117,6 +128,7 @@ def _fill_seats(offering: CourseOffering) -> list[CourseEnrollment]:
         )
         for enrollment in promoted:
             enrollment.status = EnrollmentStatus.ACTIVE
+        waitlist_promoted_notify(enrollments=promoted, offering=offering)
     return promoted
 
 
@@ -333,9 +345,9 @@ def enrollment_approve(
     else:
         enrollment.status = EnrollmentStatus.ACTIVE
     enrollment.save(update_fields=["status", "enrolled_at"])
-    return EnrollmentOutcome(
-        enrollment=enrollment, waitlist_position=_waitlist_position(enrollment)
-    )
+    position = _waitlist_position(enrollment)
+    enrollment_approved_notify(enrollment=enrollment, offering=offering, waitlist_position=position)
+    return EnrollmentOutcome(enrollment=enrollment, waitlist_position=position)
 
 
 @transaction.atomic
@@ -348,6 +360,7 @@ def enrollment_reject(*, enrollment: CourseEnrollment, actor: User) -> CourseEnr
         raise EnrollmentRefused(_("This request is no longer waiting for approval."))
     enrollment.status = EnrollmentStatus.DROPPED
     enrollment.save(update_fields=["status"])
+    enrollment_rejected_notify(enrollment=enrollment, offering=offering)
     _fill_seats(offering)
     return enrollment
 

@@ -36,6 +36,7 @@ from catalog.services.enrollment import (
     enrollment_drop,
     enrollment_reject,
 )
+from catalog.services.enrollment_notices import waitlist_promoted_notify
 from catalog.services.offerings import offering_instructor_add, offering_instructor_remove
 from tenancy.access import administers
 from tenancy.models import User, UserUniversityRole
@@ -139,6 +140,7 @@ def roster_promote(
             row.save(update_fields=["status"])
             change.changed.append(row)
             free = None if free is None else free - 1
+    waitlist_promoted_notify(enrollments=change.changed, offering=offering)
     return change
 
 

@@ -1,5 +1,9 @@
 """Mail about discussions: a reply to a thread a reader follows, at once or in a daily or weekly
 digest, each sent at most once (a delivery row per reader and post or digest period).
+
+In the app, a reply is also a notification for the people it answers (the author of the post
+replied to, and the thread's starter), written in the reply's transaction. Its email is this
+module's mail, as each reader chose here, so the notification kind offers no email of its own.
 """
 
 from collections.abc import Callable
@@ -26,6 +30,7 @@ from community.models import (
 )
 from lms import links
 from lms.mail import localized_mail_send, recipient_language
+from notifications.services import notify
 from tenancy.models import User
 
 
@@ -61,6 +66,39 @@ def _send(user: User, subject: Callable[[], str], template: str, context: dict) 
 
 def _reply_subject(thread: DiscussionThread) -> str:
     return _("New reply in “%(title)s”") % {"title": thread.title or _("a discussion")}
+
+
+def _answered_title(post: DiscussionPost, thread: DiscussionThread) -> str:
+    return _("%(author)s replied in “%(title)s”") % {
+        "author": post.user.full_name,
+        "title": thread.title or _("a discussion"),
+    }
+
+
+def reply_in_app_notify(
+    *, post: DiscussionPost, thread: DiscussionThread, parent: DiscussionPost | None
+) -> int:
+    """Inside the reply's transaction: tell the author of the post it answers and the thread's
+    starter (not the replier, and only while they may read the course). Returns how many."""
+    answered = {thread.created_by_user_id}
+    if parent is not None:
+        answered.add(parent.user_id)
+    answered.discard(post.user_id)
+    readers = readers_among(offering=thread.course_offering, user_ids=answered)
+    path = links.page_path(
+        "discussion-thread", offering_id=thread.course_offering_id, thread_id=thread.pk
+    )
+    told = 0
+    for user in User.objects.filter(pk__in=readers).order_by("pk"):
+        told += notify(
+            recipient=user,
+            kind="discussion_reply",
+            event_key=f"discussion-reply:{post.pk}",
+            title=partial(_answered_title, post, thread),
+            summary=lambda: post.body[:300],
+            link=f"{path}#post-{post.pk}",
+        )
+    return told
 
 
 def reply_notifications_send(*, post_id: int) -> int:

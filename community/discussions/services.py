@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.discussions.notifications import reply_in_app_notify
 from community.discussions.selectors import DiscussionAccess, ModuleChoice, may_edit
 from community.models import (
     DiscussionPost,
@@ -134,6 +135,7 @@ def post_create(
     )
     DiscussionThread.objects.filter(pk=locked.pk).update(last_activity_at=post.created_at)
     _follow(locked.pk, access.user.pk)
+    reply_in_app_notify(post=post, thread=locked, parent=parent)
     _enqueue_reply_notification(post.pk)
     return post
 

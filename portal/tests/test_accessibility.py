@@ -166,6 +166,8 @@ def test_pages_for_an_enrolled_student(client, course):
         reverse("portal:drop", args=[offering.pk]),
         reverse("accounts:profile"),
         reverse("accounts:password-change"),
+        reverse("portal:notifications"),
+        reverse("portal:notification-preferences"),
     ]
     urls += [reverse("portal:item", args=[offering.pk, item.pk]) for item in items]
     for url in urls:

@@ -84,13 +84,14 @@ def test_dashboard_query_count_is_constant_with_deadlines(client, django_assert_
     student = UserFactory()
     client.force_login(student)
     now = timezone.now()
-    # session, user, enrollments, progress, the deadlines of every course, teaching, roles.
+    # session, user, enrollments, progress, the deadlines of every course, teaching, roles, the
+    # newest announcements of the current courses.
     for count in (1, 4):
         for n in range(count):
             course_with_deadlines(
                 f"Course {count}-{n}", [now + timedelta(days=d) for d in (1, 2, 3)], student=student
             )
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             page = client.get(DASHBOARD).content.decode()
         assert section(page, "coming-up").count(TASK) == 3 * (1 if count == 1 else 5)
 

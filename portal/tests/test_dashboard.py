@@ -185,13 +185,14 @@ def test_dashboard_runs_a_constant_number_of_queries(client, django_assert_num_q
     client.force_login(student)
     # session, user, enrollments with courses and waitlist positions, progress and resume of
     # all of them, the deadlines of every course (Coming up and Overdue), the offerings the
-    # user teaches, the user's roles (navigation).
+    # user teaches, the user's roles (navigation), the newest announcements of the current
+    # courses.
     for count in (1, 4):
         for i in range(count):
             offering, items = course_with_items(f"Course {count}-{i}")
             EnrollmentFactory(user=student, course_offering=offering)
             content_complete(user=student, offering=offering, item_id=items[i].pk)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client.get(DASHBOARD)
         cards = response.content.decode().count('class="course-card"')
         assert cards == (1 if count == 1 else 5)

@@ -13,6 +13,7 @@ from catalog.forms import CatalogFilterForm
 from catalog.selectors.browse import catalog_options, catalog_page, language_name
 from catalog.selectors.course_page import course_page
 from catalog.selectors.enrollments import LEARNING_STATUSES
+from community.announcements.selectors import announcements_for_offerings
 from community.reviews.selectors import course_rating_summaries, latest_reviews
 from content.selectors import outline_version
 from lms.replicas import replica_page
@@ -143,6 +144,9 @@ def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
         "learning": learning,
         "rating": course_rating_summaries(course_ids=[page.course.pk])[page.course.pk],
         "latest_reviews": latest_reviews(course_id=page.course.pk),
+        "announcements": announcements_for_offerings(
+            offering_ids=[learning.pk] if learning else []
+        ),
     }
     return render(request, "portal/course_detail.html", context)
 

@@ -15,6 +15,7 @@ from assessments.deadlines.selectors import COMING_UP_DAYS, deadline_board
 from assessments.progress.selectors import CourseProgress, course_progress
 from catalog.models import CourseEnrollment, EnrollmentStatus
 from catalog.selectors.enrollments import learner_enrollments, teaching_offerings
+from community.announcements.selectors import announcements_for_offerings
 from syllabus.selectors import LEARNING_STATUSES
 
 SECTIONS = (
@@ -73,6 +74,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "has_courses": bool(enrollments),
         "has_active_courses": bool(sections[EnrollmentStatus.ACTIVE]),
         "teaching": teaching_offerings(user=request.user),
+        "announcements": announcements_for_offerings(
+            offering_ids=[
+                c.enrollment.course_offering_id for c in sections[EnrollmentStatus.ACTIVE]
+            ],
+            limit=5,
+        ),
     }
     return render(request, "portal/dashboard.html", context)
 

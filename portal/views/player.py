@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.progress.selectors import learner_marks, percent, subtree_counts
 from assessments.progress.services import content_complete, content_open, content_progress_report
+from community.announcements.selectors import announcements_for_offerings
 from community.discussions.selectors import item_discussion
 from content.rendering import OutlineFolding, asset_ids, render_item, render_outline
 from content.selectors import assets_for_university, course_outline, item_page, item_ref
@@ -156,6 +157,7 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
         "course_total": course_total,
         "resume_url": item_url(offering.pk, resume_id) if resume_id else None,
         "start_url": item_url(offering.pk, first_id) if first_id else None,
+        "announcements": announcements_for_offerings(offering_ids=[offering.pk]),
     }
     return render(request, "portal/player/outline.html", context)
 

@@ -302,8 +302,9 @@ def test_course_page_queries_do_not_grow(client, django_assert_num_queries, cour
     with django_assert_num_queries(7):
         assert client.get(course_url(course)).status_code == 200
     client.force_login(EnrollmentFactory(course_offering=course_world["current"]).user)
-    # Plus the session, the user, the user's roles and the user's enrollments.
-    with django_assert_num_queries(11):
+    # Plus the session, the user, the user's roles, the user's enrollments and the newest
+    # announcements of the offering they learn in.
+    with django_assert_num_queries(12):
         assert client.get(course_url(course)).status_code == 200
 
 
