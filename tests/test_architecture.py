@@ -18,6 +18,7 @@ DOMAIN_APPS = [
     "assessments",
     "community",
     "interchange",
+    "notifications",
 ]
 PAGE_NAMESPACES = ("portal", "staff")
 # "About 500 lines": past this a module holds more than one concern and is split.
@@ -106,9 +107,10 @@ def test_only_the_tree_modules_spell_the_nested_set_columns():
     assert found == []
 
 
-# Hooks into the framework's and Celery's own events (request finished, task published),
-# which carry no domain flow: the request context is cleared, task metrics are recorded.
-INFRASTRUCTURE_HOOKS = {"lms/apps.py", "lms/observability/worker.py"}
+# Hooks into the framework's and Celery's own events (request finished, task published, a
+# person logged in), which carry no domain flow: the request context is cleared, task metrics
+# are recorded, the header's unread count is put in the cache.
+INFRASTRUCTURE_HOOKS = {"lms/apps.py", "lms/observability/worker.py", "notifications/apps.py"}
 
 
 def signal_uses(path: Path):
@@ -131,13 +133,13 @@ CONNECTION_MODULES = {"psycopg"}
 
 
 def _on_a_signal(call: ast.Call) -> bool:
-    """`x.connect(handler)` (a handler is always given; a driver's connect is not one), or
-    `x.send(sender=...)`."""
+    """`x.connect(handler)` or `x.connect(receiver=handler)` (a handler is always given; a
+    driver's connect is not one), or `x.send(sender=...)`."""
     func = call.func
     assert isinstance(func, ast.Attribute)
     if func.attr == "connect":
         driver = isinstance(func.value, ast.Name) and func.value.id in CONNECTION_MODULES
-        return bool(call.args) and not driver
+        return bool(call.args or call.keywords) and not driver
     return any(keyword.arg == "sender" for keyword in call.keywords)
 
 

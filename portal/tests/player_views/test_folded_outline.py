@@ -133,10 +133,10 @@ def test_large_outline_and_its_branches_run_a_constant_number_of_queries(
     offering, tree_items = wide_course
     log_in_with_progress(client, offering, tree_items)
     # As the whole outline: session, user, offering, roles, outline version, module rows,
-    # items, the learner's marks; then from the cache.
-    with django_assert_num_queries(8):
+    # items, the learner's marks, the newest announcements; then from the cache.
+    with django_assert_num_queries(9):
         page = html(client.get(outline_url(offering)))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(outline_url(offering))
     # Closed: the units' nine chapters but the one on the way to the item to resume, and that
     # chapter's three lessons but the one holding the item.
