@@ -146,9 +146,15 @@ class _Writer:
                 data = self.quiz_data(item)
             else:
                 data = item.data
-            content_item_create(
-                module=module, content_type=item.content_type, title=item.title, data_json=data
-            )
+            try:
+                content_item_create(
+                    module=module, content_type=item.content_type, title=item.title, data_json=data
+                )
+            except ValidationError as error:
+                raise PackageRefused(
+                    _("%(place)s cannot be imported: %(e)s")
+                    % {"place": item.place, "e": "; ".join(error.messages)}
+                ) from None
         for child in plan.children:
             self.module(child, module)
 
