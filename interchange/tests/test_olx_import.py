@@ -13,6 +13,9 @@ from assessments.quizzes.models import Question, QuestionPool
 from catalog.models import Course
 from catalog.tests.tenants import build_tenants
 from content.models import Asset, ContentItem
+from content.rendering import render_item
+from content.selectors import assets_for_university
+from content.types.base import RenderContext
 from interchange.archives import PackageRefused
 from interchange.courses.services import olx_import
 from syllabus.models import Module
@@ -296,3 +299,17 @@ def test_not_an_olx_package(tenants, tmp_path):
         tar.addfile(info, io.BytesIO(b"hi"))
     with pytest.raises(PackageRefused, match=r"there is no course\.xml"):
         olx_import(path=archive, university=tenants.university_a)
+
+
+def test_imported_text_and_video_render_with_math_image_and_transcript(tenants):
+    olx_import(path=PHYSICS, university=tenants.university_a, course_code="P1")
+    text = ContentItem.objects.get(module__course__code="P1", title="Welcome to mechanics")
+    diagram = Asset.objects.get(university=tenants.university_a, meta_json__title="diagram.png")
+    assets = assets_for_university(ids={diagram.pk}, university_id=tenants.university_a.pk)
+    html = render_item("text", text.data_json, RenderContext(assets=assets))
+    assert html.count("<math") == 3 and f'src="{diagram.url}"' in html
+    assert 'alt="A free-body diagram"' in html and "alert" not in html
+    video = ContentItem.objects.get(module__course__code="P1", title="Newton's laws explained")
+    html = render_item("video", video.data_json, RenderContext(title=video.title))
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in html
+    assert "Force equals mass times acceleration." in html
