@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from content.transcripts import TranscriptError, decode_caption_file, parse_captions
 from interchange.archives import Package, PackageRefused
 from interchange.courses.capa import MAPPED, UNMAPPED_REASONS, problem_questions, response_kinds
-from interchange.courses.html_blocks import html_to_blocks
+from interchange.courses.html_blocks import html_to_blocks, static_name
 from interchange.questions.bank import BankRefused, ParsedQuestion
 from interchange.questions.xmlsafe import parse_xml
 from syllabus.models import ModuleType
@@ -205,6 +205,8 @@ class _Reader:
         data: dict[str, Any]
         if youtube.strip():
             data = {"provider": "youtube", "video_id": youtube.strip()}
+        elif sources and f"static/{static_name(sources[0])}" in self.package.files:
+            data = {"provider": "internal", "static": static_name(sources[0])}
         elif sources and sources[0].startswith(("https://", "http://")):
             data = {"provider": "internal", "url": sources[0]}
         else:

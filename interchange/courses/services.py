@@ -118,6 +118,15 @@ class _Writer:
             blocks.append(image)
         return {**item.data, "blocks": blocks} if blocks else None
 
+    def uploaded_video_data(self, item: ItemPlan) -> dict[str, Any] | None:
+        """A video uploaded to Open edX (a file under static/) plays from its imported asset."""
+        data = dict(item.data)
+        asset = self.assets.get(data.pop("static"))
+        if asset is None:
+            self.report.warnings.append(f"{item.place}: its video file was not imported")
+            return None
+        return {**data, "asset_id": asset.pk}
+
     def quiz_data(self, item: ItemPlan) -> dict[str, Any]:
         title = item.title[:240]
         self.pool_titles[title] += 1
@@ -144,6 +153,11 @@ class _Writer:
                     continue
             elif item.content_type == "quiz":
                 data = self.quiz_data(item)
+            elif "static" in item.data:
+                data = self.uploaded_video_data(item)
+                if data is None:
+                    self.report.items["video"] -= 1
+                    continue
             else:
                 data = item.data
             try:

@@ -313,3 +313,21 @@ def test_imported_text_and_video_render_with_math_image_and_transcript(tenants):
     html = render_item("video", video.data_json, RenderContext(title=video.title))
     assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in html
     assert "Force equals mass times acceleration." in html
+
+
+def test_a_video_uploaded_to_open_edx_plays_from_its_asset(tenants, tmp_path):
+    folder = _copy_with(
+        tmp_path,
+        "video/intro_video.xml",
+        '<video display_name="Lab film"><source src="/static/lab.mp4"/>'
+        '<transcript language="en" src="newton-en.srt"/></video>',
+    )
+    (folder / "static" / "lab.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    report = olx_import(path=folder, university=tenants.university_a, course_code="P1")
+    film = Asset.objects.get(university=tenants.university_a, meta_json__title="lab.mp4")
+    item = ContentItem.objects.get(module__course__code="P1", title="Lab film")
+    assert film.asset_type == "video"
+    assert item.data_json["provider"] == "internal"
+    assert item.data_json["asset_id"] == film.pk
+    assert item.data_json["transcript"]["segments"][0]["text"] == "An object at rest stays at rest."
+    assert (report.assets, report.transcripts, report.items["video"]) == (3, 2, 2)
