@@ -6,7 +6,6 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from assessments import receivers  # noqa: F401  (connects the grade rollup triggers)
         from assessments.permissions import role_permissions_register
         from assessments.progress.selectors import learners_worked_on
         from assessments.quizzes.selectors import question_pool_options

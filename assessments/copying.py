@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from assessments.grades.models import GradingPolicy
 from assessments.labs.models import LabFile
+from assessments.progress.tree_changes import tree_change_apply
 from assessments.quizzes.models import Choice, Question, QuestionPool
 from catalog.models import Course, CourseOffering
 from catalog.services.offerings import offering_rerun
@@ -214,6 +215,7 @@ def course_copy(
         if parent is None:
             raise ValidationError({"parent": _("Pick a module of the target course.")})
     copied = syllabus_copy(source_course=source, target_course=target, parent=parent)
+    tree_change_apply(copied.change)
     own_pools = set(QuestionPool.objects.filter(course=target).values_list("pk", flat=True))
     pools = pools_copy(
         pool_ids=QuestionPool.objects.filter(course=source).values_list("pk", flat=True),
@@ -282,7 +284,9 @@ def template_add(*, template: ModuleTemplate, parent: Module, title: str | None 
         empty.add(pool)
         return pool
 
-    made = module_from_template(template=template, parent=parent, title=title, quiz_pool=quiz_pool)
+    made, change = module_from_template(
+        template=template, parent=parent, title=title, quiz_pool=quiz_pool
+    )
     items = ContentItem.objects.non_polymorphic().filter(
         module__in=made.get_descendants(include_self=True)
     )
@@ -300,7 +304,8 @@ def template_add(*, template: ModuleTemplate, parent: Module, title: str | None 
     ]
     for item in [*emptied, *unfilled]:
         if item.is_active:
-            content_item_update(item=item, is_active=False)
+            change |= content_item_update(item=item, is_active=False)[1]
+    tree_change_apply(change)
     return made
 
 

@@ -50,6 +50,7 @@ def build(students: int):
 
     from django.utils import timezone
 
+    from assessments.progress.tree_changes import tracked
     from assessments.quizzes.models import Choice, Question, QuestionPool
     from catalog.models import Course, CourseEnrollment, CourseOffering
     from content.services import content_item_create
@@ -95,7 +96,8 @@ def build(students: int):
             for k in range(1, 5)
         ]
     )
-    item = content_item_create(
+    item = tracked(
+        content_item_create,
         module=course_root(course=course),
         content_type="quiz",
         title="Final exam",

@@ -283,6 +283,8 @@ class CourseOfferingInstructor(models.Model):
 
     class Meta:
         db_table = "course_offering_instructors"
+        verbose_name = _("teaching staff member")
+        verbose_name_plural = _("teaching staff of offerings")
         constraints = [
             models.UniqueConstraint(
                 fields=["course_offering", "user"], name="ux_course_offering_instructor_unique"

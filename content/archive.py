@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.models import ContentItem
-from content.services import _announce_visibility, _renumber_items, content_item_delete
+from content.services import _renumber_items, content_item_delete, visibility_changed
+from syllabus.changes import NO_CHANGE, TreeChange
 from syllabus.models import Module
 from syllabus.services import course_lock, module_delete, module_move, module_set_published
 
@@ -40,17 +41,18 @@ def holds_student_work(*, item_ids: Iterable[int], module_ids: Iterable[int] = (
 
 
 @transaction.atomic
-def content_item_remove(*, item: ContentItem, now: datetime | None = None) -> bool:
+def content_item_remove(
+    *, item: ContentItem, now: datetime | None = None
+) -> tuple[bool, TreeChange]:
     """Delete `item`, or archive it when it holds students' work. Returns whether it was
-    archived. An archived item leaves its module's numbering (it goes last), so the items
-    left keep 1..n."""
+    archived, with what that changed in the tree. An archived item leaves its module's
+    numbering (it goes last), so the items left keep 1..n."""
     course_lock(course_id=item.course_id)
     item = ContentItem.objects.non_polymorphic().get(pk=item.pk)
     if item.archived_at is not None:
-        return True
+        return True, NO_CHANGE
     if not holds_student_work(item_ids=[item.pk]):
-        content_item_delete(item=item)
-        return False
+        return False, content_item_delete(item=item)
     was_active = item.is_active
     others = (
         ContentItem.objects.filter(module_id=item.module_id)
@@ -62,9 +64,11 @@ def content_item_remove(*, item: ContentItem, now: datetime | None = None) -> bo
     ContentItem.objects.filter(pk=item.pk).update(
         archived_at=now or timezone.now(), is_active=False
     )
-    if was_active:
-        _announce_visibility(item_id=item.pk, course_id=item.course_id, module_id=item.module_id)
-    return True
+    if not was_active:
+        return True, NO_CHANGE
+    return True, visibility_changed(
+        item_id=item.pk, course_id=item.course_id, module_id=item.module_id
+    )
 
 
 @transaction.atomic
@@ -83,22 +87,22 @@ def content_item_restore(*, item: ContentItem) -> ContentItem:
 
 
 @transaction.atomic
-def module_remove(*, module: Module, now: datetime | None = None) -> bool:
+def module_remove(*, module: Module, now: datetime | None = None) -> tuple[bool, TreeChange]:
     """Delete a module with its subtree, or archive the subtree when anything in it holds
-    students' work. Returns whether it was archived. An archived module goes last among its
-    siblings and its subtree is unpublished."""
+    students' work. Returns whether it was archived, with what that changed in the tree. An
+    archived module goes last among its siblings and its subtree is unpublished."""
     course_lock(course_id=module.course_id)
     module = Module.objects.get(pk=module.pk)
     subtree = list(module.get_descendants(include_self=True).values_list("pk", flat=True))
     items = ContentItem.objects.filter(module_id__in=subtree).values_list("pk", flat=True)
     if not holds_student_work(item_ids=list(items), module_ids=subtree):
-        module_delete(module=module)
-        return False
+        return False, module_delete(module=module)
+    change = NO_CHANGE
     if module.parent_id is not None:
-        module_move(module=module, parent=module.parent, position=None)
-    module_set_published(module=module, is_published=False)  # learners' progress follows
+        _, change = module_move(module=module, parent=module.parent, position=None)
+    _, unpublished = module_set_published(module=module, is_published=False)
     Module.objects.filter(pk__in=subtree).update(archived_at=now or timezone.now())
-    return True
+    return True, change | unpublished  # learners' progress follows once the caller applies it
 
 
 @transaction.atomic

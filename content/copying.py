@@ -18,20 +18,22 @@ from catalog.models import Course
 from content.models import Asset, ContentItem
 from content.rendering import asset_ids, with_asset_ids
 from content.selectors import asset_address, asset_file_name
+from syllabus.changes import NO_CHANGE, TreeChange, modules_reshaped
 from syllabus.models import Module
 from syllabus.services import modules_copy
-from syllabus.signals import modules_changed
 
 
 @dataclass(frozen=True)
 class SyllabusCopy:
-    """What a syllabus copy made: old id -> new id of modules, items and copied assets, and
-    how many modules are new (a source course root appended under a module maps to it)."""
+    """What a syllabus copy made: old id -> new id of modules, items and copied assets, how
+    many modules are new (a source course root appended under a module maps to it), and what
+    the copy changed in modules the target had already (see syllabus.changes)."""
 
     modules: dict[int, int]
     items: dict[int, int]
     assets: dict[int, int]
     created_modules: int = 0
+    change: TreeChange = NO_CHANGE
 
 
 @transaction.atomic
@@ -86,21 +88,20 @@ def syllabus_copy(
             for item in items
         ]
     )
+    change = NO_CHANGE
     if receiving:
         new_tops = Module.objects.filter(
             pk__in=set(mapping.values()) - before, parent_id__in=receiving
         ).values_list("pk", flat=True)
-        modules_changed.send(
-            sender=Module,
-            course_id=target_course.pk,
-            module_ids=sorted(receiving),
-            subtree_ids=sorted(new_tops),
+        change = modules_reshaped(
+            course_id=target_course.pk, module_ids=receiving, subtree_ids=new_tops
         )
     return SyllabusCopy(
         modules=mapping,
         items={item.pk: copy.pk for item, copy in zip(items, copies, strict=True)},
         assets=assets,
         created_modules=len(set(mapping.values()) - before),
+        change=change,
     )
 
 

@@ -213,3 +213,22 @@ ITEM_CLASSES: dict[str, type[ContentItem]] = {
     cls.CONTENT_TYPE: cls
     for cls in (VideoItem, QuizItem, EngineeringLabItem, TextItem, AssignmentItem, ResourceItem)
 }
+
+
+class OutlineVersion(models.Model):
+    """A counter per course that database triggers (migration add_outline_versions) raise on
+    every insert, update and delete of the course's modules and content items, whatever wrote
+    them (save(), bulk updates, MPTT moves, raw SQL). What is derived from a course's outline is
+    cached under it: content.selectors.outline_version.
+
+    No foreign key to courses: a course's deletion deletes its modules, whose triggers write
+    here, and a row left behind by a deleted course is harmless."""
+
+    course_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "outline_versions"
+
+    def __str__(self) -> str:
+        return f"Outline version {self.version}"

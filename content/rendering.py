@@ -6,6 +6,7 @@ content.markup.policy.safe_url accepts them (http(s) or relative).
 """
 
 import logging
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -57,6 +58,17 @@ def with_asset_ids(content_type: str, data: Any, mapping: dict[int, int]) -> Any
 # Outline -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OutlineFolding:
+    """Which branches of a large outline are drawn open (see render_outline)."""
+
+    expanded: frozenset[int]
+    # URLs with `{id}` in place of a module id: the branch's fragment, and the page opened at it.
+    fragment_url_template: str
+    page_url_template: str
+    root_id: int | None = None
+
+
 def render_outline(
     *,
     rows: list[OutlineRow],
@@ -65,14 +77,22 @@ def render_outline(
     counts: tuple[dict[int, int], dict[int, int]] | None,
     completed: set[int],
     mark_hidden: bool,
+    folding: OutlineFolding | None = None,
 ) -> SafeString:
     """The module tree as nested lists, in one pass over the pre-ordered rows.
 
     `item_url_template` is an item URL with `{id}` in place of the item id. `counts` is
     (completed, total) items of each module's subtree by module id (assessments'
     SubtreeCounts); None leaves progress out (staff). A course_root module is not drawn as a
-    node: its items and children are the top level. With `mark_hidden`, unpublished modules and
-    inactive items carry a badge.
+    node: its items and children are the top level, and so are those of `folding.root_id` (a
+    branch drawn on its own). With `mark_hidden`, unpublished modules and inactive items carry a
+    badge.
+
+    With `folding`, only the modules of `folding.expanded` show what is in them; every other
+    module that has something in it is drawn closed, without its subtree: a `<details>` whose
+    body links to the page opened at that branch (`folding.page_url_template`), which works
+    without JavaScript, and names the branch's fragment (`folding.fragment_url_template`) for
+    the script that loads it in place when the branch is opened.
 
     Speed matters here (a 5,000-module course is one page): every fixed piece of markup is
     built once up front, the markup is small (icons and bars come from player.css), and the
@@ -92,6 +112,14 @@ def render_outline(
     course_root = ModuleType.COURSE_ROOT
     done_counts, total_counts = counts if counts is not None else ({}, {})
 
+    fold = folding is not None
+    expanded = folding.expanded if folding is not None else frozenset()
+    root_id = folding.root_id if folding is not None else None
+    if folding is not None:
+        fragment_url = escape(folding.fragment_url_template)
+        page_url = escape(folding.page_url_template)
+        show_branch = escape(_("Show what is in this part"))
+
     out = ['<ol class="tree">']
     append = out.append
 
@@ -109,14 +137,19 @@ def render_outline(
     open_depths: list[int] = []
     next_depths = [row["depth"] for row in rows[1:]]
     next_depths.append(-1)
+    folded_below = -1  # the depth of the closed branch whose subtree is being passed over
     for row, next_depth in zip(rows, next_depths, strict=False):
         depth = row["depth"]
+        if folded_below >= 0:
+            if depth > folded_below:
+                continue
+            folded_below = -1
         while open_depths and open_depths[-1] >= depth:
             open_depths.pop()
             append("</ol></details></li>")
         module_id = row["id"]
         items = items_by_module.get(module_id)
-        if depth == 0 and row["module_type"] == course_root:
+        if module_id == root_id or (depth == 0 and row["module_type"] == course_root):
             if items:
                 append('<li class="root-items">')
                 append_items(items)
@@ -139,7 +172,21 @@ def render_outline(
         if next_depth <= depth and not items:
             append(f'<li class="{css} empty"><div class="mh">{head}</div></li>')
             continue
-        append(f'<li class="{css}"><details open><summary class="mh">{head}</summary>')
+        if fold:
+            if module_id not in expanded:
+                number = str(module_id)
+                append(
+                    f'<li class="{css}" id="m{module_id}"><details data-branch="'
+                    f'{fragment_url.replace("{id}", number)}"><summary class="mh">{head}'
+                    f'</summary><p class="branch-more"><a href="'
+                    f'{page_url.replace("{id}", number)}">{show_branch}</a></p></details></li>'
+                )
+                folded_below = depth
+                continue
+            append(f'<li class="{css}" id="m{module_id}">')
+        else:
+            append(f'<li class="{css}">')
+        append(f'<details open><summary class="mh">{head}</summary>')
         if items:
             append_items(items)
         if next_depth > depth:

@@ -18,9 +18,9 @@ from content.copying import assets_for_university
 from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
 from content.rendering import with_asset_ids
 from content.selectors import asset_address
-from content.signals import item_moved, item_payload_changed, item_visibility_changed
 from content.types import DRAFT_PAYLOADS
 from syllabus import tree
+from syllabus.changes import NO_CHANGE, TreeChange
 from syllabus.models import Module, ModuleTemplate, ModuleType
 from syllabus.services import course_lock, module_create
 
@@ -38,8 +38,9 @@ def content_item_create(
     description: str | None = None,
     estimated_duration_seconds: int | None = None,
     is_active: bool = True,
-) -> ContentItem:
-    """Validate and add a content item as the last one of `module`.
+) -> tuple[ContentItem, TreeChange]:
+    """Validate and add a content item as the last one of `module`; returns it with what it
+    changed (an active item counts in its module from now on).
 
     Raises ValidationError (per field, the payload's problems under `data_json`) and writes
     nothing when anything is wrong.
@@ -61,23 +62,26 @@ def content_item_create(
     )
     item.full_clean()
     item.save()
-    if item.is_active:
-        _announce_visibility(item_id=item.pk, course_id=item.course_id, module_id=item.module_id)
-    return item
+    if not item.is_active:
+        return item, NO_CHANGE
+    return item, visibility_changed(
+        item_id=item.pk, course_id=item.course_id, module_id=item.module_id
+    )
 
 
-def _announce_visibility(*, item_id: int, course_id: int, module_id: int) -> None:
-    """Tell higher apps that an item started or stopped counting in its module (see
-    content.signals); sent inside the writing transaction."""
-    item_visibility_changed.send(
-        sender=ContentItem, item_id=item_id, course_id=course_id, module_id=module_id
+def visibility_changed(*, item_id: int, course_id: int, module_id: int) -> TreeChange:
+    """The change of an item that started or stopped counting in its module: created active,
+    activated, deactivated, archived or deleted while active."""
+    return TreeChange(
+        course_id=course_id, module_ids=frozenset([module_id]), item_ids=frozenset([item_id])
     )
 
 
 @transaction.atomic
-def content_item_update(*, item: ContentItem, **fields) -> ContentItem:
+def content_item_update(*, item: ContentItem, **fields) -> tuple[ContentItem, TreeChange]:
     """Change an item's own fields; activating or deactivating it takes the course lock, like
-    every change of what learners see, and announces it; a changed payload is announced too."""
+    every change of what learners see. Returns the item with what changed: its counting in
+    its module, its payload."""
     allowed = {"title", "description", "data_json", "estimated_duration_seconds", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
@@ -90,13 +94,14 @@ def content_item_update(*, item: ContentItem, **fields) -> ContentItem:
         setattr(item, name, value)
     item.full_clean()
     item.save()
+    change = NO_CHANGE
     if item.is_active != was_active:
-        _announce_visibility(item_id=item.pk, course_id=item.course_id, module_id=item.module_id)
-    if item.data_json != old_payload:
-        item_payload_changed.send(
-            sender=ContentItem, item_id=item.pk, course_id=item.course_id, module_id=item.module_id
+        change = visibility_changed(
+            item_id=item.pk, course_id=item.course_id, module_id=item.module_id
         )
-    return item
+    if item.data_json != old_payload:
+        change |= TreeChange(course_id=item.course_id, payload_item_ids=frozenset([item.pk]))
+    return item, change
 
 
 # Parks a moving item outside 1..n and outside the values renumbering uses (-2 and below).
@@ -128,14 +133,14 @@ def _renumber_items(*, module_id: int, ordered_ids: list[int]) -> None:
 @transaction.atomic
 def content_item_move(
     *, item: ContentItem, module: Module, position: int | None = None
-) -> ContentItem:
+) -> tuple[ContentItem, TreeChange]:
     """Move `item` to 1-based `position` among the items of `module` (last when None), within
     its course.
 
     Locks the course first, like every syllabus change, so two staff reordering at once take
-    turns; the items of the modules it touches are renumbered 1..n, closing any gaps. A move to
-    another module sends `item_moved` inside the transaction, so what higher apps derive from
-    the tree (learners' module progress) changes with the move or not at all.
+    turns; the items of the modules it touches are renumbered 1..n, closing any gaps. Returns
+    the item with what the move changed: a move to another module changes what both modules
+    show, which the caller applies in the same transaction (see syllabus.changes).
     """
     course_lock(course_id=item.course_id)
     item = ContentItem.objects.non_polymorphic().get(pk=item.pk)
@@ -155,31 +160,31 @@ def content_item_move(
     index = len(siblings) if position is None else min(position - 1, len(siblings))
     siblings.insert(index, item.pk)
     _renumber_items(module_id=target.pk, ordered_ids=siblings)
+    change = NO_CHANGE
     if source_id != target.pk:
         left = ContentItem.objects.filter(module_id=source_id).order_by("sequence_index", "pk")
         _renumber_items(module_id=source_id, ordered_ids=list(left.values_list("pk", flat=True)))
-        item_moved.send(
-            sender=ContentItem,
-            item_id=item.pk,
+        change = TreeChange(
             course_id=item.course_id,
-            source_module_id=source_id,
-            target_module_id=target.pk,
+            module_ids=frozenset([source_id, target.pk]),
+            item_ids=frozenset([item.pk]),
         )
-    return ContentItem.objects.get(pk=item.pk)
+    return ContentItem.objects.get(pk=item.pk), change
 
 
 @transaction.atomic
-def content_item_delete(*, item: ContentItem) -> None:
+def content_item_delete(*, item: ContentItem) -> TreeChange:
     """Delete `item` with what learners recorded about it, closing the gap among the items of
-    its module; deleting an active item announces it."""
+    its module; returns what that changed (an active item stops counting)."""
     course_lock(course_id=item.course_id)
     item = ContentItem.objects.non_polymorphic().get(pk=item.pk)
     item_id, course_id, module_id = item.pk, item.course_id, item.module_id
     item.delete()
     left = ContentItem.objects.filter(module_id=module_id).order_by("sequence_index", "pk")
     _renumber_items(module_id=module_id, ordered_ids=list(left.values_list("pk", flat=True)))
-    if item.is_active:
-        _announce_visibility(item_id=item_id, course_id=course_id, module_id=module_id)
+    if not item.is_active:
+        return NO_CHANGE
+    return visibility_changed(item_id=item_id, course_id=course_id, module_id=module_id)
 
 
 def _template_layout_errors(layout: Any, path: str = "default_data") -> list[str]:
@@ -207,7 +212,7 @@ def module_from_template(
     parent: Module,
     title: str | None = None,
     quiz_pool: QuizPool | None = None,
-) -> Module:
+) -> tuple[Module, TreeChange]:
     """Instantiate `template` as the last child of `parent`, with the child modules and content
     stubs its `default_data` describes (a stub without `data_json` becomes an inactive draft
     with its type's DRAFT_PAYLOADS entry). Each quiz gets the pool `quiz_pool(named, title)`
@@ -218,6 +223,8 @@ def module_from_template(
         {"children": [{"module_type": "lesson", "title": "...", "children": [...],
                        "content": [{"content_type": "text", "title": "...", "data_json": {...}}]}],
          "content": [...]}
+
+    Returns the new module with what its active items changed in the tree.
     """
     course = parent.course
     if template.university_id not in (None, course.university_id):
@@ -239,9 +246,9 @@ def module_from_template(
         payloads=[(s["content_type"], s.get("data_json")) for s in _layout_stubs(layout)],
         university_id=course.university_id,
     )
-    _build_layout(course, root, layout, assets, quiz_pool)
+    change = _build_layout(course, root, layout, assets, quiz_pool)
     root.refresh_from_db()
-    return root
+    return root, change
 
 
 def _layout_stubs(layout: dict) -> list[dict]:
@@ -264,11 +271,12 @@ def _stub_payload(
 
 def _build_layout(
     course, module: Module, layout: dict, assets: dict[int, int], quiz_pool: QuizPool | None
-) -> None:
+) -> TreeChange:
+    change = NO_CHANGE
     for stub in layout.get("content", []):
         draft = stub.get("data_json") is None
         title = stub.get("title") or module.title
-        content_item_create(
+        _, made = content_item_create(
             module=module,
             content_type=stub["content_type"],
             title=title,
@@ -277,6 +285,7 @@ def _build_layout(
             estimated_duration_seconds=stub.get("estimated_duration_seconds"),
             is_active=not draft,
         )
+        change |= made
     for child in layout.get("children", []):
         node = module_create(
             course=course,
@@ -286,7 +295,8 @@ def _build_layout(
             description=child.get("description"),
             is_published=module.is_published,
         )
-        _build_layout(course, node, child, assets, quiz_pool)
+        change |= _build_layout(course, node, child, assets, quiz_pool)
+    return change
 
 
 def subtree_layout(*, module: Module) -> dict[str, Any]:

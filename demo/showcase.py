@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from assessments.grades.certificates import certificate_revoke
 from assessments.grades.models import Certificate
+from assessments.progress.tree_changes import tracked
 from community.discussions.selectors import discussion_access
 from community.discussions.services import thread_set_locked
 from community.models import DiscussionThread
@@ -36,7 +37,7 @@ def exam_release(demo: "Demo") -> Module:
         title=label(demo.specs[EXAM_COURSE].language, "Exam preparation"),
         is_published=False,
     )
-    module_set_published(module=chapter, is_published=True)
+    tracked(module_set_published, module=chapter, is_published=True)
     return chapter
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from assessments.copying import template_add
+from assessments.progress.tree_changes import tracked
 from catalog.models import Course, CourseOffering
 from content.models import Asset, ContentItem
 from content.payloads import payload_errors
@@ -382,7 +383,7 @@ class CourseTree:
         ContentItem.objects.non_polymorphic().bulk_update(
             self.pending, ["title", "data_json", "is_active"]
         )
-        module_set_published(module=exam, is_published=False)
+        tracked(module_set_published, module=exam, is_published=False)
         return root
 
 

@@ -1,8 +1,9 @@
 """The one way the site shows dates and times: the viewer's locale formats (DATE_FORMAT,
-DATETIME_FORMAT) in the viewer's time zone, which tenancy.middleware activates from their
-profile (a `{% timezone %}` block or an explicit zone overrides it). Templates use the
-`local_date` and `local_datetime` filters (lms.templatetags.dates, built in); Python that
-writes dates for people calls these functions."""
+DATETIME_FORMAT, TIME_FORMAT) in the viewer's time zone, which tenancy.middleware activates
+from their profile (a `{% timezone %}` block or an explicit zone overrides it). Templates use
+the `local_date`, `local_datetime`, `local_time` and `iso_day` filters
+(lms.templatetags.dates, built in); Python that writes dates for people calls these
+functions."""
 
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,3 +41,20 @@ def display_date(value: datetime | date | None, zone: tzinfo | None = None) -> s
     if isinstance(value, datetime):
         value = _local(value, zone)
     return date_format(value, "DATE_FORMAT")
+
+
+def display_time(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """The time of day of a moment (in the viewer's zone), for a page that already shows its
+    day. Empty for None."""
+    if value is None or value == "":
+        return ""
+    return date_format(_local(value, zone), "TIME_FORMAT")
+
+
+def iso_day(value: datetime | date | None, zone: tzinfo | None = None) -> str:
+    """The day of a moment (in the viewer's zone) as YYYY-MM-DD, for `<time datetime>`."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value, zone)
+    return value.isoformat()

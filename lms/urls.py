@@ -12,6 +12,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:password-reset"),
         name="admin_password_reset",
     ),
+    # Teaching staff land on their teaching (staff.teaching); then the admin itself.
+    path("admin/", include("staff.teaching.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("tenancy.urls")),
     path("", include("portal.urls")),

@@ -2,7 +2,9 @@
 keyboard, published and unpublished a subtree at a time.
 
 Every change of place goes through `syllabus.services.module_move`, which locks the course, so
-`sequence_index` and `depth` stay consistent when two staff reorder the same course. Rows and
+`sequence_index` and `depth` stay consistent when two staff reorder the same course. The
+admin writes through its `ModuleWrites`, which the registering layer replaces with writes that
+also apply what the change did to learners' progress and grades (syllabus.changes). Rows and
 choices are scoped to the user's tenants (`TenantScopedAdmin`); another university's module is
 a 404. The actions that need content items (templates, copies, previews) are added by the
 layer that composes syllabus with content, which registers the module and module template
@@ -34,6 +36,7 @@ from syllabus.selectors import outline_rows, templates_for_staff
 from syllabus.services import (
     course_root,
     module_create,
+    module_delete,
     module_move,
     module_set_published,
     module_update,
@@ -189,8 +192,27 @@ class ModuleForm(forms.ModelForm):
         return cleaned
 
 
+class ModuleWrites:
+    """How the module admin changes the tree: here syllabus's services alone, leaving out what
+    the change means to apps above (syllabus.changes): the registering layer supplies writes
+    that apply it in the same transaction."""
+
+    def update(self, *, module: Module, **fields: Any) -> Module:
+        return module_update(module=module, **fields)[0]
+
+    def move(self, *, module: Module, parent: Module, position: int | None) -> Module:
+        return module_move(module=module, parent=parent, position=position)[0]
+
+    def set_published(self, *, module: Module, is_published: bool) -> int:
+        return module_set_published(module=module, is_published=is_published)[0]
+
+    def delete(self, *, module: Module) -> None:
+        module_delete(module=module)
+
+
 class ModuleAdmin(TenantScopedAdmin):
     tenant_paths = COURSE_PATHS
+    writes: ModuleWrites = ModuleWrites()
     form = ModuleForm
     list_display = ("indented_title", "module_type", "is_published", "course", "tree_link")
     list_filter = ("course", "module_type", "is_published")
@@ -238,7 +260,7 @@ class ModuleAdmin(TenantScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Module, form, change: bool) -> None:
         data = form.cleaned_data
         if change:
-            module_update(
+            self.writes.update(
                 module=obj,
                 **{k: data[k] for k in ("title", "description", "module_type", "is_published")},
             )
@@ -258,17 +280,13 @@ class ModuleAdmin(TenantScopedAdmin):
         obj.__dict__.update({k: getattr(created, k) for k in tree.TREE_FIELDS})
 
     def delete_model(self, request: HttpRequest, obj: Module) -> None:
-        from syllabus.services import module_delete
-
-        module_delete(module=obj)
+        self.writes.delete(module=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
-        from syllabus.services import module_delete
-
         for pk in queryset.order_by("-depth").values_list("pk", flat=True):
             module = Module.objects.filter(pk=pk).first()
             if module is not None:  # gone already with an ancestor
-                module_delete(module=module)
+                self.writes.delete(module=module)
 
     @admin.display(description=gettext_lazy("Title"), ordering=tree.OUTLINE_POSITION)
     def indented_title(self, module: Module) -> str:
@@ -285,7 +303,7 @@ class ModuleAdmin(TenantScopedAdmin):
         count = 0
         for module in queryset:
             if self.has_change_permission(request, module):
-                count += module_set_published(module=module, is_published=is_published)
+                count += self.writes.set_published(module=module, is_published=is_published)
         message = (
             ngettext("%(n)d module published.", "%(n)d modules published.", count)
             if is_published
@@ -426,7 +444,7 @@ class ModuleAdmin(TenantScopedAdmin):
                 message=_("The course root stays where it is."),
             )
         try:
-            moved = module_move(module=module, parent=parent, position=position)
+            moved = self.writes.move(module=module, parent=parent, position=position)
         except ValidationError as error:
             return self._reply(
                 request, module, ok=False, status=400, message=" ".join(error.messages)
@@ -448,7 +466,7 @@ class ModuleAdmin(TenantScopedAdmin):
                 message=_("You may not publish in this course."),
             )
         publish = request.POST.get("is_published") == "true"
-        count = module_set_published(module=module, is_published=publish)
+        count = self.writes.set_published(module=module, is_published=publish)
         if publish:
             message = ngettext("Published %(n)s module.", "Published %(n)s modules.", count)
         else:

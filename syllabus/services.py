@@ -1,8 +1,10 @@
 """Writes to the syllabus tree.
 
 A change that can change which items a module's subtree shows (a move to another parent,
-publishing, deleting) sends `syllabus.signals.modules_changed` inside its transaction, so what
-higher apps derive from the tree (learners' module progress) changes with it or not at all.
+publishing, deleting) returns a `syllabus.changes.TreeChange` with what it returns otherwise:
+the caller that composes the apps above applies it in the same transaction
+(assessments.progress.tree_changes), so what they derive from the tree (learners' module
+progress, grades) changes with it or not at all.
 
 Every change locks the course row first, so two staff editing one course take turns and the
 MPTT fields, `depth` and `sequence_index` never interleave; nothing else is locked, so
@@ -23,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Course
 from syllabus import tree
+from syllabus.changes import NO_CHANGE, TreeChange, modules_reshaped
 from syllabus.models import Module, ModuleTemplate, ModuleType
-from syllabus.signals import modules_changed
 
 # Parks a moving node outside 1..n and outside the values renumbering uses (-2 and below).
 _PARKED = -1
@@ -158,8 +160,11 @@ def _place(module: Module, parent: Module, position: int) -> None:
 
 
 @transaction.atomic
-def module_move(*, module: Module, parent: Module | None, position: int | None = None) -> Module:
-    """Move `module` (with its subtree) under `parent` at 1-based `position` (last when None)."""
+def module_move(
+    *, module: Module, parent: Module | None, position: int | None = None
+) -> tuple[Module, TreeChange]:
+    """Move `module` (with its subtree) under `parent` at 1-based `position` (last when None);
+    returns it with what the move changed."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
     if parent is not None:
@@ -187,40 +192,38 @@ def module_move(*, module: Module, parent: Module | None, position: int | None =
     new_parent_id = parent.pk if parent else None
     if new_parent_id is not None or old_parent_id is not None:
         renumber_children(course_id=module.course_id, parent_id=old_parent_id)
+    change = NO_CHANGE
     if new_parent_id != old_parent_id and new_parent_id is not None:
         renumber_children(course_id=module.course_id, parent_id=new_parent_id)
     if new_parent_id != old_parent_id:
-        _announce(
+        change = modules_reshaped(
             course_id=module.course_id,
             module_ids=[old_parent_id] if old_parent_id else [],
             subtree_ids=[module.pk],
         )
     module.refresh_from_db()
-    return module
-
-
-def _announce(*, course_id: int, module_ids: list[int], subtree_ids: list[int]) -> None:
-    modules_changed.send(
-        sender=Module, course_id=course_id, module_ids=module_ids, subtree_ids=subtree_ids
-    )
+    return module, change
 
 
 @transaction.atomic
-def module_delete(*, module: Module) -> None:
-    """Delete a module with its subtree and content, closing the gap among its siblings."""
+def module_delete(*, module: Module) -> TreeChange:
+    """Delete a module with its subtree and content, closing the gap among its siblings;
+    returns what the deletion changed."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
     course_id, parent_id = module.course_id, module.parent_id
     module.delete()
     renumber_children(course_id=course_id, parent_id=parent_id)
-    if parent_id is not None:
-        _announce(course_id=course_id, module_ids=[parent_id], subtree_ids=[])
+    if parent_id is None:
+        return NO_CHANGE
+    return modules_reshaped(course_id=course_id, module_ids=[parent_id])
 
 
 @transaction.atomic
-def module_update(*, module: Module, **fields) -> Module:
+def module_update(*, module: Module, **fields) -> tuple[Module, TreeChange]:
     """Change a module's own fields (not its place in the tree); a change of `is_published`
-    takes the course lock, like every change of what learners see."""
+    takes the course lock, like every change of what learners see. Returns the module with
+    what the change changed."""
     allowed = {"title", "description", "module_type", "is_published", "module_template"}
     unknown = set(fields) - allowed
     if unknown:
@@ -234,18 +237,18 @@ def module_update(*, module: Module, **fields) -> Module:
     module.full_clean(exclude=["parent", "course"])
     module.save(update_fields=[*fields, "updated_at"])
     if was_published is not None and was_published != module.is_published:
-        _announce(course_id=module.course_id, module_ids=[], subtree_ids=[module.pk])
-    return module
+        return module, modules_reshaped(course_id=module.course_id, subtree_ids=[module.pk])
+    return module, NO_CHANGE
 
 
 @transaction.atomic
-def module_set_published(*, module: Module, is_published: bool) -> int:
-    """Publish or unpublish a module together with its whole subtree."""
+def module_set_published(*, module: Module, is_published: bool) -> tuple[int, TreeChange]:
+    """Publish or unpublish a module together with its whole subtree; returns how many
+    modules were written, with what that changed."""
     _lock_course(module.course_id)
     module = Module.objects.get(pk=module.pk)
     count = module.get_descendants(include_self=True).update(is_published=is_published)
-    _announce(course_id=module.course_id, module_ids=[], subtree_ids=[module.pk])
-    return count
+    return count, modules_reshaped(course_id=module.course_id, subtree_ids=[module.pk])
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from tests.fuzz_support import PROJECT_APPS
 from tests.input_world import InputWorld
 
 # Namespaces every pattern of which is a page of this site.
-SITE_NAMESPACES = ("portal", "accounts")
+SITE_NAMESPACES = ("portal", "accounts", "teaching")
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,13 @@ PORTAL = [
     E("portal:drop", "GET", STUDENT, kwargs=offering),
     E("portal:drop", "POST", STUDENT, kwargs=offering),
     E("portal:dashboard", "GET", STUDENT),
-    E("portal:outline", "GET", STUDENT, kwargs=offering),
+    E("portal:outline", "GET", STUDENT, kwargs=offering, params=("branch",)),
+    E(
+        "portal:outline-branch",
+        "GET",
+        STUDENT,
+        kwargs=lambda w: {"offering_id": w.offering.pk, "module_id": module_of(w).pk},
+    ),
     E("portal:item", "GET", STUDENT, kwargs=item("text")),
     E("portal:item", "GET", STUDENT, kwargs=item("video")),
     E("portal:item-complete", "POST", STUDENT, kwargs=item("text")),
@@ -629,7 +635,43 @@ EDITORS = [
     )
 ]
 
-INVENTORY: list[Endpoint] = [*ACCOUNTS, *PORTAL, *ADMIN, *EDITORS]
+
+def queued_assignment(w: InputWorld) -> dict[str, int]:
+    row = AssignmentSubmission.objects.filter(course_offering=w.offering).first()
+    item_id = row.content_item_id if row else w.items["assignment"].pk
+    return {"offering_id": w.offering.pk, "item_id": item_id, "submission_id": row.pk if row else 0}
+
+
+def queue_item(w: InputWorld) -> dict[str, int]:
+    kwargs = queued_assignment(w)
+    return {"offering_id": kwargs["offering_id"], "item_id": kwargs["item_id"]}
+
+
+# The staff's own pages inside the admin (staff.teaching).
+TEACHING: list[Endpoint] = [
+    E("teaching:admin-index", "GET", INSTRUCTOR, params=("show", "page")),
+    E("teaching:home", "GET", INSTRUCTOR, params=("show", "page")),
+    E("teaching:offering", "GET", INSTRUCTOR, kwargs=admin_offering),
+    E(
+        "teaching:offering-tab",
+        "GET",
+        INSTRUCTOR,
+        kwargs=lambda w: {"offering_id": w.offering.pk, "tab": "people"},
+        params=("page",),
+        path_fuzz=("tab",),
+    ),
+    E("teaching:queue", "GET", INSTRUCTOR, kwargs=queue_item),
+    E("teaching:queue-submission", "GET", INSTRUCTOR, kwargs=queued_assignment),
+    E(
+        "teaching:queue-submission",
+        "POST",
+        INSTRUCTOR,
+        kwargs=queued_assignment,
+        params=("score_override", "instructor_feedback"),
+    ),
+]
+
+INVENTORY: list[Endpoint] = [*ACCOUNTS, *PORTAL, *ADMIN, *EDITORS, *TEACHING]
 
 # URL names of this site that are deliberately not fuzzed, each with the reason.
 EXCLUDED: dict[str, str] = {

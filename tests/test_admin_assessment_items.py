@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.progress.models import UserContentProgress
+from assessments.progress.tree_changes import tracked
 from assessments.quizzes.models import Question, QuestionPool
 from content.services import content_item_create
 from content.tests.test_admin_items import login
@@ -18,14 +19,14 @@ from syllabus.tests.test_admin_tree import build_tree
 def tree(tenants):
     root, m = build_tree(tenants.course_a1)
     for module in Module.objects.filter(course=tenants.course_a1):
-        module_set_published(module=module, is_published=True)
+        tracked(module_set_published, module=module, is_published=True)
     return root, m
 
 
 def test_editing_a_quiz_keeps_the_payload_valid(client, tenants, tree):
     _root, m = tree
-    item = content_item_create(
-        module=m["A2"], content_type="quiz", title="Q", data_json=VALID["quiz"]
+    item = tracked(
+        content_item_create, module=m["A2"], content_type="quiz", title="Q", data_json=VALID["quiz"]
     )
     bank = QuestionPool.objects.create(course=tenants.course_a1, title="Bank")
     for n in range(4):
@@ -64,15 +65,28 @@ def test_editing_a_quiz_keeps_the_payload_valid(client, tenants, tree):
 
 def test_preview_as_student_shows_what_students_see_and_records_nothing(client, tenants, tree):
     _root, m = tree
-    shown = content_item_create(
-        module=m["A1"], content_type="text", title="Shown", data_json=VALID["text"]
+    shown = tracked(
+        content_item_create,
+        module=m["A1"],
+        content_type="text",
+        title="Shown",
+        data_json=VALID["text"],
     )
-    content_item_create(
-        module=m["A1"], content_type="text", title="Draft", data_json=VALID["text"], is_active=False
+    tracked(
+        content_item_create,
+        module=m["A1"],
+        content_type="text",
+        title="Draft",
+        data_json=VALID["text"],
+        is_active=False,
     )
-    module_set_published(module=m["B"], is_published=False)
-    hidden = content_item_create(
-        module=m["B1"], content_type="text", title="Later", data_json=VALID["text"]
+    tracked(module_set_published, module=m["B"], is_published=False)
+    hidden = tracked(
+        content_item_create,
+        module=m["B1"],
+        content_type="text",
+        title="Later",
+        data_json=VALID["text"],
     )
     login(client, tenants, "instructor")
     page = client.get(reverse("admin:content_contentitem_preview", args=[shown.pk]))

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.tree_changes import tracked
 from catalog.models import (
     Course,
     CourseEnrollment,
@@ -84,8 +85,12 @@ def _specs(t: Tenants) -> list[Spec]:
         modules[label] = module_create(
             course=course, parent=course_root(course=course), module_type="unit", title="Unit"
         )
-        items[label] = content_item_create(
-            module=modules[label], content_type="text", title="Text", data_json=TEXT_PAYLOAD
+        items[label] = tracked(
+            content_item_create,
+            module=modules[label],
+            content_type="text",
+            title="Text",
+            data_json=TEXT_PAYLOAD,
         )
     label_of = {"a1": "mine", "a2": "sibling", "b1": "other"}
 

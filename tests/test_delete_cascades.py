@@ -4,6 +4,7 @@ modules, items, progress, discussions, assets), exercised with plain SQL outside
 import pytest
 
 from assessments.progress.models import UserContentProgress
+from assessments.progress.tree_changes import tracked
 from catalog.models import Course, CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from catalog.tests.test_models import rejects, sql
@@ -111,8 +112,12 @@ def test_deleting_a_module_takes_its_subtree_and_items_and_their_progress():
     root = course_root(course=course)
     unit = module_create(course=course, parent=root, module_type="unit", title="Unit")
     lesson = module_create(course=course, parent=unit, module_type="lesson", title="Lesson")
-    item = content_item_create(
-        module=lesson, content_type="text", title="Notes", data_json=TEXT_PAYLOAD
+    item = tracked(
+        content_item_create,
+        module=lesson,
+        content_type="text",
+        title="Notes",
+        data_json=TEXT_PAYLOAD,
     )
     offering = OfferingFactory(course=course)
     progress = UserContentProgress.objects.create(

@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from assessments.progress.tree_changes import tracked
 from assessments.quizzes.models import QuizAttempt
 from assessments.quizzes.services import QuizSettings
 from catalog.models import CourseEnrollment, CourseOffering, EnrollmentStatus
@@ -165,7 +166,9 @@ def test_a_bracket_video_url_is_refused_at_every_write(input_world):
         "url: This is not a web address that can be opened."
     ]
     with pytest.raises(ValidationError) as refused:
-        content_item_update(item=video, data_json={"provider": "vimeo", "url": BRACKET_URL})
+        tracked(
+            content_item_update, item=video, data_json={"provider": "vimeo", "url": BRACKET_URL}
+        )
     assert refused.value.message_dict == {
         "data_json": ["url: This is not a web address that can be opened."]
     }

@@ -33,7 +33,8 @@ class UserModuleProgress(models.Model):
 
     class Meta:
         db_table = "user_module_progress"
-        verbose_name_plural = "module progress"
+        verbose_name = _("progress in a module")
+        verbose_name_plural = _("progress in modules")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course_offering", "module"], name="ux_user_module_progress_unique"
@@ -58,7 +59,8 @@ class UserContentProgress(models.Model):
 
     class Meta:
         db_table = "user_content_progress"
-        verbose_name_plural = "content progress"
+        verbose_name = _("progress on an item")
+        verbose_name_plural = _("progress on items")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course_offering", "content_item"],

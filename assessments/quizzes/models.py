@@ -235,7 +235,8 @@ class QuizMastery(models.Model):
 
     class Meta:
         db_table = "quiz_masteries"
-        verbose_name_plural = "quiz masteries"
+        verbose_name = _("mastered quiz")
+        verbose_name_plural = _("mastered quizzes")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course_offering", "content_item"], name="ux_quiz_masteries_unique"

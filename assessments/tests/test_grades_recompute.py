@@ -11,6 +11,7 @@ from assessments.grades.models import CourseGrade
 from assessments.grades.services import grades_rollup
 from assessments.labs.models import LabSubmission
 from assessments.labs.services import lab_submission_review
+from assessments.progress.tree_changes import tracked, tree_change_apply
 from assessments.quizzes.regrade import attempts_regrade
 from assessments.quizzes.services import (
     attempt_answers_save,
@@ -71,7 +72,7 @@ def test_a_graded_item_deactivated_stops_counting(
     course, learner, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        content_item_update(item=course.quizzes[2], is_active=False)
+        tracked(content_item_update, item=course.quizzes[2], is_active=False)
 
     # quizzes 90, 50 -> 70.00: (40*70 + 40*75 + 20*75) / 100.
     assert stored(learner, course) == (Decimal("73.00"), Decimal("73.00"))
@@ -79,7 +80,7 @@ def test_a_graded_item_deactivated_stops_counting(
 
 def test_a_graded_item_deleted_stops_counting(course, learner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        content_item_delete(item=course.quizzes[1])
+        tree_change_apply(content_item_delete(item=course.quizzes[1]))
 
     # quizzes 90, 0 -> 45.00; current: quiz 1 only -> 90.00, (40*90 + 40*75 + 20*75) / 100.
     assert stored(learner, course) == (Decimal("63.00"), Decimal("81.00"))
@@ -90,7 +91,7 @@ def test_a_graded_item_moved_into_an_unpublished_module_stops_counting(
 ):
     draft = Module.objects.get(course=course.offering.course, title="Draft unit")
     with django_capture_on_commit_callbacks(execute=True):
-        content_item_move(item=course.quizzes[2], module=draft)
+        tracked(content_item_move, item=course.quizzes[2], module=draft)
 
     assert stored(learner, course) == (Decimal("73.00"), Decimal("73.00"))
 
@@ -100,13 +101,13 @@ def test_publishing_a_module_brings_its_graded_items_in(
 ):
     draft = Module.objects.get(course=course.offering.course, title="Draft unit")
     with django_capture_on_commit_callbacks(execute=True):
-        module_set_published(module=draft, is_published=True)
+        tracked(module_set_published, module=draft, is_published=True)
 
     # The hidden quiz now counts, not graded yet: quizzes 90, 50, 0, 0 -> 35.00.
     assert stored(learner, course) == (Decimal("59.00"), Decimal("73.00"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        module_set_published(module=draft, is_published=False)
+        tracked(module_set_published, module=draft, is_published=False)
 
     assert stored(learner, course) == (Decimal("63.67"), Decimal("73.00"))
 
@@ -211,7 +212,7 @@ def test_changing_the_points_of_a_lab_recomputes_the_grade(
     lab2 = course.labs[1]
     payload = {**lab2.data_json, "grading": {**lab2.data_json["grading"], "max_points": 140}}
     with django_capture_on_commit_callbacks(execute=True):
-        content_item_update(item=lab2, data_json=payload)
+        tracked(content_item_update, item=lab2, data_json=payload)
 
     # Lab 2's 70 points are now out of 140 (50 %): labs (80 + 50) / 2 = 65;
     # (40*46.67 + 40*65 + 20*75) / 100 = 59.668; current (40*70 + 40*65 + 20*75) / 100.
@@ -227,6 +228,6 @@ def test_deleting_a_module_with_graded_items_recomputes_the_grade(
     assert stored(learner, course) == (Decimal("59.00"), Decimal("73.00"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        module_delete(module=extra)
+        tree_change_apply(module_delete(module=extra))
 
     assert stored(learner, course) == (Decimal("63.67"), Decimal("73.00"))

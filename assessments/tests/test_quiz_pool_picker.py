@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from assessments.progress.tree_changes import tracked
 from assessments.tests.quiz_factories import pool, true_false
 from catalog.tests.tenants import Tenants, build_tenants
 from content.models import ContentItem
@@ -33,7 +34,8 @@ def world(tenants):
     true_false(sibling)
     foreign = pool(tenants.course_b1, "Cells bank")
     true_false(foreign)
-    quiz = content_item_create(
+    quiz = tracked(
+        content_item_create,
         module=modules["A1"],
         content_type="quiz",
         title="Check",

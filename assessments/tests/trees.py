@@ -1,9 +1,13 @@
 """Course trees with content for player and progress tests, built through the services so MPTT
-columns, depth and sequence numbers are right."""
+columns, depth and sequence numbers are right, and what learners' module progress records on
+them."""
 
 import copy
+from decimal import Decimal
 from typing import Any
 
+from assessments.progress.models import UserModuleProgress
+from assessments.progress.tree_changes import tracked
 from catalog.models import Course
 from content.models import ContentItem
 from content.services import content_item_create
@@ -80,7 +84,8 @@ def item(
     data: dict[str, Any] | None = None,
     active: bool = True,
 ) -> ContentItem:
-    return content_item_create(
+    return tracked(
+        content_item_create,
         module=parent,
         content_type=content_type,
         title=title,
@@ -110,3 +115,17 @@ def wide_tree(course: Course, *, fanout: int = 3, levels: int = 3) -> tuple[Modu
 
     grow(top, 0, "")
     return top, items
+
+
+def recorded(student) -> dict[str, tuple[Decimal, bool]]:
+    return {
+        row.module.title if row.module.parent_id else "root": (
+            row.progress_percent,
+            row.completed_at is not None,
+        )
+        for row in UserModuleProgress.objects.filter(user=student).select_related("module")
+    }
+
+
+def completed_at(learner, module):
+    return UserModuleProgress.objects.get(user=learner, module=module).completed_at

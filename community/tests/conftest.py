@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from assessments.progress.tree_changes import tracked
 from catalog.models import CourseOffering, CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from community.discussions import services
@@ -48,8 +49,12 @@ def world(db) -> World:
     lesson = module_create(
         course=course, parent=unit, module_type="lesson", title="Lesson 1.1", is_published=True
     )
-    item = content_item_create(
-        module=lesson, content_type="text", title="Free-body diagrams", data_json=TEXT_PAYLOAD
+    item = tracked(
+        content_item_create,
+        module=lesson,
+        content_type="text",
+        title="Free-body diagrams",
+        data_json=TEXT_PAYLOAD,
     )
 
     def enrolled(name: str, status: str = EnrollmentStatus.ACTIVE) -> User:

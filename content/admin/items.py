@@ -2,7 +2,9 @@
 its recycle bin, and previews as a student sees them.
 
 Items are edited through the form of their type (content.types) and saved through
-content.services, so the stored payload is always valid.
+content.services, so the stored payload is always valid. The writes go through the admin's
+`ItemWrites`; the layer that registers these admins (staff.admin.items) supplies writes that
+also bring what apps above derive from the tree (learners' progress, grades) up to date.
 """
 
 from collections.abc import Callable
@@ -130,21 +132,41 @@ class ArchivingDeletion:
         return deleted, counts, perms_needed, protected
 
 
+class ItemWrites:
+    """How the item admins write: here content's services alone, leaving out what the change
+    means to apps above (syllabus.changes): the registering layer supplies writes that apply
+    it in the same transaction."""
+
+    def create(self, **fields: Any) -> ContentItem:
+        return content_item_create(**fields)[0]
+
+    def update(self, *, item: ContentItem, **fields: Any) -> ContentItem:
+        return content_item_update(item=item, **fields)[0]
+
+    def move(self, *, item: ContentItem, module: Module, position: int | None) -> ContentItem:
+        return content_item_move(item=item, module=module, position=position)[0]
+
+    def remove(self, *, item: ContentItem) -> bool:
+        return content_item_remove(item=item)[0]
+
+
 class _ItemDeletion(ArchivingDeletion):
     """Deleting items goes through content.archive: an item holding students' work is
     archived, any other is deleted by content_item_delete, which locks the course, closes the
     gap in the module's numbering and lets learners' module progress follow."""
 
+    writes: ItemWrites = ItemWrites()
+
     def holds_work(self, objs) -> bool:
         return holds_student_work(item_ids=[obj.pk for obj in objs])
 
     def delete_model(self, request: HttpRequest, obj: ContentItem) -> None:
-        report_archived(self, request, int(content_item_remove(item=obj)))
+        report_archived(self, request, int(self.writes.remove(item=obj)))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ContentItem]) -> None:
         with transaction.atomic():
             archived = [
-                content_item_remove(item=item) for item in queryset.non_polymorphic().order_by("pk")
+                self.writes.remove(item=item) for item in queryset.non_polymorphic().order_by("pk")
             ]
         report_archived(self, request, sum(archived))
 
@@ -201,9 +223,9 @@ class TypedItemAdmin(_ItemDeletion, TenantScopedAdmin):
             "data_json": form.payload,
         }
         if change:
-            content_item_update(item=obj, **fields)
+            self.writes.update(item=obj, **fields)
             return
-        created = content_item_create(
+        created = self.writes.create(
             module=data["module"], content_type=self.model.CONTENT_TYPE, **fields
         )
         obj.pk = created.pk
@@ -233,14 +255,19 @@ class TypedItemAdmin(_ItemDeletion, TenantScopedAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-for _content_type, _form in EDITOR_FORMS.items():
-    admin.site.register(
-        ITEM_CLASSES[_content_type],
-        type(f"{ITEM_CLASSES[_content_type].__name__}Admin", (TypedItemAdmin,), {"form": _form}),
-    )
+def typed_item_admins(writes: ItemWrites) -> dict[type[ContentItem], type[TypedItemAdmin]]:
+    """The admin of each content type, writing through `writes`, for the layer that registers
+    them."""
+    return {
+        ITEM_CLASSES[content_type]: type(
+            f"{ITEM_CLASSES[content_type].__name__}Admin",
+            (TypedItemAdmin,),
+            {"form": form, "writes": writes},
+        )
+        for content_type, form in EDITOR_FORMS.items()
+    }
 
 
-@admin.register(ContentItem)
 class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
     """All content items of the user's courses; each opens in the editor of its type."""
 
@@ -355,7 +382,7 @@ class ContentItemAdmin(_ItemDeletion, TenantScopedAdmin):
         if module is None:
             return reply(False, _("An item can only move within its course."), 400)
         try:
-            moved = content_item_move(item=item, module=module, position=position)
+            moved = self.writes.move(item=item, module=module, position=position)
         except ValidationError as error:
             return reply(False, " ".join(error.messages), 400)
         return reply(True, _("Moved “%(title)s”.") % {"title": moved.title}, moved=moved)

@@ -113,7 +113,7 @@ def test_bad_math_is_a_row_error_and_nothing_is_saved(client, tenants, tree):
 
 def assert_authoring_refused(client, course, m) -> None:
     """Every authoring page and endpoint of the course's items is a 404 and changes nothing."""
-    item = content_item_create(
+    item, _ = content_item_create(
         module=m["A1"], content_type="text", title="T", data_json=VALID["text"]
     )
     before = tree_shape(course.pk)
@@ -154,7 +154,7 @@ def test_staff_of_another_department_or_course_get_404_on_its_authoring(client, 
 
 def test_the_item_list_is_scoped_and_opens_the_typed_editor(client, tenants, tree):
     _root, m = tree
-    mine = content_item_create(
+    mine, _ = content_item_create(
         module=m["A1"], content_type="video", title="V", data_json=VALID["video"]
     )
     other_root, _ = build_tree(tenants.course_b1, units=1, lessons=0)
@@ -364,7 +364,7 @@ def test_deleting_items_in_the_admin_closes_the_gap_in_their_module(client, tena
     a, b, _c, _d = (
         content_item_create(
             module=m["A1"], content_type="video", title=title, data_json=VALID["video"]
-        )
+        )[0]
         for title in "abcd"
     )
     login(client, tenants, "instructor")

@@ -185,7 +185,7 @@ def test_a_subtree_saved_as_template_instantiates_to_the_same_subtree():
     ]
     other = CourseFactory(university=course.university)
     other_root = course_root(course=other)
-    made = module_from_template(template=template, parent=other_root)
+    made, _ = module_from_template(template=template, parent=other_root)
     assert made.title == "Standard unit"
     assert made.module_template_id == template.pk
     assert subtree_layout(module=made) == subtree_layout(module=units[0])

@@ -144,7 +144,7 @@ def test_a_stored_payload_survives_the_editor_unchanged(module, image, content_t
     if content_type == "text":
         payload["blocks"][3]["asset_id"] = image.pk
     assert payload_errors(content_type, payload) == []
-    item = content_item_create(
+    item, _ = content_item_create(
         module=module, content_type=content_type, title="Item", data_json=payload
     )
     item = ContentItem.objects.get(pk=item.pk)
@@ -157,7 +157,7 @@ def test_a_stored_payload_survives_the_editor_unchanged(module, image, content_t
 
 
 def test_text_blocks_follow_the_submitted_order_and_deletions(module):
-    item = content_item_create(
+    item, _ = content_item_create(
         module=module,
         content_type="text",
         title="T",

@@ -29,7 +29,7 @@ def tenants(db, settings):
 
 def add_items(module, *titles):
     return [
-        content_item_create(module=module, content_type="text", title=t, data_json=VALID["text"])
+        content_item_create(module=module, content_type="text", title=t, data_json=VALID["text"])[0]
         for t in titles
     ]
 
@@ -73,7 +73,7 @@ def test_moves_within_a_module_renumber_its_items(course_items):
     assert order(m["A1"]) == [("c", 1), ("a", 2), ("b", 3)]
     content_item_move(item=items["c"], module=m["A1"], position=2)
     assert order(m["A1"]) == [("a", 1), ("c", 2), ("b", 3)]
-    moved = content_item_move(item=items["a"], module=m["A1"], position=None)
+    moved, _ = content_item_move(item=items["a"], module=m["A1"], position=None)
     assert (moved.sequence_index, type(moved).__name__) == (3, "TextItem")
     assert order(m["A1"]) == [("c", 1), ("b", 2), ("a", 3)]
     content_item_move(item=items["b"], module=m["A1"], position=99)

@@ -112,7 +112,7 @@ def module():
 
 @pytest.mark.parametrize("content_type", sorted(VALID))
 def test_round_trip_returns_the_class_of_the_type(module, content_type):
-    item = content_item_create(
+    item, _ = content_item_create(
         module=module, content_type=content_type, title=content_type, data_json=VALID[content_type]
     )
     loaded = ContentItem.objects.get(pk=item.pk)
@@ -161,7 +161,7 @@ def test_every_valid_example_has_no_errors():
 
 
 def test_update_with_bad_payload_leaves_the_row_as_it_was(module):
-    item = content_item_create(
+    item, _ = content_item_create(
         module=module, content_type="text", title="Intro", data_json=VALID["text"]
     )
     broken = copy.deepcopy(VALID["text"])
@@ -205,7 +205,7 @@ def test_template_builds_its_layout_in_one_step(module):
             ],
         },
     )
-    lesson = module_from_template(template=template, parent=module)
+    lesson, _ = module_from_template(template=template, parent=module)
     assert lesson.module_template_id == template.pk
     assert [type(i) for i in lesson.content_items.all()] == [VideoItem]
     topic = lesson.get_children().get()

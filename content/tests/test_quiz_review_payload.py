@@ -61,7 +61,7 @@ def test_bad_review_settings_are_refused(payload, message):
 @pytest.mark.parametrize("policy", QuizReviewPolicy.values)
 def test_the_editor_keeps_each_policy(module, policy):  # noqa: F811
     payload = {**copy.deepcopy(QUIZ), "review_policy": policy, "closes_at": "2026-12-24T12:00:00Z"}
-    item = content_item_create(module=module, content_type="quiz", title="Q", data_json=payload)
+    item, _ = content_item_create(module=module, content_type="quiz", title="Q", data_json=payload)
     item = ContentItem.objects.get(pk=item.pk)
     form = editor("quiz", data=submitted(editor("quiz", instance=item)), instance=item)
     assert form.is_valid(), form.errors

@@ -223,7 +223,7 @@ def test_view_only_staff_see_the_layout_as_text(client, tenants):
 def test_stubs_written_as_text_become_inactive_drafts(tenants):
     template = ModuleTemplate.objects.create(title="T", template_type="unit", default_data=LAYOUT)
     parent = course_root(course=tenants.course_a1)
-    made = module_from_template(template=template, parent=parent)
+    made, _ = module_from_template(template=template, parent=parent)
     items = ContentItem.objects.filter(course=tenants.course_a1).order_by(
         "module__lft", "sequence_index"
     )

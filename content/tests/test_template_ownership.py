@@ -144,5 +144,5 @@ def test_a_template_item_from_another_course_keeps_its_payload(tenants, tree):  
             "content": [{"content_type": "text", "title": "Read", "data_json": VALID["text"]}]
         },
     )
-    made = module_from_template(template=template, parent=m["C"])
+    made, _ = module_from_template(template=template, parent=m["C"])
     assert [i.data_json for i in made.content_items.all()] == [VALID["text"]]

@@ -39,7 +39,7 @@ def test_each_quiz_gets_the_pool_its_caller_picks():
         asked.append((named, title))
         return 500 + len(asked)
 
-    made = module_from_template(template=template, parent=root, quiz_pool=quiz_pool)
+    made, _ = module_from_template(template=template, parent=root, quiz_pool=quiz_pool)
     assert asked == [(None, "Draft check"), (77, "Named pool")]
     quizzes = ContentItem.objects.non_polymorphic().filter(
         module__in=made.get_descendants(include_self=True), content_type="quiz"

@@ -82,7 +82,7 @@ def test_random_template_and_move_sequences_keep_every_invariant(ops):
             nodes = list(Module.objects.filter(course=course).order_by("pk"))
             node, target = nodes[i % len(nodes)], nodes[j % len(nodes)]
             if op == "template":
-                made = module_from_template(template=lesson, parent=target, title=f"n{step}")
+                made, _ = module_from_template(template=lesson, parent=target, title=f"n{step}")
                 children = list(made.get_children().order_by("sequence_index"))
                 assert [(c.title, c.depth) for c in children] == [
                     ("Topic", made.depth + 1),
@@ -98,7 +98,7 @@ def test_random_template_and_move_sequences_keep_every_invariant(ops):
                 size = Module.objects.get(pk=node.pk).get_descendant_count()
                 # The target may lie inside the saved subtree: the copy is made from the
                 # template, so it has the subtree's size as it was when saved.
-                copy = module_from_template(template=saved, parent=target)
+                copy, _ = module_from_template(template=saved, parent=target)
                 assert copy.get_descendant_count() == size
                 assert len(subtree_layout(module=copy)["content"]) == len(
                     saved.default_data["content"]

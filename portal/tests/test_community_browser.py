@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from assessments.progress.tree_changes import tracked
 from catalog.models import CourseOfferingInstructor, EnrollmentStatus
 from catalog.tests.factories import CourseFactory, EnrollmentFactory, OfferingFactory
 from community.discussions import services
@@ -70,8 +71,12 @@ def course():
     lesson = module_create(
         course=course, parent=unit, module_type="lesson", title="Lesson 1.1", is_published=True
     )
-    item = content_item_create(
-        module=lesson, content_type="text", title="Free-body diagrams", data_json=TEXT_PAYLOAD
+    item = tracked(
+        content_item_create,
+        module=lesson,
+        content_type="text",
+        title="Free-body diagrams",
+        data_json=TEXT_PAYLOAD,
     )
     people = {}
     for key, name in (

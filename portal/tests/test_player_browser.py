@@ -234,3 +234,34 @@ def test_watching_an_internal_video_completes_it(page, live_server, course):
     row = UserContentProgress.objects.get(user=course["student"], content_item=video)
     assert row.completed_at is not None
     assert row.progress_percent == 100
+
+
+def test_a_large_outline_loads_a_closed_branch_when_opened(
+    browser, artifacts_dir, live_server, course, monkeypatch
+):
+    """With and without JavaScript, on a desktop and a 360 px wide screen."""
+    monkeypatch.setattr("portal.views.player.OUTLINE_FULL_UP_TO", 2)
+    url = reverse("portal:outline", kwargs={"offering_id": course["offering"].pk})
+    for javascript, width in ((True, 1280), (False, 360)):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": 900},
+            java_script_enabled=javascript,
+        )
+        page = context.new_page()
+        try:
+            log_in(page, live_server, course["student"])
+            page.goto(url)
+            # The way to the first item is open; Lesson 2.1 is closed and not on the page yet.
+            assert page.get_by_role("link", name="Text: Reading: equilibrium of a particle")
+            assert page.get_by_role("link", name="Quiz: Quiz").count() == 0
+            page.get_by_text("Lesson 2.1: Moments").click()
+            if not javascript:
+                page.get_by_role("link", name="Show what is in this part").click()
+                assert "?branch=" in page.url
+            page.get_by_role("link", name="Quiz: Quiz").wait_for()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            name = "outline-large-opened" + ("" if javascript else "-no-js-360")
+            page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
+        finally:
+            context.close()

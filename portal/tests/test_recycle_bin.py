@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.tree_changes import tracked
 from assessments.quizzes.models import QuizAttempt
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from content.models import ContentItem
@@ -28,15 +29,23 @@ client_for = quiz_tests.client_for
 def course(tenants):
     _root, modules = build_tree(tenants.course_a1)
     for module in Module.objects.filter(course=tenants.course_a1):
-        module_set_published(module=module, is_published=True)
+        tracked(module_set_published, module=module, is_published=True)
     items = {
-        name: content_item_create(
-            module=modules["A1"], content_type="text", title=name, data_json=VALID["text"]
+        name: tracked(
+            content_item_create,
+            module=modules["A1"],
+            content_type="text",
+            title=name,
+            data_json=VALID["text"],
         )
         for name in ("worked", "untouched", "after")
     }
-    quiz = content_item_create(
-        module=modules["B2"], content_type="quiz", title="quiz", data_json=VALID["quiz"]
+    quiz = tracked(
+        content_item_create,
+        module=modules["B2"],
+        content_type="quiz",
+        title="quiz",
+        data_json=VALID["quiz"],
     )
     return {"modules": modules, "items": items, "quiz": quiz}
 

@@ -5,6 +5,7 @@ test-artifacts/screenshots/staff-forms-*.png."""
 import pytest
 from django.urls import reverse
 
+from assessments.progress.tree_changes import tracked
 from assessments.tests.quiz_factories import pool, true_false
 from catalog.tests.tenants import build_tenants
 from content.services import content_item_create
@@ -25,7 +26,8 @@ def world(settings):
     for n in range(3):
         true_false(statics, prompt=f"Statics {n}")
     true_false(pool(tenants.course_b1, "Cells bank"))
-    quiz = content_item_create(
+    quiz = tracked(
+        content_item_create,
         module=modules["A1"],
         content_type="quiz",
         title="Check",

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from assessments.grades.models import GradingPolicy
 from assessments.labs.models import LabFile
+from assessments.progress.tree_changes import tracked
 from assessments.tests import test_quiz_pool_picker as quiz_tests
 from assessments.tests.lab_data import HIDDEN_TEST, lab_payload
 from catalog.models import CourseOffering
@@ -30,8 +31,12 @@ def course(tenants):
     """Course a1 (taught by both the instructor and the TA) with a tree, a lab with a hidden
     test file and a grading policy for its offering."""
     _root, modules = build_tree(tenants.course_a1)
-    lab = content_item_create(
-        module=modules["A1"], content_type="engineering_lab", title="Lab", data_json=lab_payload()
+    lab = tracked(
+        content_item_create,
+        module=modules["A1"],
+        content_type="engineering_lab",
+        title="Lab",
+        data_json=lab_payload(),
     )
     hidden = LabFile.objects.create(
         content_item=lab, path="tests/test_hidden.py", content=HIDDEN_TEST

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -13,6 +14,7 @@ from catalog.selectors.browse import catalog_options, catalog_page, language_nam
 from catalog.selectors.course_page import course_page
 from catalog.selectors.enrollments import LEARNING_STATUSES
 from community.reviews.selectors import course_rating_summaries, latest_reviews
+from content.selectors import outline_version
 from lms.replicas import replica_page
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow, outline_rows
@@ -24,6 +26,9 @@ OUTLINE_LEVELS = 3
 OUTLINE_MAX_ENTRIES = 150
 # Up to this many listed entries the units start unfolded.
 OUTLINE_OPEN_UP_TO = 60
+# How long a syllabus preview stays in the cache unread; a write to the course never shows a
+# stale one, as the key holds the outline's version.
+PREVIEW_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -64,6 +69,20 @@ def course_outline(rows: list[OutlineRow]) -> tuple[list[OutlineEntry], int]:
     return top, listed
 
 
+def syllabus_preview(*, university_id: int, course_id: int) -> tuple[list[OutlineEntry], int]:
+    """`course_outline` of the published modules, the same for every visitor: kept in the
+    cache (Redis in production, shared by the web nodes) under the outline's version, which
+    every write to the course's modules and items changes, so a course of thousands of modules
+    is read and folded once per change instead of on every visit."""
+    version = "-".join(str(part) for part in outline_version(course_id=course_id))
+    key = f"syllabus-preview:{university_id}:{course_id}:{version}"
+    preview = cache.get(key)
+    if preview is None:
+        preview = course_outline(outline_rows(course_id=course_id, published_only=True))
+        cache.set(key, preview, PREVIEW_CACHE_SECONDS)
+    return preview
+
+
 def _parents(entries: list[OutlineEntry], level: int) -> list[OutlineEntry]:
     """The entries `level` levels down from `entries` (1: `entries` themselves)."""
     for _ in range(level - 1):
@@ -99,7 +118,9 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
 @replica_page
 def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
     page = course_page(user=request.user, course_id=course_id)
-    outline, listed = course_outline(outline_rows(course_id=page.course.pk, published_only=True))
+    outline, listed = syllabus_preview(
+        university_id=page.course.university_id, course_id=page.course.pk
+    )
     learning = next(
         (
             card.offering

@@ -13,7 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
@@ -22,14 +22,15 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments.progress.selectors import learner_marks, percent, subtree_counts
 from assessments.progress.services import content_complete, content_open, content_progress_report
 from community.discussions.selectors import item_discussion
-from content.rendering import asset_ids, render_item, render_outline
+from content.rendering import OutlineFolding, asset_ids, render_item, render_outline
 from content.selectors import assets_for_university, course_outline, item_page, item_ref
 from content.types.base import RenderContext
 from content.types.video import transcript_webvtt
+from lms.input import parse_id
 from lms.replicas import replica_page
 from portal.views.media import item_assets
 from syllabus.models import ModuleType
-from syllabus.selectors import LearningAccess, offering_for_learner
+from syllabus.selectors import LearningAccess, OutlineRow, offering_for_learner
 
 
 def course_page_url(course_id: int) -> str:
@@ -63,6 +64,43 @@ def _item_url_template(offering_id: int) -> str:
     return f"{head}{{id}}{tail}"
 
 
+# Up to this many visible modules the outline is one page with every branch open. Past it the
+# page draws the top levels and the way to where the learner is, with every other branch closed
+# and loaded when opened: a course of thousands of modules stays a page of a few kilobytes.
+OUTLINE_FULL_UP_TO = 300
+
+
+def _branch_path(rows: list[OutlineRow], module_id: int) -> set[int]:
+    """The module and its ancestors: the rows are in pre-order, so walking back from it, each
+    row shallower than the last one taken is the next ancestor."""
+    index = next((i for i, row in enumerate(rows) if row["id"] == module_id), None)
+    if index is None:
+        return set()
+    path = {module_id}
+    depth = rows[index]["depth"]
+    for i in range(index - 1, -1, -1):
+        if depth == 0:
+            break
+        if rows[i]["depth"] < depth:
+            depth = rows[i]["depth"]
+            path.add(rows[i]["id"])
+    return path
+
+
+def _folding(offering_id: int, *, expanded: set[int], root_id: int | None = None) -> OutlineFolding:
+    outline = reverse("portal:outline", kwargs={"offering_id": offering_id})
+    marker = 987654321
+    branch = reverse(
+        "portal:outline-branch", kwargs={"offering_id": offering_id, "module_id": marker}
+    )
+    return OutlineFolding(
+        expanded=frozenset(expanded),
+        fragment_url_template=branch.replace(str(marker), "{id}"),
+        page_url_template=f"{outline}?branch={{id}}#m{{id}}",
+        root_id=root_id,
+    )
+
+
 @require_safe
 @replica_page
 @learner_view
@@ -76,6 +114,7 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
     completed: set[int] = set()
     course_done = course_total = 0
     resume_id = None
+    module_of = {item.id: item.module_id for listed in items.values() for item in listed}
     if access.records_progress:
         marks = learner_marks(user_id=request.user.pk, offering_id=offering.pk)
         completed = marks.completed
@@ -84,10 +123,19 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
             if row["parent_id"] is None:
                 course_done += counts.done[row["id"]]
                 course_total += counts.total[row["id"]]
-        if marks.recent:
-            visible = {item.id for row in rows for item in items.get(row["id"], ())}
-            resume_id = next((i for i in marks.recent if i in visible), None)
+        resume_id = next((i for i in marks.recent if i in module_of), None)
     first_id = next((items[row["id"]][0].id for row in rows if row["id"] in items), None)
+    folding = None
+    if len(rows) > OUTLINE_FULL_UP_TO:
+        # The top levels (the course root and its units) and the way to the branch asked
+        # for, else to where the learner is: the item to resume, else the first one.
+        focus = parse_id(request.GET.get("branch"))
+        expanded = _branch_path(rows, focus) if focus else set()
+        if not expanded and (resume_id or first_id):
+            expanded = _branch_path(rows, module_of[resume_id or first_id])
+        top = {row["id"] for row in rows if row["depth"] == 0}
+        expanded |= top | {row["id"] for row in rows if row["parent_id"] in top}
+        folding = _folding(offering.pk, expanded=expanded)
     outline_html = render_outline(
         rows=rows,
         items_by_module=items,
@@ -95,12 +143,14 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
         counts=counts,
         completed=completed,
         mark_hidden=access.sees_hidden,
+        folding=folding,
     )
     context = {
         "access": access,
         "offering": offering,
         "course": course,
         "outline_html": outline_html,
+        "folded": folding is not None,
         "course_percent": percent(course_done, course_total),
         "course_done": course_done,
         "course_total": course_total,
@@ -108,6 +158,44 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
         "start_url": item_url(offering.pk, first_id) if first_id else None,
     }
     return render(request, "portal/player/outline.html", context)
+
+
+@require_safe
+@replica_page
+@learner_view
+def outline_branch_view(
+    request: HttpRequest, access: LearningAccess, module_id: int
+) -> HttpResponse:
+    """What is in one module of the outline, as a fragment of the outline's markup: what the
+    outline page's script puts in place when a closed branch is opened."""
+    outline = course_outline(course_id=access.offering.course_id, include_hidden=access.sees_hidden)
+    rows, items = outline.rows, outline.items_by_module
+    start = next((i for i, row in enumerate(rows) if row["id"] == module_id), None)
+    if start is None:
+        raise Http404
+    end = start + 1
+    while end < len(rows) and rows[end]["depth"] > rows[start]["depth"]:
+        end += 1
+    # The branch on its own: its top module's parent is not part of it.
+    branch = [OutlineRow(**{**rows[start], "parent_id": None}), *rows[start + 1 : end]]
+    counts = None
+    completed: set[int] = set()
+    if access.records_progress:
+        completed = learner_marks(user_id=request.user.pk, offering_id=access.offering.pk).completed
+        counts = subtree_counts(rows=branch, items_by_module=items, completed=completed)
+    # A branch of more than OUTLINE_FULL_UP_TO modules comes with its own branches closed.
+    small = len(branch) <= OUTLINE_FULL_UP_TO
+    expanded = {row["id"] for row in branch} if small else {module_id}
+    html = render_outline(
+        rows=branch,
+        items_by_module=items,
+        item_url_template=_item_url_template(access.offering.pk),
+        counts=counts,
+        completed=completed,
+        mark_hidden=access.sees_hidden,
+        folding=_folding(access.offering.pk, expanded=expanded, root_id=module_id),
+    )
+    return HttpResponse(html)
 
 
 @require_safe
@@ -228,6 +316,11 @@ def item_captions_view(request: HttpRequest, access: LearningAccess, item_id: in
 
 routes = [
     path("learn/<int:offering_id>/", outline_view, name="outline"),
+    path(
+        "learn/<int:offering_id>/outline/<int:module_id>/",
+        outline_branch_view,
+        name="outline-branch",
+    ),
     path("learn/<int:offering_id>/items/<int:item_id>/", item_view, name="item"),
     path(
         "learn/<int:offering_id>/items/<int:item_id>/complete/",

@@ -1,4 +1,4 @@
 """The admins composed from several apps, one module per model; each registers its model's
 admin, which no lower app registers."""
 
-from staff.admin import modules, question_pools, reruns, roles, templates  # noqa: F401
+from staff.admin import items, modules, question_pools, reruns, roles, templates  # noqa: F401

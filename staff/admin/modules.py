@@ -28,11 +28,12 @@ from content.admin.items import (
     preview_outline,
     report_archived,
 )
-from content.archive import holds_student_work, module_remove, module_restore
+from content.archive import holds_student_work, module_restore
 from content.models import ITEM_CLASSES, ContentItem, ContentType
 from content.selectors import outline_items
 from content.services import template_from_subtree
 from lms.input import parse_id
+from staff.admin.tree_writes import TrackedModuleWrites
 from syllabus.admin import ModuleAdmin, as_module_tree_choices
 from syllabus.models import Module, ModuleTemplate
 from syllabus.selectors import templates_for_university
@@ -107,6 +108,7 @@ class SaveTemplateForm(forms.Form):
 class ModuleAuthoringAdmin(ArchivingDeletion, ModuleAdmin):
     actions = [*ModuleAdmin.actions, "save_as_template", "restore_from_recycle_bin"]
     list_filter = (*ModuleAdmin.list_filter, RecycleBinFilter)
+    writes: TrackedModuleWrites = TrackedModuleWrites()
 
     def holds_work(self, objs) -> bool:
         subtree = Module.objects.none()
@@ -117,7 +119,7 @@ class ModuleAuthoringAdmin(ArchivingDeletion, ModuleAdmin):
         return holds_student_work(item_ids=list(items), module_ids=module_ids)
 
     def delete_model(self, request: HttpRequest, obj: Module) -> None:
-        report_archived(self, request, int(module_remove(module=obj)))
+        report_archived(self, request, int(self.writes.remove(module=obj)))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
         archived = 0
@@ -125,7 +127,7 @@ class ModuleAuthoringAdmin(ArchivingDeletion, ModuleAdmin):
             for pk in queryset.order_by("-depth").values_list("pk", flat=True):
                 module = Module.objects.filter(pk=pk).first()
                 if module is not None:  # gone already with an ancestor
-                    archived += module_remove(module=module)
+                    archived += self.writes.remove(module=module)
         report_archived(self, request, archived)
 
     @admin.action(

@@ -159,7 +159,7 @@ def test_roots_of_a_course_are_ordered_too(course, root):
 def test_publishing_covers_the_subtree(course, root):
     a = add(course, root, "A")
     a1 = add(course, a, "A1")
-    assert module_set_published(module=a, is_published=True) == 2
+    assert module_set_published(module=a, is_published=True)[0] == 2
     assert Module.objects.get(pk=a1.pk).is_published is True
 
 

@@ -5,6 +5,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,8 @@ from catalog.tests.factories import (
 )
 from community.tests.factories import ReviewFactory
 from portal.tests.catalog_views.support import CATALOG
-from syllabus.services import module_create
+from syllabus.models import Module
+from syllabus.services import module_create, module_set_published
 from syllabus.tests.factories import RootModuleFactory
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
@@ -292,14 +295,35 @@ def test_course_page_queries_do_not_grow(client, django_assert_num_queries, cour
     CourseSubjectFactory(course=course)
     for offering in (course_world["current"], course_world["closed"]):
         ReviewFactory(course_offering=offering, review_text="Worth it.")
-    # Course, subjects, offerings with their instructors, prerequisites, outline, the rating
-    # summary, the latest reviews.
+    # Course, subjects, offerings with their instructors, prerequisites, the outline's
+    # version, the rating summary, the latest reviews; the outline's rows once per version.
+    with django_assert_num_queries(8):
+        assert client.get(course_url(course)).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(course_url(course)).status_code == 200
     client.force_login(EnrollmentFactory(course_offering=course_world["current"]).user)
     # Plus the session, the user, the user's roles and the user's enrollments.
     with django_assert_num_queries(11):
         assert client.get(course_url(course)).status_code == 200
+
+
+def test_course_page_syllabus_is_read_once_and_never_stale(client, course_world):
+    course = course_world["course"]
+    assert "Unit 1: The first law" in client.get(course_url(course)).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(course_url(course))
+    assert not [q for q in queries if "FROM modules" in q["sql"] and "ORDER BY" in q["sql"]]
+    unit = Module.objects.get(course=course, title="Unit 1: The first law")
+    module_set_published(module=unit, is_published=False)
+    page = client.get(course_url(course)).content.decode()
+    assert "Unit 1: The first law" not in page
+    assert "Energy balances" not in page
+    module_set_published(module=unit, is_published=True)
+    Module.objects.filter(pk=unit.pk).update(title="Unit 1: Renamed")
+    page = client.get(course_url(course)).content.decode()
+    assert "Unit 1: Renamed" in page
+    assert "Energy balances" in page
+    assert "Secret drafts" not in page
 
 
 def test_course_page_quotes_the_newest_visible_reviews(client, course_world):

@@ -3,6 +3,7 @@ and instructor."""
 
 import pytest
 
+from assessments.progress.tree_changes import tracked
 from assessments.tests import trees
 from catalog.models import CourseOfferingInstructor
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
@@ -29,7 +30,7 @@ def course_data():
     lesson11 = trees.module(unit1, "Lesson 1.1", module_type="lesson")
     unit2 = trees.module(root, "Unit 2: Draft")
     lesson21 = trees.module(unit2, "Lesson 2.1", module_type="lesson")
-    module_set_published(module=unit2, is_published=False)
+    tracked(module_set_published, module=unit2, is_published=False)
     unit3 = trees.module(root, "Unit 3: Practice")
     lesson21.refresh_from_db()
     items = {
@@ -71,3 +72,13 @@ def instructor(offering):
     user = UserFactory()
     CourseOfferingInstructor.objects.create(course_offering=offering, user=user)
     return user
+
+
+@pytest.fixture
+def wide_course(request):
+    """By default 4 levels (root + 3 levels of 3 children), 39 modules under the root, 78
+    items; parametrized indirectly with (fanout, levels) for other shapes."""
+    fanout, levels = getattr(request, "param", (3, 3))
+    offering = OfferingFactory()
+    _root, tree_items = trees.wide_tree(offering.course, fanout=fanout, levels=levels)
+    return offering, tree_items

@@ -3,6 +3,9 @@ pages."""
 
 from django.urls import reverse
 
+from catalog.tests.factories import EnrollmentFactory
+from content.selectors import outline_cache_clear
+
 INTERNAL_VIDEO = {
     "provider": "internal",
     "url": "https://cdn.example.org/lectures/intro.mp4",
@@ -27,3 +30,11 @@ def item_url(offering, item, name="portal:item"):
 
 def html(response) -> str:
     return response.content.decode()
+
+
+def log_in_with_progress(client, offering, tree_items) -> None:
+    """A student of the offering who completed every fifth item, and a cold outline cache."""
+    client.force_login(EnrollmentFactory(course_offering=offering).user)
+    for item in tree_items[::5]:
+        client.post(item_url(offering, item, "portal:item-complete"))
+    outline_cache_clear()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.progress.models import UserContentProgress, UserModuleProgress
+from assessments.progress.tree_changes import tracked
 from assessments.tests import trees
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from content.models import ContentItem
@@ -48,7 +49,7 @@ def test_outline_never_shows_a_module_unpublished_after_it_was_cached(client, co
     offering = course_data["offering"]
     client.force_login(student)
     assert "Unit 3: Practice" in html(client.get(outline_url(offering)))
-    module_set_published(module=course_data["modules"]["unit3"], is_published=False)
+    tracked(module_set_published, module=course_data["modules"]["unit3"], is_published=False)
     page = html(client.get(outline_url(offering)))
     assert "Unit 3: Practice" not in page
     assert "Unit quiz" not in page

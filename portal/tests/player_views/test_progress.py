@@ -7,11 +7,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from assessments.progress.models import UserContentProgress, UserModuleProgress
-from assessments.tests import trees
-from catalog.tests.factories import EnrollmentFactory, OfferingFactory
+from catalog.tests.factories import EnrollmentFactory
 from community.tests.factories import ThreadFactory
-from content.selectors import outline_cache_clear
-from portal.tests.player_views.support import html, item_url, outline_url
+from portal.tests.player_views.support import html, item_url, log_in_with_progress, outline_url
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory
 
@@ -113,16 +111,6 @@ def test_captions_are_webvtt_from_the_transcript(client, offering, items, studen
 # Query counts ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def wide_course(request):
-    """By default 4 levels (root + 3 levels of 3 children), 39 modules under the root, 78
-    items; parametrized indirectly with (fanout, levels) for other shapes."""
-    fanout, levels = getattr(request, "param", (3, 3))
-    offering = OfferingFactory()
-    _root, tree_items = trees.wide_tree(offering.course, fanout=fanout, levels=levels)
-    return offering, tree_items
-
-
 @pytest.mark.parametrize(
     "wide_course",
     # 39 modules on 4 levels; 62 modules on 6 levels: the same queries.
@@ -133,11 +121,7 @@ def wide_course(request):
 def test_outline_runs_a_constant_number_of_queries(client, wide_course, django_assert_num_queries):
     offering, tree_items = wide_course
     modules = len(tree_items) // 2
-    student = EnrollmentFactory(course_offering=offering).user
-    client.force_login(student)
-    for item in tree_items[::5]:
-        client.post(item_url(offering, item, "portal:item-complete"))
-    outline_cache_clear()
+    log_in_with_progress(client, offering, tree_items)
     # session, user, offering with enrollment and staff check, roles, outline version, module
     # rows, items, the learner's completed and touched items.
     with django_assert_num_queries(8):
