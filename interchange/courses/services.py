@@ -4,7 +4,8 @@ The package is read and checked whole (interchange.archives), then planned witho
 the database (interchange.courses.olx); only a plan whose questions all pass the question
 banks' answer-key checks is written, in one transaction, through the services staff use:
 catalog's course_create, syllabus's module_create, content's asset_upload and
-content_item_create, and the question banks' question_bank_import. Files stored for assets are
+content_item_create (whose tree changes are applied once, in the same transaction, as staff
+writes apply theirs), and the question banks' question_bank_import. Files stored for assets are
 deleted again when the transaction fails.
 """
 
@@ -20,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments.progress.tree_changes import tree_change_apply
 from catalog.models import Course
 from catalog.services.courses import course_create
 from content.models import Asset
@@ -28,6 +30,7 @@ from interchange.archives import PackageRefused, package_read
 from interchange.courses.olx import CoursePlan, ItemPlan, ModulePlan, olx_plan
 from interchange.questions.bank import ParsedBank, Problem
 from interchange.questions.services import question_bank_import, question_key_problems
+from syllabus.changes import TreeChange
 from syllabus.models import Module
 from syllabus.services import course_root, module_create
 from tenancy.models import University
@@ -81,6 +84,7 @@ class _Writer:
         self.assets: dict[str, Asset] = {}
         self.stored: list[str] = []
         self.pool_titles: Counter[str] = Counter()
+        self.change = TreeChange()  # what the new items mean to learners' progress and grades
 
     def upload_assets(self) -> None:
         for name, data in self.plan.statics.items():
@@ -161,7 +165,7 @@ class _Writer:
             else:
                 data = item.data
             try:
-                content_item_create(
+                _item, change = content_item_create(
                     module=module, content_type=item.content_type, title=item.title, data_json=data
                 )
             except ValidationError as error:
@@ -169,6 +173,7 @@ class _Writer:
                     _("%(place)s cannot be imported: %(e)s")
                     % {"place": item.place, "e": "; ".join(error.messages)}
                 ) from None
+            self.change |= change
         for child in plan.children:
             self.module(child, module)
 
@@ -211,6 +216,7 @@ def olx_import(
             root = course_root(course=course)
             for unit in plan.modules:
                 writer.module(unit, root)
+            tree_change_apply(writer.change)
             report.course = course
     except ValidationError as error:
         _discard(writer)
