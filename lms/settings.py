@@ -537,3 +537,8 @@ PERMISSIONS_POLICY = {
 # read and the most questions in one file.
 QUESTION_BANK_MAX_BYTES = env.int("QUESTION_BANK_MAX_BYTES", default=2 * 1024 * 1024)
 QUESTION_BANK_MAX_QUESTIONS = env.int("QUESTION_BANK_MAX_QUESTIONS", default=2000)
+
+# Course packages (Open edX OLX) read by interchange.archives: the most files and unpacked bytes
+# a package may hold; anything larger is refused before a byte of it is written.
+COURSE_IMPORT_MAX_FILES = env.int("COURSE_IMPORT_MAX_FILES", default=5000)
+COURSE_IMPORT_MAX_BYTES = env.int("COURSE_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)

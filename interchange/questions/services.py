@@ -69,7 +69,7 @@ def _gift_text(data: bytes) -> str:
         raise BankRefused(_("A GIFT file must be saved as UTF-8 text.")) from None
 
 
-def _key_problems(q: ParsedQuestion) -> list[str]:
+def question_key_problems(q: ParsedQuestion) -> list[str]:
     """assessments' own answer-key checks, then the column sizes."""
     choices = [(c.text, c.is_correct) for c in q.choices] if q.choices else None
     if q.question_type in ("single", "multiple") and choices is None:
@@ -118,7 +118,7 @@ def question_bank_parse(*, data: bytes, file_format: str | None = None) -> Parse
     if len(bank.questions) + len(bank.unmapped) > limit:
         raise BankRefused(_("The file has more than %(n)d questions; split it.") % {"n": limit})
     for q in bank.questions:
-        bank.problems += [Problem(q.place, message) for message in _key_problems(q)]
+        bank.problems += [Problem(q.place, message) for message in question_key_problems(q)]
     return bank
 
 

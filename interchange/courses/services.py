@@ -1,0 +1,234 @@
+"""Importing an Open edX OLX course export as a new course of a university, all or nothing.
+
+The package is read and checked whole (interchange.archives), then planned without touching
+the database (interchange.courses.olx); only a plan whose questions all pass the question
+banks' answer-key checks is written, in one transaction, through the services staff use:
+catalog's course_create, syllabus's module_create, content's asset_upload and
+content_item_create (whose tree changes are applied once, in the same transaction, as staff
+writes apply theirs), and the question banks' question_bank_import. Files stored for assets are
+deleted again when the transaction fails.
+"""
+
+import mimetypes
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.progress.tree_changes import tree_change_apply
+from catalog.models import Course
+from catalog.services.courses import course_create
+from content.models import Asset
+from content.services import asset_upload, content_item_create
+from interchange.archives import PackageRefused, package_read
+from interchange.courses.olx import CoursePlan, ItemPlan, ModulePlan, olx_plan
+from interchange.questions.bank import ParsedBank, Problem
+from interchange.questions.services import question_bank_import, question_key_problems
+from syllabus.changes import TreeChange
+from syllabus.models import Module
+from syllabus.services import course_root, module_create
+from tenancy.models import University
+
+
+@dataclass
+class CourseImport:
+    """What an import created (or, in a dry run, would create)."""
+
+    title: str
+    code: str
+    course: Course | None = None
+    modules: Counter[str] = field(default_factory=Counter)
+    items: Counter[str] = field(default_factory=Counter)
+    questions: int = 0
+    assets: int = 0
+    transcripts: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _summary(plan: CoursePlan) -> CourseImport:
+    report = CourseImport(title=plan.title, code=plan.code, warnings=list(plan.warnings))
+    for module in plan.walk():
+        report.modules[module.module_type] += 1
+        for item in module.items:
+            report.items[item.content_type] += 1
+            report.questions += len(item.questions)
+    report.assets = len(plan.statics)
+    report.transcripts = plan.transcripts
+    return report
+
+
+def _check_questions(plan: CoursePlan) -> None:
+    problems = [
+        Problem(q.place, message)
+        for module in plan.walk()
+        for item in module.items
+        for q in item.questions
+        for message in question_key_problems(q)
+    ]
+    if problems:
+        listed = "; ".join(f"{p.place}: {p.message}" for p in problems[:20])
+        raise PackageRefused(_("Problems that cannot be imported: %(list)s") % {"list": listed})
+
+
+class _Writer:
+    def __init__(self, plan: CoursePlan, course: Course, report: CourseImport) -> None:
+        self.plan = plan
+        self.course = course
+        self.report = report
+        self.assets: dict[str, Asset] = {}
+        self.stored: list[str] = []
+        self.pool_titles: Counter[str] = Counter()
+        self.change = TreeChange()  # what the new items mean to learners' progress and grades
+
+    def upload_assets(self) -> None:
+        for name, data in self.plan.statics.items():
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            upload = SimpleUploadedFile(name.rsplit("/", 1)[-1], data, content_type=kind)
+            try:
+                asset = asset_upload(
+                    university_id=self.course.university_id,
+                    upload=upload,
+                    meta={"title": name.removeprefix("static/"), "imported_from": "olx"},
+                )
+            except ValidationError as error:
+                self.report.assets -= 1
+                self.report.warnings.append(f"{name}: not imported ({_first_message(error)})")
+                continue
+            meta = asset.meta_json or {}
+            self.stored += [meta[k] for k in ("storage_name", "thumbnail_name") if k in meta]
+            self.assets[name.removeprefix("static/")] = asset
+
+    def text_data(self, item: ItemPlan) -> dict[str, Any] | None:
+        blocks = []
+        for block in item.data["blocks"]:
+            if block["type"] != "image":
+                blocks.append(block)
+                continue
+            asset = self.assets.get(block["static"])
+            if asset is None or asset.asset_type != "image":
+                self.report.warnings.append(
+                    f"{item.place}: image static/{block['static']} is not an imported image"
+                )
+                continue
+            image = {"type": "image", "asset_id": asset.pk}
+            if block.get("alt"):
+                image["alt"] = block["alt"]
+            blocks.append(image)
+        return {**item.data, "blocks": blocks} if blocks else None
+
+    def uploaded_video_data(self, item: ItemPlan) -> dict[str, Any] | None:
+        """A video uploaded to Open edX (a file under static/) plays from its imported asset."""
+        data = dict(item.data)
+        asset = self.assets.get(data.pop("static"))
+        if asset is None:
+            self.report.warnings.append(f"{item.place}: its video file was not imported")
+            return None
+        return {**data, "asset_id": asset.pk}
+
+    def quiz_data(self, item: ItemPlan) -> dict[str, Any]:
+        title = item.title[:240]
+        self.pool_titles[title] += 1
+        if self.pool_titles[title] > 1:
+            title = f"{title} ({self.pool_titles[title]})"
+        bank = ParsedBank(format="olx", questions=item.questions)
+        pool = question_bank_import(actor=None, course=self.course, pool_title=title, bank=bank)
+        return {
+            "question_pool_id": pool.pool.pk,
+            "quiz_mode": "practice",
+            "num_questions_per_attempt": len(item.questions),
+            "review_policy": "immediately",
+        }
+
+    def module(self, plan: ModulePlan, parent: Module) -> None:
+        module = module_create(
+            course=self.course, parent=parent, module_type=plan.module_type, title=plan.title
+        )
+        for item in plan.items:
+            if item.content_type == "text":
+                data = self.text_data(item)
+                if data is None:
+                    self.report.items["text"] -= 1
+                    continue
+            elif item.content_type == "quiz":
+                data = self.quiz_data(item)
+            elif "static" in item.data:
+                data = self.uploaded_video_data(item)
+                if data is None:
+                    self.report.items["video"] -= 1
+                    continue
+            else:
+                data = item.data
+            try:
+                _item, change = content_item_create(
+                    module=module, content_type=item.content_type, title=item.title, data_json=data
+                )
+            except ValidationError as error:
+                raise PackageRefused(
+                    _("%(place)s cannot be imported: %(e)s")
+                    % {"place": item.place, "e": "; ".join(error.messages)}
+                ) from None
+            self.change |= change
+        for child in plan.children:
+            self.module(child, module)
+
+
+def _first_message(error: ValidationError) -> str:
+    return next(iter(error.messages), str(error))
+
+
+def olx_import(
+    *, path: Path, university: University, course_code: str | None = None, dry_run: bool = False
+) -> CourseImport:
+    """Import the OLX export at `path` as a new course of `university` (its code from
+    course.xml unless `course_code`). PackageRefused, with nothing written, for a package that
+    is unsafe, not OLX, has malformed problems, or names a course code already taken."""
+    package = package_read(path)
+    plan = olx_plan(package)
+    plan.code = (course_code or plan.code).strip()
+    if not plan.code:
+        raise PackageRefused(_("course.xml names no course code: give one."))
+    _check_questions(plan)
+    report = _summary(plan)
+    if Course.objects.filter(university=university, code=plan.code).exists():
+        raise PackageRefused(
+            _("The university already has a course with the code %(code)s.") % {"code": plan.code}
+        )
+    if dry_run:
+        return report
+    writer: _Writer | None = None
+    try:
+        with transaction.atomic():
+            course = course_create(
+                university=university,
+                code=plan.code,
+                title=plan.title,
+                description=plan.description,
+                language_code=plan.language,
+            )
+            writer = _Writer(plan, course, report)
+            writer.upload_assets()
+            root = course_root(course=course)
+            for unit in plan.modules:
+                writer.module(unit, root)
+            tree_change_apply(writer.change)
+            report.course = course
+    except ValidationError as error:
+        _discard(writer)
+        raise PackageRefused(
+            _("The package could not be imported: %(e)s") % {"e": _first_message(error)}
+        ) from None
+    except BaseException:
+        _discard(writer)
+        raise
+    return report
+
+
+def _discard(writer: "_Writer | None") -> None:
+    for name in writer.stored if writer is not None else []:
+        default_storage.delete(name)
