@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CAPACITY_MESSAGE, CourseLevel, CourseOffering
 from catalog.search import MAX_QUERY_LENGTH
-from catalog.selectors.browse import CatalogFilters, CatalogOptions
+from catalog.selectors.browse import CatalogFilters, CatalogOptions, CatalogSort
 
 SUBJECT_INDENT = "\u2014\u00a0"  # em dash, no-break space: one per level below the root
 
@@ -42,6 +42,16 @@ class CatalogFilterForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), required=False)
     open_now = forms.BooleanField(label=_("Enrollment open now"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (CatalogSort.RELEVANCE, _("Relevance")),
+            (CatalogSort.START, _("Start date")),
+            (CatalogSort.RATING, _("Rating")),
+        ],
+        error_messages={"invalid_choice": _("Choose an order from the list.")},
+    )
 
     def __init__(self, data=None, *, options: CatalogOptions) -> None:
         super().__init__(data)
@@ -76,6 +86,7 @@ class CatalogFilterForm(forms.Form):
             level=data.get("level") or "",
             language=data.get("language") or "",
             open_now=bool(data.get("open_now")),
+            sort=data.get("sort") or CatalogSort.RELEVANCE,
         )
 
 

@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.services.offerings import offering_instructor_add
 from content.models import Asset
-from demo import activity, labs, quizzes, showcase
+from demo import activity, deadlines, labs, quizzes, showcase
 from demo.catalogue import COURSES, CURRENT, FUTURE, PAST, PREREQUISITES, CourseSpec
 from demo.data import (
     ASSETS,
@@ -136,6 +136,7 @@ def seed_demo(*, now: datetime | None = None) -> bool:
         activity.assessments_seed(demo)
         activity.community_seed(demo)
         showcase.staff_actions_seed(demo)
+        deadlines.coming_deadlines_seed(demo)
     return True
 
 

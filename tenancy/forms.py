@@ -23,17 +23,39 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
+def time_zone_field(*, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        required=required,
+        label=_("Time zone"),
+        help_text=_("Dates and times on the site are shown in this zone."),
+        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
+    )
+
+
 class SignupForm(BaseUserCreationForm):
+    # Without JavaScript the account starts in UTC; with it, static/js/signup-time-zone.js
+    # picks the browser's zone when the list has it.
+    time_zone = time_zone_field(required=False)
+
     class Meta:
         model = User
         fields = ("full_name", "email")
         labels = {"full_name": _("Full name"), "email": _("Email")}
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {"time_zone": "UTC"})
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = True
+        if self.is_bound:
+            # The person has chosen already: the script leaves their choice alone.
+            self.fields["time_zone"].widget.attrs["data-chosen"] = True
         # The cursor starts in the first field, not in the email that Django focuses.
         self.fields["email"].widget.attrs.pop("autofocus", None)
         self.fields["full_name"].widget.attrs["autofocus"] = True
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or "UTC"
 
     def clean_email(self) -> str:
         """Whether the address has an account is for tenancy.services.user_register to answer,
@@ -84,11 +106,7 @@ class ProfileForm(forms.Form):
         label=_("Language"),
         error_messages={"invalid_choice": _("Choose a language from the list.")},
     )
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"),
-        help_text=_("Dates and times on the site are shown in this zone."),
-        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
-    )
+    time_zone = time_zone_field()
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         kwargs.setdefault(

@@ -127,15 +127,18 @@ SIGNUP_ADDRESS_REFUSED = gettext_lazy(
 )
 
 
-def user_register(*, email: str, full_name: str, password: str) -> User:
-    """Create a learner account. For an address that has an account (two sign-ups racing for
-    one email included) nothing is created, the owner is told by email that someone tried, and
-    the refusal names no account: never a 500."""
+def user_register(*, email: str, full_name: str, password: str, time_zone: str = "UTC") -> User:
+    """Create a learner account in `time_zone`. For an address that has an account (two
+    sign-ups racing for one email included) nothing is created, the owner is told by email that
+    someone tried, and the refusal names no account: never a 500."""
+    time_zone_check(time_zone)
     email = email.strip().lower()
     if not User.objects.filter(email__iexact=email).exists():
         try:
             with transaction.atomic():
-                return User.objects.create_user(email=email, password=password, full_name=full_name)
+                return User.objects.create_user(
+                    email=email, password=password, full_name=full_name, time_zone=time_zone
+                )
         except IntegrityError:
             pass
     _signup_attempt_notify(email)
@@ -170,9 +173,13 @@ def signup_attempt_notice_send(*, user_id: int) -> bool:
 
 
 @transaction.atomic
-def profile_update(*, user: User, full_name: str, locale: str, time_zone: str) -> User:
+def time_zone_check(time_zone: str) -> None:
     if time_zone not in available_timezones():
-        raise ValidationError({"time_zone": f"Unknown time zone {time_zone!r}."})
+        raise ValidationError({"time_zone": _("Unknown time zone %(zone)r.") % {"zone": time_zone}})
+
+
+def profile_update(*, user: User, full_name: str, locale: str, time_zone: str) -> User:
+    time_zone_check(time_zone)
     if not full_name.strip():
         raise ValidationError({"full_name": "A name is required."})
     user.full_name = full_name

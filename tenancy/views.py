@@ -29,6 +29,7 @@ def signup_view(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
             )
         except ValidationError as error:
             form.add_error(None, error)

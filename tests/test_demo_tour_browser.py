@@ -3,8 +3,12 @@ Linear Algebra, submits a web address to a problem set, reads the locked study-g
 Thermodynamics I; anyone sees the revoked certificate as revoked; the instructor lands on what
 they teach. Screenshots at desktop and phone width in test-artifacts/screenshots/tour-*.png."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 
 from assessments.grades.models import Certificate
 from assessments.labs.models import LabSubmission
@@ -14,6 +18,7 @@ from content.models import ContentItem, ContentType
 from content.selectors import outline_cache_clear
 from demo.data import PASSWORD
 from demo.seed import seed_demo
+from tenancy.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +77,12 @@ def test_the_demo_tour_as_student_and_instructor(page, screenshot, demo):
     terms = page.locator("dl.facts dt").all_text_contents()
     values = page.locator("dl.facts dd").all_text_contents()
     assert page.locator(".eyebrow").first.text_content().strip() == "Exam"
+    # The exam closes on one of the demo's coming deadlines (demo.deadlines), at 23:59 in the
+    # student's zone.
+    closes = parse_datetime(exam.data_json["closes_at"])
+    zone = ZoneInfo(User.objects.get(email=student).time_zone)
     assert dict(zip(terms, [v.strip() for v in values], strict=True)) == {
+        "Closes": date_format(closes.astimezone(zone), "DATETIME_FORMAT"),
         "Questions per attempt": "20",
         "Time limit": "1 hour",
         "Correct answers shown": "After the last attempt",

@@ -25,6 +25,7 @@ from assessments.grades.services import (
     policy_params,
     scores_ctes,
     tune_for_scores,
+    what_if_params,
 )
 from catalog.models import CourseEnrollment, CourseOffering, CourseOfferingInstructor
 from catalog.scoping import holds_role_at_offering_sql
@@ -293,12 +294,19 @@ ORDER BY i.position
 """
 
 
-def learner_grade_report(*, offering_id: int, user_id: int) -> LearnerGradeReport:
+def learner_grade_report(
+    *, offering_id: int, user_id: int, what_if: dict[int, Decimal] | None = None
+) -> LearnerGradeReport:
     """A learner's scores in an offering: each graded item (and whether it counts after
-    drop-lowest), each category, the recorded grade and the certificate."""
+    drop-lowest), each category, the recorded grade and the certificate. With `what_if`
+    (percents by item id), ungraded items are scored at those percents by the rollup's own
+    rules, and the totals are what the grade would then be; nothing is written."""
     policy = policy_for_offering(offering_id)
     params = {"offering_id": offering_id, "user_ids": [user_id], **policy_params(policy)}
-    with_clause = f"WITH {scores_ctes(policy, dropping=True)}".rstrip()
+    if what_if is not None:
+        params.update(what_if_params(what_if))
+    ctes = scores_ctes(policy, dropping=True, what_if=what_if is not None)
+    with_clause = f"WITH {ctes}".rstrip()
     with connection.cursor() as cursor:
         cursor.execute(f"{with_clause} {_LEARNER_SQL}", params)
         rows = cursor.fetchall()

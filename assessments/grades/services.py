@@ -37,6 +37,7 @@ it again changes nothing.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -118,6 +119,14 @@ def policy_params(policy: GradingPolicy) -> dict[str, Any]:
         "letters": Jsonb(policy.letter_scheme),
         "graded_statuses": list(GRADED_SUBMISSION_STATUSES),
         "enrolled_statuses": list(GRADED_STATUSES),
+    }
+
+
+def what_if_params(percents: dict[int, Decimal]) -> dict[str, list]:
+    """The parameters of a `what_if` statement: hypothetical percents by item id."""
+    return {
+        "what_if_items": list(percents),
+        "what_if_percents": list(percents.values()),
     }
 
 
@@ -227,14 +236,31 @@ submission_scores AS (
       AND (%(user_ids)s::bigint[] IS NULL OR ls.user_id = ANY(%(user_ids)s::bigint[]))
     ORDER BY ls.user_id, ls.content_item_id, ls.submitted_at DESC, ls.id DESC
 ),
+"""
+_SCORES = """
 scores AS (
     SELECT q.user_id, i.id AS item_id, i.category, i.position, q.pct
     FROM quiz_scores q JOIN items i ON i.id = q.item_id AND i.content_type = 'quiz'
     UNION ALL
     SELECT sub.user_id, i.id, i.category, i.position, sub.pct
-    FROM submission_scores sub JOIN items i ON i.id = sub.item_id
+    FROM submission_scores sub JOIN items i ON i.id = sub.item_id{what_if}
 ),
 """
+# "What if": hypothetical percents (`%(what_if_items)s`, `%(what_if_percents)s`, two arrays)
+# for items not graded yet, scored as if they were; graded items keep their real score.
+_WHAT_IF_SCORES = """
+    UNION ALL
+    SELECT s.user_id, i.id, i.category, i.position, round(least(greatest(h.pct, 0), 100), 2)
+    FROM students s
+    CROSS JOIN unnest(%(what_if_items)s::bigint[], %(what_if_percents)s::numeric[])
+         AS h (item_id, pct)
+    JOIN items i ON i.id = h.item_id
+    WHERE NOT EXISTS (
+              SELECT 1 FROM quiz_scores q
+              WHERE i.content_type = 'quiz' AND q.user_id = s.user_id AND q.item_id = i.id)
+      AND NOT EXISTS (
+              SELECT 1 FROM submission_scores sub
+              WHERE sub.user_id = s.user_id AND sub.item_id = i.id)"""
 # Without drops every scored item counts.
 _SUMS_ALL = """
 sums AS (
@@ -308,9 +334,12 @@ graded AS (
 """
 
 
-def scores_ctes(policy: GradingPolicy, *, dropping: bool | None = None) -> str:
+def scores_ctes(
+    policy: GradingPolicy, *, dropping: bool | None = None, what_if: bool = False
+) -> str:
     """The WITH list (without WITH) computing the scores under `policy`; `dropping` forces the
-    ranking of scored items (the learner's report shows which were dropped)."""
+    ranking of scored items (the learner's report shows which were dropped), `what_if` scores
+    ungraded items at the percents given in `what_if_params`."""
     if dropping is None:
         dropping = any(
             (policy.drop_lowest_quizzes, policy.drop_lowest_labs, policy.drop_lowest_assignments)
@@ -321,6 +350,7 @@ def scores_ctes(policy: GradingPolicy, *, dropping: bool | None = None) -> str:
             _BASE_CTES,
             _BEST_ATTEMPTS if best else _LATEST_ATTEMPTS,
             _SUBMISSIONS,
+            _SCORES.format(what_if=_WHAT_IF_SCORES if what_if else ""),
             _SUMS_DROPPING if dropping else _SUMS_ALL,
             _TOTALS,
         ]

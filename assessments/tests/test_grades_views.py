@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 
 from assessments.grades.certificates import certificate_issue
-from assessments.grades.models import Certificate, GradingPolicy
+from assessments.grades.models import Certificate, CourseGrade, GradingPolicy
+from assessments.grades.selectors import learner_grade_report
 from assessments.grades.services import grades_finalize, grades_rollup
-from assessments.tests.grading_data import GradedCourse, graded_course, worked_example
+from assessments.labs.models import LabSubmission
+from assessments.tests.grading_data import GradedCourse, attempt, graded_course, worked_example
 from catalog.tests.factories import EnrollmentFactory, OfferingFactory
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
@@ -301,3 +303,117 @@ def test_a_category_without_items_gives_its_weight_to_the_others_on_the_page(cli
         ("labs", Decimal("50.00")),
     ]
     assert "50% of the total" in response.content.decode()
+
+
+# --- what if --------------------------------------------------------------------------------
+
+
+def test_what_if_with_the_real_scores_gives_the_real_grade(client, course, learner):
+    """A second learner who did the same work except the essay, asking what if the essay
+    scored the 75 the first one got, is shown the first one's grade as the rollup stores it."""
+    other = EnrollmentFactory(course_offering=course.offering).user
+    worked_example(course, other)
+    LabSubmission.objects.filter(user=other, content_item=course.assignment).delete()
+    grades_rollup(offering_id=course.offering.pk)
+    real = CourseGrade.objects.get(user=learner, course_offering=course.offering)
+    client.force_login(other)
+
+    response = client.get(
+        grades_url(course.offering),
+        {"what_if": "1", f"score_{course.assignment.pk}": "75"},
+    )
+
+    what_if = response.context["what_if"]
+    assert (what_if.final_score, what_if.current_score, what_if.letter_grade, what_if.passed) == (
+        real.final_score,
+        real.current_score,
+        real.letter_grade,
+        real.passed,
+    )
+    page = response.content.decode()
+    assert f'data-grade="what-if-final"><strong>{real.final_score}%</strong>' in page
+    assert f'data-grade="what-if-current"><strong>{real.current_score}%</strong>' in page
+    # The learner's own grade is still shown as it is.
+    assert response.context["report"].final_score != real.final_score
+
+
+def test_what_if_scores_only_ungraded_items_and_matches_the_report(course, learner):
+    graded_quiz, _q2, ungraded_quiz = course.quizzes
+    real = learner_grade_report(offering_id=course.offering.pk, user_id=learner.pk)
+    # A hypothetical score for graded work is ignored.
+    same = learner_grade_report(
+        offering_id=course.offering.pk, user_id=learner.pk, what_if={graded_quiz.pk: Decimal(0)}
+    )
+    assert (same.final_score, same.current_score) == (real.final_score, real.current_score)
+    attempt(learner, course.offering, ungraded_quiz, 10, minutes=9)
+    done = learner_grade_report(offering_id=course.offering.pk, user_id=learner.pk)
+    hypothetical = learner_grade_report(
+        offering_id=course.offering.pk,
+        user_id=learner.pk,
+        what_if={ungraded_quiz.pk: Decimal(100)},
+    )
+    assert (hypothetical.final_score, hypothetical.current_score) == (
+        done.final_score,
+        done.current_score,
+    )
+    assert hypothetical.final_score != real.final_score
+
+
+def test_what_if_writes_nothing(client, course, learner, django_assert_num_queries):
+    grades_rollup(offering_id=course.offering.pk)
+    client.force_login(learner)
+    client.get(grades_url(course.offering))  # warm the session
+    before = list(CourseGrade.objects.values_list("final_score", "current_score", "graded_at"))
+    _q1, _q2, ungraded_quiz = course.quizzes
+
+    # The page's 8 queries, then the policy, scores, grade and certificate once more.
+    with django_assert_num_queries(12) as captured:
+        response = client.get(
+            grades_url(course.offering), {"what_if": "1", f"score_{ungraded_quiz.pk}": "80"}
+        )
+
+    assert response.status_code == 200
+    statements = [q["sql"].lstrip().split(None, 1)[0].upper() for q in captured.captured_queries]
+    assert set(statements) <= {"SELECT", "WITH"}
+    assert all("INSERT" not in q["sql"] and "UPDATE" not in q["sql"] for q in captured)
+    assert list(CourseGrade.objects.values_list("final_score", "current_score", "graded_at")) == (
+        before
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("101", "Enter a percent from 0 to 100."),
+        ("-1", "Enter a percent from 0 to 100."),
+        ("lots", "Enter a percent from 0 to 100."),
+        ("50.125", "Use at most two decimals."),
+    ],
+)
+def test_what_if_with_a_bad_score_says_so_and_computes_nothing(
+    client, course, learner, value, message
+):
+    client.force_login(learner)
+    _q1, _q2, ungraded_quiz = course.quizzes
+
+    response = client.get(
+        grades_url(course.offering), {"what_if": "1", f"score_{ungraded_quiz.pk}": value}
+    )
+
+    assert response.status_code == 200
+    assert response.context["what_if"] is None
+    page = response.content.decode()
+    assert message in page
+    assert "Some scores could not be used" in page
+    assert 'aria-invalid="true"' in page
+    assert f'value="{value}"' in page
+
+
+def test_grades_page_offers_what_if_inputs_for_ungraded_items_only(client, course, learner):
+    client.force_login(learner)
+    page = client.get(grades_url(course.offering)).content.decode()
+
+    _q1, _q2, ungraded_quiz = course.quizzes
+    assert page.count('type="number" name="score_') == 1
+    assert f'name="score_{ungraded_quiz.pk}"' in page
+    assert 'name="what_if"' in page

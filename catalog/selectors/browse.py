@@ -5,6 +5,7 @@ A course is listed when it is published and has an offering the visitor may see
 (catalog.selectors.visibility).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +39,20 @@ from tenancy.models import University
 PAGE_SIZE = 12
 
 
+class CatalogSort:
+    """Orders of the results. Relevance is the search's own ranking (by title when there are
+    no search words); the rating lives with the reviews, above this app, so whoever lists the
+    courses by rating passes the ordering in (`RatingOrder`)."""
+
+    RELEVANCE = "relevance"
+    START = "start"
+    RATING = "rating"
+
+
+# Orders a queryset of courses by their rating, best first (community.reviews supplies it).
+RatingOrder = Callable[[QuerySet[Course]], QuerySet[Course]]
+
+
 @dataclass(frozen=True)
 class CatalogFilters:
     q: str = ""
@@ -48,6 +63,7 @@ class CatalogFilters:
     level: str = ""
     language: str = ""
     open_now: bool = False
+    sort: str = CatalogSort.RELEVANCE
 
     @property
     def narrowed(self) -> bool:
@@ -128,10 +144,13 @@ def course_catalog(
     filters: CatalogFilters,
     now: datetime | None = None,
     similar: bool = False,
+    rating_order: RatingOrder | None = None,
 ) -> QuerySet[Course]:
     """The published courses with an offering `user` may see, filtered, searched and ordered:
-    by relevance when searching (see catalog.search), by title otherwise. With `similar`, the
-    search words are matched by trigram similarity instead of full-text search.
+    by `filters.sort`, relevance meaning the search's ranking (see catalog.search) or the title
+    when not searching; the next start comes first when sorting by start date (courses with
+    none last), the best rated when sorting by rating with a `rating_order`. With `similar`,
+    the search words are matched by trigram similarity instead of full-text search.
 
     Rows carry `open_now`, `next_start` and, when searching,
     the headline columns `title_hl` and `summary_hl`.
@@ -167,7 +186,16 @@ def course_catalog(
         open_now=Exists(visible.filter(_window_open_q(now))),
         next_start=Subquery(upcoming.values("starts_at")[:1]),
     )
-    terms = search.CourseSearch(filters.q)
+    courses = _searched(courses, filters.q, similar=similar)
+    if filters.sort == CatalogSort.START:
+        return courses.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+    if filters.sort == CatalogSort.RATING and rating_order is not None:
+        return rating_order(courses)
+    return courses
+
+
+def _searched(courses: QuerySet[Course], q: str, *, similar: bool) -> QuerySet[Course]:
+    terms = search.CourseSearch(q)
     if not terms:
         return courses.order_by("title", "pk")
     headlines = {
@@ -221,6 +249,7 @@ def catalog_page(
     filters: CatalogFilters,
     page_number: str | int | None,
     now: datetime | None = None,
+    rating_order: RatingOrder | None = None,
 ) -> CatalogPage:
     """One page of the catalog with highlighted titles and summaries, in three queries (count,
     rows, subject tags), and one more (a second count) when the search words match nothing and
@@ -230,7 +259,9 @@ def catalog_page(
     subjects = subjects.annotate(matched=terms.field_matches("name") if terms else Value(False))
 
     def paginate(similar: bool) -> Paginator:
-        courses = course_catalog(user=user, filters=filters, now=now, similar=similar)
+        courses = course_catalog(
+            user=user, filters=filters, now=now, similar=similar, rating_order=rating_order
+        )
         return Paginator(
             courses.prefetch_related(Prefetch("subjects", queryset=subjects)), PAGE_SIZE
         )

@@ -4,6 +4,7 @@ that belong to their course and reviews that are each written differently."""
 
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.assignments.services import assignment_submission_create
+from assessments.deadlines.selectors import TASK_KINDS, DeadlineKind, deadline_board
 from assessments.grades.certificates import CertificateStatus, certificate_for_verification
 from assessments.grades.models import Certificate
 from assessments.labs.models import LabSubmission
@@ -25,6 +27,7 @@ from content.models import ContentItem, ContentType
 from demo.catalogue import COURSES, CURRENT
 from demo.community_phrases import SUBJECT_THREADS
 from demo.data import LOGINS, PASSWORD
+from demo.deadlines import COMING_DAYS, DUE_TIME
 from demo.tests.test_seed_demo import seeded  # noqa: F401
 from syllabus.selectors import outline_rows
 from tenancy.models import Role, User
@@ -97,6 +100,27 @@ def test_the_demo_student_can_start_a_timed_exam(seeded):  # noqa: F811
     assert started.attempt.deadline_at == now + timedelta(seconds=3600)
     assert started.attempt.raw_response_json["mode"] == "exam"
     assert len(started.attempt.raw_response_json["question_ids"]) == 20
+
+
+def test_the_demo_student_has_quizzes_and_assignments_due_in_the_coming_two_weeks(
+    seeded,  # noqa: F811
+):
+    student, offerings = known_student_offerings()
+    board = deadline_board(user_id=student.pk)
+    tasks = [d for d in board.coming_up if d.kind in TASK_KINDS]
+    by_course: dict[str, set[str]] = {}
+    for deadline in tasks:
+        by_course.setdefault(deadline.course_code, set()).add(deadline.kind)
+    both = {DeadlineKind.ASSIGNMENT_DUE, DeadlineKind.QUIZ_CLOSES}
+    assert by_course == {"ME201": both, "MATH210": both}
+    assert len(tasks) == 7
+    assert not any(d.done for d in tasks)
+    zones = {o.pk: ZoneInfo(o.university.time_zone) for o in offerings}
+    for deadline in tasks:
+        local = deadline.at.astimezone(zones[deadline.offering_id])
+        today = timezone.now().astimezone(zones[deadline.offering_id]).date()
+        assert local.time() == DUE_TIME
+        assert (local.date() - today).days in COMING_DAYS
 
 
 def test_a_certificate_was_revoked_by_its_course_staff(seeded):  # noqa: F811

@@ -14,7 +14,11 @@ from catalog.selectors.browse import catalog_options, catalog_page, language_nam
 from catalog.selectors.course_page import course_page
 from catalog.selectors.enrollments import LEARNING_STATUSES
 from community.announcements.selectors import announcements_for_offerings
-from community.reviews.selectors import course_rating_summaries, latest_reviews
+from community.reviews.selectors import (
+    course_rating_summaries,
+    courses_by_rating,
+    latest_reviews,
+)
 from content.selectors import outline_version
 from lms.replicas import replica_page
 from syllabus.models import ModuleType
@@ -97,7 +101,12 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
     options = catalog_options()
     form = CatalogFilterForm(request.GET or None, options=options)
     filters = form.filters()
-    results = catalog_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    results = catalog_page(
+        user=request.user,
+        filters=filters,
+        page_number=request.GET.get("page"),
+        rating_order=courses_by_rating,
+    )
     params = request.GET.copy()
     params.pop("page", None)
     # The catalog knows courses, the reviews know ratings: the page puts them side by side, in

@@ -41,3 +41,19 @@ def test_profile_update_refuses_bad_values(changes, field):
     assert list(caught.value.message_dict) == [field]
     user.refresh_from_db()
     assert (user.full_name, user.locale, user.time_zone) == ("Ada", "en", "UTC")
+
+
+def test_user_register_creates_the_account_in_its_time_zone():
+    user = user_register(
+        email="ada@example.edu", full_name="Ada", password="x-long-pass", time_zone="Europe/Paris"
+    )
+    assert User.objects.get(pk=user.pk).time_zone == "Europe/Paris"
+
+
+def test_user_register_refuses_an_unknown_time_zone_and_creates_nothing():
+    with pytest.raises(ValidationError) as raised:
+        user_register(
+            email="ada@example.edu", full_name="Ada", password="x-long-pass", time_zone="Nowhere"
+        )
+    assert raised.value.message_dict == {"time_zone": ["Unknown time zone 'Nowhere'."]}
+    assert not User.objects.exists()

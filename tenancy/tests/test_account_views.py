@@ -31,6 +31,45 @@ def test_signup_page_shows_the_fields(client):
     assert f'href="{reverse("accounts:login")}"' in page
 
 
+def test_signup_asks_for_the_time_zone_with_utc_preselected_and_the_browser_script(client):
+    page = client.get(reverse("accounts:signup")).content.decode()
+    select = page[page.index('<select name="time_zone"') :]
+    select = select[: select.index("</select>")]
+    assert "data-browser-time-zone" in select
+    assert "data-chosen" not in select
+    assert '<option value="UTC" selected>UTC</option>' in select
+    assert '<option value="Europe/Berlin">Europe/Berlin</option>' in select
+    assert '<option value="America/Argentina/Buenos_Aires">' in select
+    assert "js/signup-time-zone.js" in page
+
+
+def test_signup_creates_the_account_in_the_chosen_time_zone(client):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "full_name": "Ada Lovelace",
+            "email": "ada@example.edu",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "time_zone": "Asia/Tokyo",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get().time_zone == "Asia/Tokyo"
+
+
+def test_signup_after_an_error_keeps_the_chosen_time_zone(client):
+    response = client.post(
+        reverse("accounts:signup"),
+        {"full_name": "", "email": "ada@example.edu", "time_zone": "Europe/Lisbon"},
+    )
+    page = response.content.decode()
+    select = page[page.index('<select name="time_zone"') :]
+    assert "data-chosen" in select[: select.index(">")]
+    assert '<option value="Europe/Lisbon" selected>' in select
+    assert not User.objects.exists()
+
+
 def test_signup_creates_the_account_and_logs_in(client):
     response = client.post(
         reverse("accounts:signup"),
@@ -70,6 +109,8 @@ def test_signup_creates_the_account_and_logs_in(client):
             "password2",
             "This password is too common.",
         ),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "Choose a time zone from the list."),
+        ({"time_zone": "localtime"}, "time_zone", "Choose a time zone from the list."),
     ],
 )
 def test_signup_with_bad_input_changes_nothing(client, data, field, message):

@@ -59,7 +59,7 @@ def test_catalog_for_students_and_other_tenants_staff(client):
 
 def test_filter_form_is_labelled_get_form(client):
     page = client.get(CATALOG).content.decode()
-    assert '<form method="get" action="/" class="catalog-form">' in page
+    assert '<form method="get" action="/" class="catalog-form" data-apply-on-change>' in page
     for name in ("q", "university", "country", "domain", "subject", "level", "language"):
         assert f'<label for="id_{name}">' in page
         assert f'id="id_{name}"' in page
