@@ -93,21 +93,22 @@ class SearchTerms:
 
 def search_sql(documents: str, *, ctes: str = "") -> str:
     """A statement that searches `documents` (SQL selecting `key`, `title`, `body` and any
-    further columns, which come back as they are; it may use the parameters of `search_params`)
-    and returns its best MAX_HITS rows with `score`, `headline` and `fuzzy` appended.
+    further columns, which come back as they are; it may use the parameters of `search_params`
+    and the CTE `params`, with the tsquery `query` and the lower-cased `words`) and returns
+    its best MAX_HITS rows with `score`, `headline` and `fuzzy` appended.
 
     `ctes` are further CTEs (each followed by a comma) that `documents` reads.
     Full-text hits first; when there are none, trigram word similarity (see the module
     docstring). Rows are ordered by score, then `key`.
     """
     return f"""
-WITH {ctes} docs AS MATERIALIZED ({documents}),
-params AS (
+WITH params AS (
     SELECT regexp_replace(
                plainto_tsquery(%(config)s::regconfig, %(q)s)::text, '''(\\s|$)', ''':*\\1', 'g'
            )::tsquery AS query,
            lower(%(q)s) AS words
 ),
+{ctes} docs AS MATERIALIZED ({documents}),
 fts AS (
     SELECT d.*, ts_rank(to_tsvector(%(config)s::regconfig, d.body), p.query)::float8 AS score,
            false AS fuzzy
@@ -158,7 +159,30 @@ def snippet(*, headline: str | None, body: str, fuzzy: bool, terms: SearchTerms)
 
 
 # Documents of the course's items: one per item (title, description, text blocks, resource
-# labels), one per transcript line of a video (with the second it starts at).
+# labels), one per transcript line of a video (with the second it starts at). Candidates are
+# found first through the indexes of migration 0005_add_item_search_indexes (the item's whole
+# text, transcripts included, in the course's configuration or by trigrams), so only they are
+# taken apart.
+_SEARCH_TEXT = "content_item_search_text(ci.title, ci.description, ci.data_json)"
+
+_VISIBLE_ITEMS = f"""
+    SELECT ci.id, ci.title, ci.description, ci.content_type, ci.data_json
+    FROM content_items ci JOIN modules m ON m.id = ci.module_id
+    WHERE ci.course_id = %(course_id)s AND ci.archived_at IS NULL
+      AND (%(include_hidden)s OR ({sql_learner_sees("ci", "m")}))"""
+
+# Trigram candidates only when no item matches by full-text search: "lecture 2454" is
+# trigram-similar to every "lecture 24xx" and would take every video apart.
+_CANDIDATES = f"""
+matching AS MATERIALIZED ({_VISIBLE_ITEMS}
+      AND to_tsvector(%(config)s::regconfig, {_SEARCH_TEXT}) @@ (SELECT query FROM params)
+),
+lookalike AS MATERIALIZED ({_VISIBLE_ITEMS}
+      AND %(may_be_similar)s AND NOT EXISTS (SELECT 1 FROM matching)
+      AND (SELECT words FROM params) <%% lower({_SEARCH_TEXT})
+),
+candidates AS (SELECT * FROM matching UNION ALL SELECT * FROM lookalike),"""
+
 _ITEM_TEXT = """concat_ws(E'\\n', ci.title, ci.description,
     (SELECT string_agg(t #>> '{}', E'\\n')
      FROM jsonb_path_query(ci.data_json, 'lax $.blocks[*].text') t),
@@ -168,26 +192,22 @@ _ITEM_TEXT = """concat_ws(E'\\n', ci.title, ci.description,
 _ITEM_DOCUMENTS = f"""
     SELECT ci.id::text AS key, ci.id AS item_id, ci.title, ci.content_type,
            NULL::float8 AS start, {_ITEM_TEXT} AS body
-    FROM content_items ci JOIN modules m ON m.id = ci.module_id
-    WHERE ci.course_id = %(course_id)s AND ci.archived_at IS NULL
-      AND (%(include_hidden)s OR ({sql_learner_sees("ci", "m")}))
+    FROM candidates ci
     UNION ALL
     SELECT ci.id || '-' || lpad(seg.n::text, 6, '0'), ci.id, ci.title, ci.content_type,
            (seg.value ->> 'start')::float8, seg.value ->> 'text'
-    FROM content_items ci JOIN modules m ON m.id = ci.module_id
+    FROM candidates ci
     CROSS JOIN LATERAL jsonb_array_elements(
         CASE WHEN jsonb_typeof(ci.data_json #> '{{transcript,segments}}') = 'array'
              THEN ci.data_json #> '{{transcript,segments}}' ELSE '[]'::jsonb END
     ) WITH ORDINALITY AS seg(value, n)
-    WHERE ci.course_id = %(course_id)s AND ci.archived_at IS NULL
-      AND ci.content_type = 'video'
-      AND jsonb_typeof(seg.value -> 'text') = 'string'
-      AND (%(include_hidden)s OR ({sql_learner_sees("ci", "m")}))
+    WHERE ci.content_type = 'video' AND jsonb_typeof(seg.value -> 'text') = 'string'
 """
 
 _ITEM_SEARCH_SQL = search_sql(
     _ITEM_DOCUMENTS,
-    ctes=f"hidden AS MATERIALIZED ({sql_hidden_modules('course_id = %(course_id)s')}),",
+    ctes=f"hidden AS MATERIALIZED ({sql_hidden_modules('course_id = %(course_id)s')}),"
+    + _CANDIDATES,
 )
 
 
