@@ -206,6 +206,14 @@ PAGES += [
         lambda d: _reverse("portal:course-detail", course_id=demo_objects()["course_id"]),
         as_user=DEMO_STUDENT,
     ),
+    Page(
+        "demo: course search, transcript phrase",
+        lambda d: (
+            (_reverse("portal:course-search", offering_id=demo_objects()["offering_id"]) or "?")
+            + "?q=typical+exam+problem"
+        ),
+        as_user=DEMO_STUDENT,
+    ),
     Page("demo: text item", _demo_item("text"), as_user=DEMO_STUDENT),
     Page("demo: video item", _demo_item("video"), as_user=DEMO_STUDENT),
     Page("demo: dashboard", lambda d: _reverse("portal:dashboard"), as_user=DEMO_STUDENT),
