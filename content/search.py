@@ -53,9 +53,12 @@ _CONFIGS = {
 
 _WORD = re.compile(r"\w")
 
-# ts_headline leaves out whatever its parser takes for an HTML tag ("<script>" in a title);
-# every "<" goes in as this word and comes back out as "<" before the text is escaped.
-_LESS_THAN = f"lt{secrets.token_hex(8)} "
+# ts_headline leaves out whatever its parser takes for an HTML tag ("<script>" in a title):
+# every "<" goes in as a word of its own and comes back out as "<" before the text is escaped
+# (marked, should the query be a prefix of it).
+_LESS_THAN_WORD = f"lt{secrets.token_hex(8)}"
+_LESS_THAN = f" {_LESS_THAN_WORD} "
+_LESS_THAN_BACK = re.compile(f" ?(?:{START_SEL})?{_LESS_THAN_WORD}(?:{STOP_SEL})? ?")
 
 
 def search_config(language_code: str | None) -> str:
@@ -155,7 +158,7 @@ def snippet(*, headline: str | None, body: str, fuzzy: bool, terms: SearchTerms)
     if fuzzy:
         words = [w.lower() for w in re.findall(r"\w+", terms.text) if len(w) >= 3]
         return mark_similar(Truncator(body).words(SNIPPET_WORDS), words)
-    return highlighted(as_excerpt((headline or "").replace(_LESS_THAN, "<"), body))
+    return highlighted(as_excerpt(_LESS_THAN_BACK.sub("<", headline or ""), body))
 
 
 # Documents of the course's items: one per item (title, description, text blocks, resource

@@ -73,6 +73,12 @@ def course():
         data_json=text("Carnot answers."),
     )
     add("Retired notes", "text", text("Old Carnot material."), is_active=False)
+    content_item_create(
+        module=hidden,
+        content_type="video",
+        title="Draft lecture",
+        data_json=video((12, "Carnot, unpublished.")),
+    )
     return course
 
 
@@ -97,7 +103,7 @@ def test_each_source_is_found(course):
 def test_hidden_and_inactive_items_are_not_found(course):
     assert [h.title for h in search(course, "carnot")] == ["Heat engines"]
     staff = sorted(h.title for h in search(course, "carnot", include_hidden=True))
-    assert staff == ["Heat engines", "Retired notes", "Secret exam answers"]
+    assert staff == ["Draft lecture", "Heat engines", "Retired notes", "Secret exam answers"]
 
 
 def test_another_course_is_not_searched(course):

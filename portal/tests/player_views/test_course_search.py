@@ -128,3 +128,15 @@ def test_search_runs_a_constant_number_of_queries(
     with django_assert_num_queries(6):
         response = client.get(search_url(offering, "forces"))
     assert html(response).count('class="search-hit"') == 1 + 2 * (3 + extra)
+
+
+def test_markup_in_titles_and_posts_is_shown_as_text(client, offering, student, course_data):
+    trees.item(course_data["modules"]["unit3"], "<script>alert(1)</script> Torque")
+    thread = ThreadFactory(course_offering=offering, title="<b>Torque</b>")
+    PostFactory(thread=thread, body="Torque <img src=x onerror=alert(1)>")
+    client.force_login(student)
+    page = html(client.get(search_url(offering, "torque")))
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Torque</a>" in page
+    assert "&lt;b&gt;<mark>Torque</mark>&lt;/b&gt;" in page
+    assert "<mark>Torque</mark> &lt;img src=x onerror=alert" in page
