@@ -119,6 +119,22 @@ PAGES: list[Page] = [
         lambda d: _reverse("portal:course-detail", course_id=d.big_offering.course_id),
     ),
     Page("catalog search", lambda d: (_reverse("portal:catalog") or "") + "?q=engineering"),
+    # Search inside the course: a transcript phrase, and a misspelling that falls back to
+    # trigram similarity.
+    Page(
+        "course search (5,000 modules)",
+        lambda d: (
+            (_reverse("portal:course-search", offering_id=d.big_offering.pk) or "?")
+            + "?q=lecture+2454"
+        ),
+    ),
+    Page(
+        "course search, misspelt (5,000 modules)",
+        lambda d: (
+            (_reverse("portal:course-search", offering_id=d.big_offering.pk) or "?")
+            + "?q=lectrue+2454"
+        ),
+    ),
 ]
 
 
@@ -188,6 +204,14 @@ PAGES += [
     Page(
         "demo: course page",
         lambda d: _reverse("portal:course-detail", course_id=demo_objects()["course_id"]),
+        as_user=DEMO_STUDENT,
+    ),
+    Page(
+        "demo: course search, transcript phrase",
+        lambda d: (
+            (_reverse("portal:course-search", offering_id=demo_objects()["offering_id"]) or "?")
+            + "?q=typical+exam+problem"
+        ),
         as_user=DEMO_STUDENT,
     ),
     Page("demo: text item", _demo_item("text"), as_user=DEMO_STUDENT),

@@ -34,12 +34,14 @@ MAX_POINTS = 2**31 - 1
 @dataclass(frozen=True)
 class RenderContext:
     """What a renderer may need besides the payload: the assets it refers to (already scoped
-    to the item's university), the reader's time zone and the item's caption track URL."""
+    to the item's university), the reader's time zone, the item's caption track URL and the
+    second a video should start at (a search hit in its transcript links there)."""
 
     assets: dict[int, AssetRow] = field(default_factory=dict)
     time_zone: str = "UTC"
     captions_url: str = ""
     title: str = ""
+    start_seconds: int = 0
 
 
 def paragraphs(text: str) -> list[list[str]]:

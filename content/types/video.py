@@ -172,19 +172,22 @@ def _segments(data: dict[str, Any]) -> list[dict[str, str]]:
 def _player(data: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
     """The embed the payload asks for, or provider "none" when it cannot be shown."""
     provider = data.get("provider")
+    start = max(0, int(ctx.start_seconds))
     if provider == "youtube" and (vid := youtube_id(data)):
+        at = f"&start={start}" if start else ""
         return {
             "provider": provider,
-            "src": f"https://www.youtube-nocookie.com/embed/{vid}?enablejsapi=1&rel=0",
+            "src": f"https://www.youtube-nocookie.com/embed/{vid}?enablejsapi=1&rel=0{at}",
         }
     if provider == "vimeo" and (vid := vimeo_id(data)):
-        return {"provider": provider, "src": f"https://player.vimeo.com/video/{vid}?dnt=1"}
+        at = f"#t={start}s" if start else ""
+        return {"provider": provider, "src": f"https://player.vimeo.com/video/{vid}?dnt=1{at}"}
     if provider == "internal" and (src := internal_video_url(data, ctx.assets)):
         transcript = data.get("transcript") or {}
         has_track = transcript.get("segments") and ctx.captions_url
         return {
             "provider": provider,
-            "src": src,
+            "src": f"{src.split('#')[0]}#t={start}" if start else src,
             "poster": safe_url(data.get("thumbnail_url")),
             "track_language": str(transcript.get("language") or "en") if has_track else "",
             "captions_url": ctx.captions_url,
@@ -198,6 +201,7 @@ def render_video(data: dict[str, Any], ctx: RenderContext) -> SafeString:
     transcript = data.get("transcript") or {}
     context = {
         **_player(data, ctx),
+        "start": max(0, int(ctx.start_seconds)),
         "label": _("Video: %(title)s") % {"title": ctx.title} if ctx.title else _("Video"),
         "length": _("Length: %(d)s") % {"d": format_duration(duration)} if duration else "",
         "segments": _segments(data),

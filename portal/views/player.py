@@ -102,6 +102,12 @@ def _folding(offering_id: int, *, expanded: set[int], root_id: int | None = None
     )
 
 
+def start_seconds(value: str | None) -> int:
+    """`?t=` of an item address (a transcript search hit): whole seconds, anything else 0."""
+    value = (value or "").strip().removesuffix("s")
+    return min(int(value), 86_400) if value.isascii() and value.isdigit() else 0
+
+
 @require_safe
 @replica_page
 @learner_view
@@ -228,6 +234,7 @@ def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
             time_zone=request.user.time_zone,
             captions_url=captions_url,
             title=page.title,
+            start_seconds=start_seconds(request.GET.get("t")),
         ),
     )
     crumbs = [c for c in page.ancestors if c.module_type != ModuleType.COURSE_ROOT]

@@ -60,6 +60,25 @@
     });
   });
 
+  // Opened at a moment (?t= from a search hit): the player starts there (the server put it in
+  // the embed address or the media fragment); mark the line spoken then and make sure an
+  // internal video is there even if the browser ignored the fragment.
+  var startAt = parseFloat(layout.getAttribute("data-start")) || 0;
+  if (startAt > 0) {
+    var startLine = null;
+    lines.forEach(function (line) {
+      if (parseFloat(line.getAttribute("data-start")) <= startAt) startLine = line;
+    });
+    if (startLine) setActive(startLine);
+    if (video) {
+      var jump = function () {
+        if (Math.abs(video.currentTime - startAt) > 1) video.currentTime = startAt;
+      };
+      if (video.readyState >= 1) jump();
+      else video.addEventListener("loadedmetadata", jump, { once: true });
+    }
+  }
+
   if (!video) return;
 
   function lineAt(seconds) {
