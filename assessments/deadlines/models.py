@@ -24,7 +24,7 @@ class CalendarFeed(TimestampedModel):
         verbose_name = _("calendar feed")
 
     def __str__(self) -> str:
-        return _("calendar feed of %(user)s") % {"user": self.user_id}
+        return _("calendar feed of %(user)s") % {"user": self.user}
 
     @property
     def token(self) -> str:
