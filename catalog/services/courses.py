@@ -17,7 +17,10 @@ def course_create(
     description: str = "",
     language_code: str = "en",
 ) -> Course:
-    """A new unpublished course; ValidationError when the code is taken or a field is bad."""
+    """A new unpublished course; ValidationError when the code is taken or a field is bad.
+    The university's row is locked first, so two creations of one code take turns and the
+    second is told the code is taken instead of meeting the unique index."""
+    University.objects.select_for_update().filter(pk=university.pk).values_list("pk").get()
     if Course.objects.filter(university=university, code=code).exists():
         raise ValidationError(
             {
