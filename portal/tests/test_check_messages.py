@@ -18,6 +18,8 @@ START = datetime(2026, 9, 1, tzinfo=UTC)
 VIOLATIONS: dict[str, tuple[str, dict]] = {
     "user_university_roles_role_valid": ("role", {"role": "banana"}),
     "courses_level_valid": ("level", {"level": "banana"}),
+    "notifications_channel_valid": ("channel", {"channel": "banana"}),
+    "notification_preferences_channel_valid": ("channel", {"channel": "banana"}),
     "course_prerequisites_not_self": (
         "prerequisite_course",
         {"course_id": 7, "prerequisite_course_id": 7},
