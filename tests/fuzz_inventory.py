@@ -27,6 +27,8 @@ from catalog.models import CourseEnrollment, CourseOfferingInstructor, Invitatio
 from community.models import CourseReview, DiscussionPost
 from content.models import Asset, ContentItem
 from content.rendering import asset_ids
+from notifications.kinds import KINDS
+from notifications.services import notify
 from syllabus.models import Module, ModuleTemplate
 from tests.fuzz_support import PROJECT_APPS
 from tests.input_world import InputWorld
@@ -136,6 +138,19 @@ def feed_token(world: InputWorld) -> str:
     """The student's calendar feed token; a placeholder until a reset in the fuzz makes one."""
     feed = CalendarFeed.objects.filter(user=world.student).first()
     return feed.token if feed else f"{world.student.pk}.no-such-secret"
+
+
+def notification_kwargs(world: InputWorld) -> dict[str, int]:
+    """One notification of the student's, written through the service the apps call."""
+    notify(
+        recipient=world.student,
+        kind="announcement",
+        event_key="fuzz-announcement",
+        title=lambda: "Lab moved to Thursday",
+        link="/my/",
+    )
+    notification = world.student.notifications.order_by("pk").first()
+    return {"notification_id": notification.pk if notification else 0}
 
 
 def assignment_submission_id(world: InputWorld) -> int:
@@ -400,6 +415,18 @@ PORTAL = [
     E("portal:calendar", "GET", STUDENT, params=("month", "view")),
     E("portal:course-calendar", "GET", STUDENT, kwargs=offering, params=("month", "view")),
     E("portal:calendar-feed-reset", "POST", STUDENT),
+    E("portal:notifications", "GET", STUDENT),
+    E("portal:notification-read", "POST", STUDENT, kwargs=notification_kwargs, params=("open",)),
+    E("portal:notifications-read-all", "POST", STUDENT),
+    E("portal:notification-preferences", "POST", STUDENT, params=tuple(KINDS)),
+    E(
+        "portal:announcement-create",
+        "POST",
+        INSTRUCTOR,
+        kwargs=offering,
+        params=("title", "body"),
+        page_form=True,
+    ),
     E(
         "portal:calendar-feed",
         "GET",
