@@ -7,18 +7,29 @@ catalog's course_create, syllabus's module_create, content's asset_upload and
 content_item_create (whose tree changes are applied once, in the same transaction, as staff
 writes apply theirs), and the question banks' question_bank_import. Files stored for assets are
 deleted again when the transaction fails.
+
+From the staff page an import goes in three steps: the uploaded package is stored and planned
+(a dry run) into a CourseImportJob row, whose summary is the preview; confirming queues the row
+and enqueues the import task through the task outbox; the task imports a queued row once, under
+its row lock, and records the result (the new course, or why the package was refused).
 """
 
 import mimetypes
+import shutil
+import tempfile
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.progress.tree_changes import tree_change_apply
@@ -28,12 +39,14 @@ from content.models import Asset
 from content.services import asset_upload, content_item_create
 from interchange.archives import PackageRefused, package_read
 from interchange.courses.olx import CoursePlan, ItemPlan, ModulePlan, olx_plan
+from interchange.models import CourseImportJob
 from interchange.questions.bank import ParsedBank, Problem
 from interchange.questions.services import question_bank_import, question_key_problems
+from lms import outbox
 from syllabus.changes import TreeChange
 from syllabus.models import Module
 from syllabus.services import course_root, module_create
-from tenancy.models import University
+from tenancy.models import University, User
 
 
 @dataclass
@@ -232,3 +245,103 @@ def olx_import(
 def _discard(writer: "_Writer | None") -> None:
     for name in writer.stored if writer is not None else []:
         default_storage.delete(name)
+
+
+# The staff page's imports ----------------------------------------------------------------------
+
+IMPORT_TASK = "interchange.tasks.course_import_task"
+
+
+def _summary_json(report: CourseImport) -> dict[str, Any]:
+    return {
+        "title": report.title,
+        "code": report.code,
+        "modules": dict(sorted(report.modules.items())),
+        "items": dict(sorted(report.items.items())),
+        "questions": report.questions,
+        "assets": report.assets,
+        "transcripts": report.transcripts,
+        "warnings": report.warnings,
+    }
+
+
+@contextmanager
+def _local_copy(name: str) -> Iterator[Path]:
+    """The stored package as a local file, which the archive reader opens (storage may be
+    remote)."""
+    with tempfile.NamedTemporaryFile(suffix=".tar.gz") as local:
+        with default_storage.open(name, "rb") as stored:
+            shutil.copyfileobj(stored, local)
+        local.flush()
+        yield Path(local.name)
+
+
+def course_import_stage(
+    *, university: University, actor: User, upload: UploadedFile, course_code: str = ""
+) -> CourseImportJob:
+    """Store the uploaded package and plan it without importing anything: the row's summary is
+    what the import would create. PackageRefused, with nothing kept, for a package the import
+    would refuse."""
+    name = f"course-imports/{university.pk}/{uuid.uuid4().hex}.tar.gz"
+    stored = default_storage.save(name, upload)
+    try:
+        with _local_copy(stored) as path:
+            report = olx_import(
+                path=path, university=university, course_code=course_code or None, dry_run=True
+            )
+        return CourseImportJob.objects.create(
+            university=university,
+            created_by=actor,
+            file_name=(upload.name or "")[:255],
+            package=stored,
+            course_code=course_code,
+            summary=_summary_json(report),
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+
+
+def course_import_confirm(*, job: CourseImportJob) -> bool:
+    """Queue a previewed import and enqueue its task once this commits; False when it was
+    already confirmed (a second click, a resent form), which enqueues nothing."""
+    with transaction.atomic():
+        queued = CourseImportJob.objects.filter(
+            pk=job.pk, status=CourseImportJob.Status.PREVIEWED
+        ).update(status=CourseImportJob.Status.QUEUED)
+        if queued:
+            outbox.enqueue(IMPORT_TASK, str(job.pk), key=f"course-import:{job.pk}")
+    return bool(queued)
+
+
+def course_import_run(*, import_id: str) -> str:
+    """Import a queued import's package in one transaction, under the row's lock: a second run
+    (a redelivered task) finds it done and changes nothing. A refused package leaves nothing but
+    the reason on the row; an unexpected failure rolls back to queued, for the task to retry."""
+    CourseImportJob.objects.filter(
+        pk=import_id, status=CourseImportJob.Status.QUEUED, started_at=None
+    ).update(started_at=timezone.now())
+    with transaction.atomic():
+        job = (
+            CourseImportJob.objects.select_for_update()
+            .select_related("university")
+            .filter(pk=import_id)
+            .first()
+        )
+        if job is None or job.status != CourseImportJob.Status.QUEUED:
+            return "skipped"
+        try:
+            with _local_copy(job.package) as path:
+                report = olx_import(
+                    path=path, university=job.university, course_code=job.course_code or None
+                )
+        except PackageRefused as refused:
+            job.status, job.error = CourseImportJob.Status.FAILED, refused.message
+        else:
+            job.status, job.course = CourseImportJob.Status.DONE, report.course
+            job.summary = _summary_json(report)
+        job.finished_at = timezone.now()
+        stored, job.package = job.package, ""
+        job.save()
+    default_storage.delete(stored)
+    return str(job.status)
