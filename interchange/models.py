@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course
+from syllabus.models import Module
 from tenancy.models import University
 
 
@@ -27,6 +28,10 @@ class CourseImportJob(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     package = models.CharField(max_length=500, blank=True)  # its storage name until imported
     course_code = models.CharField(max_length=128, blank=True)
+    into_module = models.ForeignKey(  # appended under this module of a course, when set
+        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    appends = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

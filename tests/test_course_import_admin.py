@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from assessments.quizzes.models import QuestionPool
 from catalog.models import Course
 from catalog.tests.tenants import build_tenants
 from content.models import Asset
@@ -19,6 +20,7 @@ from interchange.courses.services import course_import_run
 from interchange.models import CourseImportJob
 from lms.models import OutboxTask
 from syllabus.models import Module
+from syllabus.services import course_root, module_create
 
 pytestmark = pytest.mark.django_db
 PHYSICS = Path(__file__).resolve().parent.parent / "interchange/tests/fixtures/olx/physics"
@@ -207,3 +209,57 @@ def test_other_universities_staff_cannot_import_into_it_or_see_its_imports(tenan
         teacher = client_for(tenants.user(role))
         assert teacher.get(reverse(IMPORT)).status_code == 403
         assert teacher.get(page_of(job)).status_code == 404
+
+
+def test_a_package_appended_under_a_module_of_an_existing_course(tenants):
+    course = Course.objects.filter(university=tenants.university_b).order_by("pk").first()
+    root = course_root(course=course)
+    chapter = module_create(course=course, parent=root, module_type="chapter", title="Week 9")
+    QuestionPool.objects.create(course=course, title="Check your understanding")
+    before = Course.objects.count()
+    client = client_for(tenants.user("university_admin_b"))
+    form = client.get(reverse(IMPORT)).context["form"]
+    choices = [label for _value, label in form.fields["into_module"].choices]
+    assert f"{course.code} · — Week 9" in choices
+    assert all(label.startswith(course.code) for label in choices[1:])  # Beta's modules only
+    response = client.post(
+        reverse(IMPORT),
+        {
+            "university": tenants.university_b.pk,
+            "into_module": chapter.pk,
+            "file": SimpleUploadedFile("physics.tar.gz", physics_tar()),
+        },
+    )
+    job = CourseImportJob.objects.get()
+    assert response["Location"] == page_of(job) and (job.appends, job.into_module) == (
+        True,
+        chapter,
+    )
+    assert f"Appended to {course.code}, under “Week 9”" in client.get(page_of(job)).content.decode()
+    client.post(reverse("admin:interchange_courseimportjob_confirm", args=[job.pk]))
+    assert course_import_run(import_id=str(job.pk)) == "done"
+    assert Course.objects.count() == before
+    children = Module.objects.filter(parent=chapter).order_by("sequence_index")
+    assert list(children.values_list("title", flat=True)) == [
+        "Mechanics",
+        "Waves",
+    ]
+    assert sorted(QuestionPool.objects.filter(course=course).values_list("title", flat=True)) == [
+        "Check your understanding",
+        "Check your understanding (2)",
+    ]
+
+
+def test_a_module_of_another_university_cannot_be_appended_to(tenants):
+    alpha_root = course_root(course=tenants.course_a1)
+    client = client_for(tenants.user("university_admin_b"))
+    response = client.post(
+        reverse(IMPORT),
+        {
+            "university": tenants.university_b.pk,
+            "into_module": alpha_root.pk,
+            "file": SimpleUploadedFile("physics.tar.gz", physics_tar()),
+        },
+    )
+    assert response.context["form"].errors["into_module"] == ["Choose a module from the list."]
+    assert (CourseImportJob.objects.count(), stored_packages()) == (0, [])

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.progress.tree_changes import tree_change_apply
+from assessments.quizzes.models import QuestionPool
 from catalog.models import Course
 from catalog.services.courses import course_create
 from content.models import Asset
@@ -96,7 +97,10 @@ class _Writer:
         self.report = report
         self.assets: dict[str, Asset] = {}
         self.stored: list[str] = []
-        self.pool_titles: Counter[str] = Counter()
+        # A course the package is appended to keeps its pools: a new pool never shares a title.
+        self.pool_titles: Counter[str] = Counter(
+            QuestionPool.objects.filter(course=course).values_list("title", flat=True)
+        )
         self.change = TreeChange()  # what the new items mean to learners' progress and grades
 
     def upload_assets(self) -> None:
@@ -196,19 +200,29 @@ def _first_message(error: ValidationError) -> str:
 
 
 def olx_import(
-    *, path: Path, university: University, course_code: str | None = None, dry_run: bool = False
+    *,
+    path: Path,
+    university: University,
+    course_code: str | None = None,
+    dry_run: bool = False,
+    into: Module | None = None,
 ) -> CourseImport:
     """Import the OLX export at `path` as a new course of `university` (its code from
-    course.xml unless `course_code`). PackageRefused, with nothing written, for a package that
-    is unsafe, not OLX, has malformed problems, or names a course code already taken."""
+    course.xml unless `course_code`), or, `into` a module of one of its courses, as that
+    module's last children. PackageRefused, with nothing written, for a package that is unsafe,
+    not OLX, has malformed problems, or names a course code already taken."""
     package = package_read(path)
     plan = olx_plan(package)
     plan.code = (course_code or plan.code).strip()
+    if into is not None:
+        if into.course.university_id != university.pk:
+            raise PackageRefused(_("The module belongs to another university."))
+        plan.code, plan.title = into.course.code, into.course.title
     if not plan.code:
         raise PackageRefused(_("course.xml names no course code: give one."))
     _check_questions(plan)
     report = _summary(plan)
-    if Course.objects.filter(university=university, code=plan.code).exists():
+    if into is None and Course.objects.filter(university=university, code=plan.code).exists():
         raise PackageRefused(
             _("The university already has a course with the code %(code)s.") % {"code": plan.code}
         )
@@ -217,18 +231,21 @@ def olx_import(
     writer: _Writer | None = None
     try:
         with transaction.atomic():
-            course = course_create(
-                university=university,
-                code=plan.code,
-                title=plan.title,
-                description=plan.description,
-                language_code=plan.language,
-            )
+            if into is None:
+                course = course_create(
+                    university=university,
+                    code=plan.code,
+                    title=plan.title,
+                    description=plan.description,
+                    language_code=plan.language,
+                )
+                parent = course_root(course=course)
+            else:
+                course, parent = into.course, into
             writer = _Writer(plan, course, report)
             writer.upload_assets()
-            root = course_root(course=course)
             for unit in plan.modules:
-                writer.module(unit, root)
+                writer.module(unit, parent)
             tree_change_apply(writer.change)
             report.course = course
     except ValidationError as error:
@@ -277,7 +294,12 @@ def _local_copy(name: str) -> Iterator[Path]:
 
 
 def course_import_stage(
-    *, university: University, actor: User, upload: UploadedFile, course_code: str = ""
+    *,
+    university: University,
+    actor: User,
+    upload: UploadedFile,
+    course_code: str = "",
+    into: Module | None = None,
 ) -> CourseImportJob:
     """Store the uploaded package and plan it without importing anything: the row's summary is
     what the import would create. PackageRefused, with nothing kept, for a package the import
@@ -287,7 +309,11 @@ def course_import_stage(
     try:
         with _local_copy(stored) as path:
             report = olx_import(
-                path=path, university=university, course_code=course_code or None, dry_run=True
+                path=path,
+                university=university,
+                course_code=course_code or None,
+                dry_run=True,
+                into=into,
             )
         return CourseImportJob.objects.create(
             university=university,
@@ -295,6 +321,8 @@ def course_import_stage(
             file_name=(upload.name or "")[:255],
             package=stored,
             course_code=course_code,
+            into_module=into,
+            appends=into is not None,
             summary=_summary_json(report),
         )
     except BaseException:
@@ -323,17 +351,22 @@ def course_import_run(*, import_id: str) -> str:
     ).update(started_at=timezone.now())
     with transaction.atomic():
         job = (
-            CourseImportJob.objects.select_for_update()
-            .select_related("university")
+            CourseImportJob.objects.select_for_update(of=("self",))
+            .select_related("university", "into_module__course")
             .filter(pk=import_id)
             .first()
         )
         if job is None or job.status != CourseImportJob.Status.QUEUED:
             return "skipped"
         try:
+            if job.appends and job.into_module is None:
+                raise PackageRefused(_("The module to append the package to has been deleted."))
             with _local_copy(job.package) as path:
                 report = olx_import(
-                    path=path, university=job.university, course_code=job.course_code or None
+                    path=path,
+                    university=job.university,
+                    course_code=job.course_code or None,
+                    into=job.into_module,
                 )
         except PackageRefused as refused:
             job.status, job.error = CourseImportJob.Status.FAILED, refused.message

@@ -22,6 +22,8 @@ from interchange.access import course_imports_for, universities_for_course_impor
 from interchange.archives import PackageRefused
 from interchange.courses.services import course_import_confirm, course_import_stage
 from interchange.models import CourseImportJob
+from syllabus.models import Module
+from syllabus.tree import outline_order
 from tenancy.models import University
 
 
@@ -37,17 +39,46 @@ class CourseImportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty to use the code the package's course.xml names."),
     )
+    into_module = forms.ModelChoiceField(
+        label=gettext_lazy("Append under module"),
+        queryset=Module.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— none: a new course —"),
+        help_text=gettext_lazy(
+            "To add the package's modules to an existing course instead, after the module's own."
+        ),
+        error_messages={"invalid_choice": gettext_lazy("Choose a module from the list.")},
+    )
     file = forms.FileField(label=gettext_lazy("Course package"))
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["university"].queryset = universities_for_course_import(user)
+        universities = universities_for_course_import(user)
+        self.fields["university"].queryset = universities
+        self.fields["into_module"].queryset = (
+            Module.objects.filter(course__university__in=universities)
+            .select_related("course")
+            .order_by("course__code", *outline_order())
+        )
+        self.fields["into_module"].label_from_instance = lambda m: (
+            f"{m.course.code} · {'— ' * m.depth}{m.title}"
+        )
         self.fields["file"].help_text = _(
             "An Open edX course export (.tar.gz), at most %(size)d MB."
         ) % {"size": settings.COURSE_IMPORT_MAX_BYTES // (1024 * 1024)}
 
     def clean_course_code(self) -> str:
         return self.cleaned_data["course_code"].strip()
+
+    def clean(self):
+        data = super().clean()
+        into, university = data.get("into_module"), data.get("university")
+        if into is not None and university is not None:
+            if into.course.university_id != university.pk:
+                self.add_error("into_module", _("Choose a module of the university's courses."))
+            elif data.get("course_code"):
+                self.add_error("course_code", _("Leave the code empty when appending."))
+        return data
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -112,7 +143,12 @@ class CourseImportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/interchange/course_import.html", context)
 
     def _job(self, request: HttpRequest, import_id) -> CourseImportJob:
-        job = course_imports_for(request.user).filter(pk=import_id).first()
+        job = (
+            course_imports_for(request.user)
+            .select_related("into_module")
+            .filter(pk=import_id)
+            .first()
+        )
         if job is None:
             raise Http404(_("No such import."))
         return job
@@ -133,6 +169,7 @@ class CourseImportAdmin(admin.ModelAdmin):
                     actor=request.user,
                     upload=data["file"],
                     course_code=data["course_code"],
+                    into=data["into_module"],
                 )
             except PackageRefused as refused:
                 form.add_error("file", refused.message)
