@@ -49,6 +49,10 @@ def test_admin_uploads_previews_confirms_and_opens_the_course(
     log_in(page, live_server, tenants.user("university_admin_b"))
     upload(page, package, "PHYS-7")
     screenshot("course-import-form")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert no_sideways_scroll(page)
+    screenshot("course-import-form-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Preview").click()
 
     counts = page.locator("#cimport-counts").inner_text()
