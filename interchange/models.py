@@ -9,16 +9,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course
+from lms.db import enum_check
 from syllabus.models import Module
 from tenancy.models import University
 
 
+class CourseImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Waiting for confirmation")
+    QUEUED = "queued", _("Waiting to be imported")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Refused")
+
+
 class CourseImportJob(models.Model):
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("Waiting for confirmation")
-        QUEUED = "queued", _("Waiting to be imported")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Refused")
+    Status = CourseImportStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     university = models.ForeignKey(University, on_delete=models.CASCADE, related_name="+")
@@ -48,10 +52,7 @@ class CourseImportJob(models.Model):
         verbose_name_plural = _("course imports")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=["previewed", "queued", "done", "failed"]),
-                name="course_imports_status_check",
-            )
+            enum_check("status", CourseImportStatus, "course_imports_status_valid"),
         ]
         indexes = [
             models.Index(fields=["university", "-created_at"], name="course_imports_univ_idx")

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+import lms.db
+
 
 class Migration(migrations.Migration):
 
@@ -43,7 +45,7 @@ class Migration(migrations.Migration):
                 'db_table': 'course_imports',
                 'ordering': ['-created_at'],
                 'indexes': [models.Index(fields=['university', '-created_at'], name='course_imports_univ_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['previewed', 'queued', 'done', 'failed'])), name='course_imports_status_check')],
+                'constraints': [lms.db.FieldCheckConstraint(condition=models.Q(('status__in', ['previewed', 'queued', 'done', 'failed'])), field='status', name='course_imports_status_valid', violation_error_message='Choose one of the listed values.')],
             },
         ),
     ]
