@@ -1,6 +1,6 @@
 """A course written out as this product's own archive: a manifest (JSON) and the files of the
-assets its items show, in one .tar.gz, so another instance imports it back as it was
-(interchange.courses.native).
+assets its items show and of its labs, in one .tar.gz or .zip, so another instance imports it
+back as it was (interchange.courses.native).
 
 The manifest names every row by its id in the exporting database; the importer maps those ids
 to the ones it creates, so payloads keep pointing at their assets and pools.
@@ -9,18 +9,19 @@ to the ones it creates, so payloads keep pointing at their assets and pools.
 import io
 import json
 import tarfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 
 from assessments.grades.models import GradingPolicy
 from assessments.labs.models import LabFile
 from assessments.quizzes.models import Choice, Question, QuestionPool
 from catalog.models import Course
-from content.models import Asset, ContentItem
+from content.models import Asset, ContentItem, ContentType
 from content.rendering import asset_ids
 from syllabus import tree
 from syllabus.models import Module
@@ -90,17 +91,27 @@ def _items(module_ids: set[int]) -> list[ContentItem]:
     )
 
 
-def _pools(course: Course) -> list[dict[str, Any]]:
-    pools = list(QuestionPool.objects.filter(course_id=course.pk).order_by("pk"))
+def _pools(course: Course, items: list[ContentItem]) -> list[dict[str, Any]]:
+    """The course's pools and any other pool of its university a quiz draws from."""
+    drawn = {
+        (item.data_json or {}).get("question_pool_id")
+        for item in items
+        if item.content_type == ContentType.QUIZ and isinstance(item.data_json, dict)
+    }
+    pools = list(
+        QuestionPool.objects.filter(
+            Q(course_id=course.pk) | Q(pk__in=drawn - {None}, university_id=course.university_id)
+        ).order_by("pk")
+    )
     questions: dict[int, list[dict[str, Any]]] = {pool.pk: [] for pool in pools}
     choices: dict[int, list[dict[str, Any]]] = {}
-    for choice in Choice.objects.filter(question__pool__course_id=course.pk).order_by(
+    for choice in Choice.objects.filter(question__pool__in=pools).order_by(
         "question_id", "position", "pk"
     ):
         choices.setdefault(choice.question_id, []).append(
             {"text": choice.text, "is_correct": choice.is_correct, "position": choice.position}
         )
-    for q in Question.objects.filter(pool__course_id=course.pk).order_by("pool_id", "position"):
+    for q in Question.objects.filter(pool__in=pools).order_by("pool_id", "position", "pk"):
         questions[q.pool_id].append(
             {**_fields(q, QUESTION_FIELDS), "choices": choices.get(q.pk, [])}
         )
@@ -169,7 +180,7 @@ def course_manifest(*, course: Course) -> tuple[dict[str, Any], dict[str, bytes]
             for i in items
         ],
         "assets": assets,
-        "pools": _pools(course),
+        "pools": _pools(course, items),
         "lab_files": lab_files,
         "grading_policy": _policy(course),
     }
@@ -177,13 +188,20 @@ def course_manifest(*, course: Course) -> tuple[dict[str, Any], dict[str, bytes]
 
 
 def native_export(*, course: Course, path: Path) -> dict[str, int]:
-    """Write `course` to `path` as a native .tar.gz archive; returns counts by kind."""
+    """Write `course` to `path` as a native archive, a .zip when the name ends so and a
+    .tar.gz otherwise; returns counts by kind."""
     manifest, files = course_manifest(course=course)
-    with tarfile.open(path, mode="w:gz") as archive:
-        for name, data in [(MANIFEST, json.dumps(manifest).encode()), *sorted(files.items())]:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
+    entries = [(MANIFEST, json.dumps(manifest).encode()), *sorted(files.items())]
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, data in entries:
+                archive.writestr(name, data)
+    else:
+        with tarfile.open(path, mode="w:gz") as archive:
+            for name, data in entries:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
     return {
         "modules": len(manifest["modules"]),
         "items": len(manifest["items"]),

@@ -4,6 +4,7 @@ commands, unknown versions and hostile or inconsistent archives refused with not
 import io
 import json
 import tarfile
+import zipfile
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -186,8 +187,9 @@ def test_round_trip_gives_the_same_course(tenants, source, tmp_path):
     assert policy(copy) == policy(source)
 
 
-def test_commands_export_and_import_back(tenants, source, tmp_path):
-    archive = tmp_path / "out.tar.gz"
+@pytest.mark.parametrize("name", ["out.tar.gz", "out.zip"])
+def test_commands_export_and_import_back(tenants, source, tmp_path, name):
+    archive = tmp_path / name
     out = StringIO()
     call_command(
         "export_course",
@@ -201,6 +203,7 @@ def test_commands_export_and_import_back(tenants, source, tmp_path):
         stdout=out,
     )
     assert "lab_files: 2\n" in out.getvalue()
+    assert zipfile.is_zipfile(archive) == name.endswith(".zip")
     out = StringIO()
     call_command("import_course", str(archive), "--university", "BETA", stdout=out)
     assert out.getvalue().endswith(f"Imported course SRC “{source.title}”.\n")
@@ -289,3 +292,23 @@ def test_a_taken_code_is_refused(tenants, source, tmp_path):
     native_export(course=source, path=archive)
     with pytest.raises(PackageRefused, match="already has a course with the code SRC"):
         native_import(package=package_read(archive), university=tenants.university_a)
+
+
+def test_a_pool_of_another_course_a_quiz_draws_from_travels_with_it(tenants, source, tmp_path):
+    shared = QuestionPool.objects.create(course=tenants.course_a1, title="Shared bank")
+    Question.objects.create(
+        pool=shared, question_type="true_false", prompt="Is it?", correct_boolean=True
+    )
+    quiz = ContentItem.objects.non_polymorphic().get(course=source, content_type="quiz")
+    ContentItem.objects.filter(pk=quiz.pk).update(
+        data_json={**quiz.data_json, "question_pool_id": shared.pk}
+    )
+    archive = tmp_path / "src.tar.gz"
+    native_export(course=source, path=archive)
+    native_import(package=package_read(archive), university=tenants.university_b)
+    copy = ContentItem.objects.non_polymorphic().get(
+        course__university=tenants.university_b, content_type="quiz"
+    )
+    pool = QuestionPool.objects.get(pk=copy.data_json["question_pool_id"])
+    assert (pool.title, pool.course.university_id) == ("Shared bank", tenants.university_b.pk)
+    assert list(pool.questions.values_list("prompt", "correct_boolean")) == [("Is it?", True)]

@@ -1,4 +1,4 @@
-"""Export a course as this product's own lossless archive (.tar.gz)."""
+"""Export a course as this product's own lossless archive (.tar.gz, or .zip by its name)."""
 
 from pathlib import Path
 
@@ -19,7 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("code", help="the course's code")
         parser.add_argument("--university", required=True, help="the university's short code")
         parser.add_argument("--format", choices=["native"], default="native")
-        parser.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
+        parser.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            type=Path,
+            help="the file to write (.zip for a zip, else .tar.gz)",
+        )
 
     def handle(self, *args, **options) -> None:
         course = Course.objects.filter(
