@@ -312,3 +312,15 @@ def test_a_pool_of_another_course_a_quiz_draws_from_travels_with_it(tenants, sou
     pool = QuestionPool.objects.get(pk=copy.data_json["question_pool_id"])
     assert (pool.title, pool.course.university_id) == ("Shared bank", tenants.university_b.pk)
     assert list(pool.questions.values_list("prompt", "correct_boolean")) == [("Is it?", True)]
+
+
+def test_a_dry_run_of_the_command_prints_the_counts_and_writes_nothing(tenants, source, tmp_path):
+    archive = tmp_path / "src.tar.gz"
+    native_export(course=source, path=archive)
+    before = counts()
+    out = StringIO()
+    call_command("import_course", str(archive), "--university", "BETA", "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "  engineering_lab: 1" in lines and "Questions: 5" in lines
+    assert lines[-1] == "Dry run: nothing was written."
+    assert counts() == before
