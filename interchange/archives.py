@@ -1,12 +1,14 @@
-"""Course packages (a .tar.gz or a folder) read into memory only after every entry passed the
-checks: no absolute paths, no `..`, no symbolic or hard links, no devices, FIFOs or other
-special files, at most COURSE_IMPORT_MAX_FILES files and COURSE_IMPORT_MAX_BYTES unpacked
-bytes. The checks run on the tar headers (or the folder's listing) before any file content is
-read, so a hostile package is refused without unpacking it and nothing is written anywhere."""
+"""Course packages (a .tar.gz, a .zip or a folder) read into memory only after every entry
+passed the checks: no absolute paths, no `..`, no symbolic or hard links, no devices, FIFOs or
+other special files, at most COURSE_IMPORT_MAX_FILES files and COURSE_IMPORT_MAX_BYTES
+unpacked bytes. The checks run on the tar headers (the zip's directory, the folder's listing)
+before any file content is read, and no entry is read past its declared size, so a hostile
+package is refused without unpacking it and nothing is written anywhere."""
 
 import os
 import stat
 import tarfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -84,6 +86,20 @@ class _Budget:
             )
 
 
+def _kept(name: str, *, link: bool, folder: bool, regular: bool) -> bool:
+    """Whether an archive entry is a file to read (False for a folder); PackageRefused for a
+    link or a special file."""
+    if link:
+        raise PackageRefused(_("The package has a link, which is refused: %(n)s") % {"n": name})
+    if folder:
+        return False
+    if not regular:
+        raise PackageRefused(
+            _("The package has a special file, which is refused: %(n)s") % {"n": name}
+        )
+    return True
+
+
 def _read_tar(path: Path) -> Package:
     budget = _Budget()
     try:
@@ -91,20 +107,11 @@ def _read_tar(path: Path) -> Package:
             members = []
             for member in archive:  # headers only: file data is skipped, not unpacked
                 name = _safe_name(member.name)
-                if member.issym() or member.islnk():
-                    raise PackageRefused(
-                        _("The package has a link, which is refused: %(n)s") % {"n": member.name}
-                    )
-                if member.isdir():
-                    continue
-                if not member.isreg():
-                    raise PackageRefused(
-                        _("The package has a special file, which is refused: %(n)s")
-                        % {"n": member.name}
-                    )
-                budget.add(member.size)
-                if name:
-                    members.append((name, member))
+                link = member.issym() or member.islnk()
+                if _kept(member.name, link=link, folder=member.isdir(), regular=member.isreg()):
+                    budget.add(member.size)
+                    if name:
+                        members.append((name, member))
             files = {}
             for name, member in members:
                 handle = archive.extractfile(member)
@@ -114,6 +121,33 @@ def _read_tar(path: Path) -> Package:
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
         raise PackageRefused(
             _("The file is not a readable .tar.gz package (%(e)s).") % {"e": error}
+        ) from None
+    return Package(files)
+
+
+def _read_zip(path: Path) -> Package:
+    budget = _Budget()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = []
+            for info in archive.infolist():  # the central directory only: nothing unpacked
+                name = _safe_name(info.filename)
+                kind = stat.S_IFMT(info.external_attr >> 16)  # 0: written without a file type
+                link = kind == stat.S_IFLNK
+                regular = kind in (0, stat.S_IFREG)
+                if _kept(info.filename, link=link, folder=info.is_dir(), regular=regular):
+                    budget.add(info.file_size)
+                    if name:
+                        members.append((name, info))
+            files = {}
+            for name, info in members:
+                with archive.open(info) as handle:  # never more than the declared size
+                    files[name] = handle.read(info.file_size + 1)
+                if len(files[name]) != info.file_size:
+                    raise PackageRefused(_("The package is damaged: %(n)s") % {"n": name})
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        raise PackageRefused(
+            _("The file is not a readable .zip package (%(e)s).") % {"e": error}
         ) from None
     return Package(files)
 
@@ -146,11 +180,12 @@ def _read_folder(root: Path) -> Package:
 
 
 def package_read(path: Path) -> Package:
-    """The package at `path`, a folder or a (gzipped) tar archive, checked whole first."""
+    """The package at `path`, a folder, a zip or a (gzipped) tar archive, checked whole
+    first."""
     if path.is_symlink():
         raise PackageRefused(_("The package path is a link, which is refused."))
     if path.is_dir():
         return _read_folder(path)
     if path.is_file():
-        return _read_tar(path)
+        return _read_zip(path) if zipfile.is_zipfile(path) else _read_tar(path)
     raise PackageRefused(_("There is no package at %(path)s.") % {"path": path})

@@ -3,7 +3,9 @@ refused import writes nothing."""
 
 import io
 import os
+import stat
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,46 @@ def test_a_refused_package_writes_nothing(tmp_path, settings):
         olx_import(path=path, university=tenants.university_a)
     assert (Course.objects.count(), Module.objects.count(), Asset.objects.count()) == before
     assert not (tmp_path / "media").exists()
+
+
+def zip_with(tmp_path: Path, *entries: tuple[zipfile.ZipInfo | str, bytes]) -> Path:
+    target = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("course/course.xml", COURSE_XML)
+        for info, data in entries:
+            archive.writestr(info, data)
+    return target
+
+
+def zip_link(name: str, target: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("course/../../evil.txt", "leaving the package"),
+        ("/etc/evil.txt", "absolute path"),
+        (zip_link("course/static/passwd", "/etc/passwd"), "a link"),
+    ],
+)
+def test_hostile_zip_entries_are_refused(tmp_path, entry, message):
+    path = zip_with(tmp_path, (entry, b"/etc/passwd"))
+    with pytest.raises(PackageRefused, match=message):
+        package_read(path)
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_a_zip_bomb_is_refused_from_its_directory(tmp_path, settings):
+    settings.COURSE_IMPORT_MAX_BYTES = 1024 * 1024
+    path = zip_with(tmp_path, ("course/static/bomb.bin", b"\0" * (64 * 1024 * 1024)))
+    assert path.stat().st_size < 200_000
+    with pytest.raises(PackageRefused, match="more than 1 MB"):
+        package_read(path)
+
+
+def test_a_safe_zip_reads_relative_names(tmp_path):
+    package = package_read(zip_with(tmp_path, ("./course/static/a.txt", b"hi")))
+    assert package.files == {"course/course.xml": COURSE_XML, "course/static/a.txt": b"hi"}

@@ -1,19 +1,22 @@
-"""Import an Open edX OLX course export (a .tar.gz or its folder) as a new course."""
+"""Import an Open edX OLX course export (a .tar.gz or its folder), or this product's own
+course archive (recognised by its manifest), as a new course."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from interchange.archives import PackageRefused
+from interchange.archives import PackageRefused, package_read
+from interchange.courses.native import is_native, native_import
 from interchange.courses.services import CourseImport, olx_import
 from tenancy.models import University
 
 
 class Command(BaseCommand):
     help = (
-        "Import an Open edX OLX course export as a new course of the university: everything "
-        "or, when the package is refused, nothing. Prints what was created and every part "
+        "Import an Open edX OLX course export, or a native course archive, as a new course "
+        "of the university: everything or, when the package is refused, nothing. Prints "
+        "what was created and every part "
         "that could not be imported."
     )
 
@@ -30,12 +33,21 @@ class Command(BaseCommand):
         if university is None:
             raise CommandError(_("No university %(code)s.") % {"code": options["university"]})
         try:
-            report = olx_import(
-                path=options["path"],
-                university=university,
-                course_code=options["course_code"],
-                dry_run=options["dry_run"],
-            )
+            package = package_read(options["path"])
+            if is_native(package):
+                report = native_import(
+                    package=package,
+                    university=university,
+                    course_code=options["course_code"],
+                    dry_run=options["dry_run"],
+                )
+            else:
+                report = olx_import(
+                    path=options["path"],
+                    university=university,
+                    course_code=options["course_code"],
+                    dry_run=options["dry_run"],
+                )
         except PackageRefused as refused:
             raise CommandError(_("Refused: %(m)s") % {"m": refused.message}) from None
         self._report(report)
