@@ -232,3 +232,27 @@ class OutlineVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Outline version {self.version}"
+
+
+class CourseImage(TimestampedModel):
+    """The picture of a course on its catalog card and page: an image of the course's own
+    university's library, with the words that say what it shows. It lives in content, beside
+    the asset library, because the course (catalog) may not point up at assets."""
+
+    course = models.OneToOneField(
+        Course, on_delete=models.CASCADE, primary_key=True, related_name="course_image"
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="course_images")
+    alt_text = models.CharField(_("alternative text"), max_length=500)
+
+    class Meta:
+        db_table = "course_images"
+        verbose_name = _("course image")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(alt_text=""), name="course_images_alt_text_present"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.course)

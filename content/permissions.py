@@ -9,6 +9,7 @@ def role_permissions_register() -> None:
         "content",
         [
             "asset",
+            "courseimage",
             "contentitem",
             "videoitem",
             "quizitem",

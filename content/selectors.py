@@ -8,7 +8,7 @@ costs one anti-join whatever the tree size.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
@@ -16,11 +16,11 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils.encoding import filepath_to_uri
 
-from content.models import Asset, ContentType
+from content.models import Asset, AssetType, ContentType, CourseImage
 from syllabus import tree
 from syllabus.selectors import OutlineRow, outline_rows
 
@@ -375,6 +375,39 @@ def assets_linked(
     return {
         pk: row._replace(url=link(row)) if asset_file_name(url=row.url, meta=row.meta) else row
         for pk, row in assets.items()
+    }
+
+
+class CourseImageRow(NamedTuple):
+    course_id: int
+    asset: AssetRow
+    alt_text: str
+
+    @property
+    def width(self) -> int | None:
+        return self.asset.meta.get("width")
+
+    @property
+    def height(self) -> int | None:
+        return self.asset.meta.get("height")
+
+
+def course_images(*, course_ids: Iterable[int]) -> dict[int, CourseImageRow]:
+    """The images of the courses among `course_ids` that have one, in one query. An asset that
+    is no longer an image of the course's own university (changed since) is left out."""
+    ids = sorted(set(course_ids))
+    if not ids:
+        return {}
+    rows = CourseImage.objects.filter(
+        course_id__in=ids,
+        asset__asset_type=AssetType.IMAGE,
+        asset__university_id=F("course__university_id"),
+    ).values_list("course_id", "asset_id", "asset__url", "asset__meta_json", "alt_text")
+    return {
+        course_id: CourseImageRow(
+            course_id, AssetRow(asset_id, url, AssetType.IMAGE, meta or {}), alt
+        )
+        for course_id, asset_id, url, meta, alt in rows
     }
 
 

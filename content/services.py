@@ -14,8 +14,9 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from catalog.models import Course
 from content.copying import assets_for_university
-from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem
+from content.models import ITEM_CLASSES, Asset, AssetType, ContentItem, CourseImage
 from content.rendering import with_asset_ids
 from content.selectors import asset_address
 from content.types import DRAFT_PAYLOADS
@@ -474,3 +475,27 @@ def asset_upload(
             default_storage.delete(name)
         raise
     return asset
+
+
+def course_image_errors(*, course: Course, asset: Asset, alt_text: str) -> dict[str, str]:
+    errors = {}
+    if asset.asset_type != AssetType.IMAGE:
+        errors["asset"] = _("Choose an image.")
+    elif asset.university_id != course.university_id:
+        errors["asset"] = _("Choose an image of the course's own university.")
+    if not alt_text.strip():
+        errors["alt_text"] = _("Say what the image shows, for readers who cannot see it.")
+    return errors
+
+
+@transaction.atomic
+def course_image_set(*, course: Course, asset: Asset, alt_text: str) -> CourseImage:
+    """Give `course` the picture `asset` (an image of the course's own university), described
+    by `alt_text`; a course has one picture, so this replaces the one it had."""
+    errors = course_image_errors(course=course, asset=asset, alt_text=alt_text)
+    if errors:
+        raise ValidationError(errors)
+    image, _created = CourseImage.objects.update_or_create(
+        course=course, defaults={"asset": asset, "alt_text": alt_text.strip()[:500]}
+    )
+    return image

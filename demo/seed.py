@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.services.offerings import offering_instructor_add
 from content.models import Asset
-from demo import activity, deadlines, labs, quizzes, showcase
+from demo import activity, course_pictures, deadlines, labs, quizzes, showcase
 from demo.catalogue import COURSES, CURRENT, FUTURE, PAST, PREREQUISITES, CourseSpec
 from demo.data import (
     ASSETS,
@@ -126,6 +126,7 @@ def seed_demo(*, now: datetime | None = None) -> bool:
         people_seed(demo)
         assets_seed(demo)
         catalog_seed(demo)
+        course_pictures.course_pictures_seed(demo.courses)
         offerings_seed(demo)
         syllabi_seed(demo)
         labs.lab_files_seed([course.pk for course in demo.courses.values()])

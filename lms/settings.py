@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.grades_finalize_due_task",
         "schedule": crontab(minute=15),
     },
+    # Learners are told of their undone work due within the next 24 hours.
+    "deadline-reminders": {
+        "task": "assessments.tasks.deadline_reminders_task",
+        "schedule": crontab(minute=5),
+    },
     # Work that could not reach the broker, or whose worker died, is sent again (lms/outbox.py).
     "task-outbox-sweep": {
         "task": "lms.tasks.task_outbox_sweep_task",

@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {
         Kind("certificate_revoked", _("My certificate is revoked"), Channel.BOTH),
         Kind("discussion_reply", _("A reply to my post or thread"), Channel.IN_APP, email=False),
         Kind("announcement", _("An announcement in my course"), Channel.BOTH),
+        Kind("deadline_soon", _("My work is due within 24 hours"), Channel.BOTH),
     )
 }
 

@@ -3,4 +3,4 @@ Assets are registered here; the item admins (whose writes must also reach the pr
 grades above content) and the module and module template admins, which compose syllabus's
 with content's, are registered by the staff layer."""
 
-from content.admin import assets, items, templates  # noqa: F401
+from content.admin import assets, course_images, items, templates  # noqa: F401

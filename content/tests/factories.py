@@ -1,6 +1,7 @@
 import factory
 
-from content.models import Asset, TextItem, VideoItem
+from catalog.tests.factories import CourseFactory
+from content.models import Asset, CourseImage, TextItem, VideoItem
 from syllabus.tests.factories import RootModuleFactory
 
 VIDEO_PAYLOAD = {
@@ -30,6 +31,17 @@ class AssetFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"/media/assets/image-{n}.png")
     asset_type = "image"
     meta_json = factory.LazyFunction(lambda: {"alt": "A diagram", "width": 640, "height": 480})
+
+
+class CourseImageFactory(factory.django.DjangoModelFactory):
+    """A course's picture from its own university's library."""
+
+    class Meta:
+        model = CourseImage
+
+    course = factory.SubFactory(CourseFactory)
+    asset = factory.LazyAttribute(lambda o: AssetFactory(university=o.course.university))
+    alt_text = factory.Sequence(lambda n: f"Students at lab bench {n}")
 
 
 class VideoItemFactory(factory.django.DjangoModelFactory):

@@ -38,7 +38,7 @@ from catalog.models import (
     Subject,
 )
 from community.models import CourseReview, DiscussionPost, DiscussionThread
-from content.models import ITEM_CLASSES, Asset, ContentItem, ContentType
+from content.models import ITEM_CLASSES, Asset, ContentItem, ContentType, CourseImage
 from content.payloads import payload_errors
 from content.selectors import outline_items
 from demo.data import LECTURE_VIDEO_FILE, LOGINS, PASSWORD
@@ -288,11 +288,28 @@ def test_asset_library(seeded):
     assert default_storage.open(video.meta_json["storage_name"]).read() == (
         LECTURE_VIDEO_FILE.read_bytes()
     )
+    pictures = Asset.objects.filter(course_images__isnull=False)
     for asset in Asset.objects.exclude(pk=video.pk):
         assert asset.meta_json["alt"] and asset.meta_json["licence"]
-        assert finders.find(asset.url.removeprefix("/static/")), asset.url
+        if asset in pictures:
+            assert default_storage.exists(asset.meta_json["storage_name"])
+        else:
+            assert finders.find(asset.url.removeprefix("/static/")), asset.url
         if asset.asset_type == "image":
             assert asset.meta_json["width"] > 0 and asset.meta_json["height"] > 0
+
+
+def test_a_few_courses_have_a_picture_of_their_own_university_with_its_words(seeded):
+    pictures = CourseImage.objects.select_related("course", "asset").order_by("course__code")
+    assert [(p.course.code, p.asset.asset_type, p.asset.meta_json["width"]) for p in pictures] == [
+        ("CS101", "image", 480),
+        ("MATH101", "image", 480),
+        ("ME201", "image", 480),
+        ("ME215", "image", 480),
+    ]
+    for picture in pictures:
+        assert picture.asset.university_id == picture.course.university_id
+        assert picture.alt_text.startswith(f"Title card reading “{picture.course.code} ")
 
 
 def test_enrollments_in_every_status(seeded):

@@ -119,6 +119,7 @@ def test_preferences_page_saves_a_choice_per_kind(client):
         "certificate_revoked": "both",
         "discussion_reply": "in_app",
         "announcement": "in_app",
+        "deadline_soon": "email",
     }
     response = client.post(PREFERENCES, form)
     assert response.status_code == 302

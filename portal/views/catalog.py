@@ -3,15 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from catalog.forms import CatalogFilterForm
 from catalog.selectors.browse import catalog_options, catalog_page, language_name
-from catalog.selectors.course_page import course_page
+from catalog.selectors.course_page import course_for_visitor, course_page
 from catalog.selectors.enrollments import LEARNING_STATUSES
 from community.announcements.selectors import announcements_for_offerings
 from community.reviews.selectors import (
@@ -19,7 +19,8 @@ from community.reviews.selectors import (
     courses_by_rating,
     latest_reviews,
 )
-from content.selectors import outline_version
+from content.selectors import CourseImageRow, asset_file_name, course_images, outline_version
+from lms.media import stored_file_response
 from lms.replicas import replica_page
 from syllabus.models import ModuleType
 from syllabus.selectors import OutlineRow, outline_rows
@@ -88,6 +89,17 @@ def syllabus_preview(*, university_id: int, course_id: int) -> tuple[list[Outlin
     return preview
 
 
+def pictures(course_ids: list[int]) -> dict[int, CourseImageRow]:
+    """The courses' pictures (content's library), one query; uploaded files are served by
+    `course_image_view`, which lets through whoever may see the course."""
+    return {
+        pk: row._replace(asset=row.asset._replace(url=reverse("portal:course-image", args=[pk])))
+        if asset_file_name(url=row.asset.url, meta=row.asset.meta)
+        else row
+        for pk, row in course_images(course_ids=course_ids).items()
+    }
+
+
 def _parents(entries: list[OutlineEntry], level: int) -> list[OutlineEntry]:
     """The entries `level` levels down from `entries` (1: `entries` themselves)."""
     for _ in range(level - 1):
@@ -111,11 +123,16 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     # The catalog knows courses, the reviews know ratings: the page puts them side by side, in
     # one query for the whole page.
-    ratings = course_rating_summaries(course_ids=[r.course.pk for r in results.results])
+    course_ids = [r.course.pk for r in results.results]
+    ratings = course_rating_summaries(course_ids=course_ids)
+    images = pictures(course_ids)
     context = {
         "form": form,
         "catalog": results,
-        "cards": [(result, ratings[result.course.pk]) for result in results.results],
+        "cards": [
+            (result, ratings[result.course.pk], images.get(result.course.pk))
+            for result in results.results
+        ],
         "filters": filters,
         "page_query": params.urlencode(),
         # As on the course page: the visitor's zone when signed in, else each university's.
@@ -151,6 +168,7 @@ def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
         "outline": outline,
         "outline_open": listed <= OUTLINE_OPEN_UP_TO,
         "learning": learning,
+        "image": pictures([page.course.pk]).get(page.course.pk),
         "rating": course_rating_summaries(course_ids=[page.course.pk])[page.course.pk],
         "latest_reviews": latest_reviews(course_id=page.course.pk),
         "announcements": announcements_for_offerings(
@@ -160,7 +178,21 @@ def course_detail_view(request: HttpRequest, course_id: int) -> HttpResponse:
     return render(request, "portal/course_detail.html", context)
 
 
+@require_safe
+@replica_page
+def course_image_view(request: HttpRequest, course_id: int) -> HttpResponseBase:
+    """A course's uploaded picture, for whoever may see the course page (the same 404 as the
+    page otherwise, and for a course without one)."""
+    course = course_for_visitor(user=request.user, course_id=course_id)
+    row = course_images(course_ids=[course.pk]).get(course.pk)
+    name = asset_file_name(url=row.asset.url, meta=row.asset.meta) if row else None
+    if row is None or name is None:
+        raise Http404("No such image.")
+    return stored_file_response(request, name, filename=row.asset.meta.get("filename"))
+
+
 routes = [
     path("", catalog_view, name="catalog"),
     path("courses/<int:course_id>/", course_detail_view, name="course-detail"),
+    path("courses/<int:course_id>/image/", course_image_view, name="course-image"),
 ]

@@ -16,6 +16,7 @@ from catalog.tests.factories import (
     OfferingFactory,
     SubjectFactory,
 )
+from content.tests.factories import CourseImageFactory
 from portal.tests.catalog_views.support import CATALOG, titles
 from tenancy.models import Role
 from tenancy.tests.factories import RoleFactory, UserFactory
@@ -165,16 +166,19 @@ def rich_catalog():
         for _ in range(3):
             offering = OfferingFactory(course=course)
             EnrollmentFactory(course_offering=offering)
+        if i:
+            CourseImageFactory(course=course)
 
 
 @pytest.mark.parametrize(
     ("params", "queries"),
-    [({}, 7), ({"q": "thermal"}, 7), ({"q": "thermla", "level": "undergraduate"}, 8)],
+    [({}, 8), ({"q": "thermal"}, 8), ({"q": "thermla", "level": "undergraduate"}, 9)],
 )
 def test_catalog_queries_do_not_grow(client, django_assert_num_queries, params, queries):
     rich_catalog()
     # Filter options (universities, subjects, languages), count, rows, subject tags, the
-    # ratings of the courses on the page (from the reviews); a misspelling first counts what
+    # ratings of the courses on the page (from the reviews), their pictures (from the asset
+    # library); a misspelling first counts what
     # its words match.
     with django_assert_num_queries(queries):
         assert client.get(CATALOG, params).status_code == 200

@@ -20,6 +20,7 @@ from catalog.tests.factories import (
     SubjectFactory,
 )
 from community.tests.factories import ReviewFactory
+from content.tests.factories import CourseImageFactory
 from portal.tests.catalog_views.support import CATALOG
 from syllabus.models import Module
 from syllabus.services import module_create, module_set_published
@@ -293,18 +294,20 @@ def test_course_page_queries_do_not_grow(client, django_assert_num_queries, cour
         for _ in range(2):
             CourseOfferingInstructor.objects.create(course_offering=offering, user=UserFactory())
     CourseSubjectFactory(course=course)
+    CourseImageFactory(course=course)
     for offering in (course_world["current"], course_world["closed"]):
         ReviewFactory(course_offering=offering, review_text="Worth it.")
     # Course, subjects, offerings with their instructors, prerequisites, the outline's
-    # version, the rating summary, the latest reviews; the outline's rows once per version.
-    with django_assert_num_queries(8):
+    # version, the picture, the rating summary, the latest reviews; the outline's rows once
+    # per version.
+    with django_assert_num_queries(9):
         assert client.get(course_url(course)).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(course_url(course)).status_code == 200
     client.force_login(EnrollmentFactory(course_offering=course_world["current"]).user)
     # Plus the session, the user, the user's roles, the user's enrollments and the newest
     # announcements of the offering they learn in.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(course_url(course)).status_code == 200
 
 
