@@ -249,8 +249,11 @@ class CourseImage(TimestampedModel):
         db_table = "course_images"
         verbose_name = _("course image")
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(alt_text=""), name="course_images_alt_text_present"
+            FieldCheckConstraint(
+                field="alt_text",
+                condition=~models.Q(alt_text=""),
+                name="course_images_alt_text_present",
+                violation_error_message=_("Say in words what the picture shows."),
             ),
         ]
 

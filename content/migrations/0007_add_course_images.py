@@ -5,6 +5,8 @@ import django.db.models.functions.datetime
 import django.utils.timezone
 from django.db import migrations, models
 
+import lms.db
+
 
 class Migration(migrations.Migration):
 
@@ -26,7 +28,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'course image',
                 'db_table': 'course_images',
-                'constraints': [models.CheckConstraint(condition=models.Q(('alt_text', ''), _negated=True), name='course_images_alt_text_present')],
+                'constraints': [lms.db.FieldCheckConstraint(condition=models.Q(('alt_text', ''), _negated=True), field='alt_text', name='course_images_alt_text_present', violation_error_message='Say in words what the picture shows.')],
             },
         ),
     ]
