@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -88,6 +89,41 @@ def _branch_path(rows: list[OutlineRow], module_id: int) -> set[int]:
     return path
 
 
+def _top_levels(rows: list[OutlineRow]) -> set[int]:
+    """The course root and its units: always drawn open in a large outline."""
+    top = {row["id"] for row in rows if row["depth"] == 0}
+    return top | {row["id"] for row in rows if row["parent_id"] in top}
+
+
+def _sidebar(*, user_id: int, access: LearningAccess, item_id: int, module_id: int) -> SafeString:
+    """The outline beside an item page, the item marked as the current page: the cached
+    outline and the learner's one progress query, as on the outline page. In a large course
+    only the way to the item is open (its module's items, the siblings of each module on the
+    way), every other branch closed as on the outline page."""
+    offering = access.offering
+    outline = course_outline(course_id=offering.course_id, include_hidden=access.sees_hidden)
+    rows, items = outline.rows, outline.items_by_module
+    counts = None
+    completed: set[int] = set()
+    if access.records_progress:
+        completed = learner_marks(user_id=user_id, offering_id=offering.pk).completed
+        counts = subtree_counts(rows=rows, items_by_module=items, completed=completed)
+    folding = None
+    if len(rows) > OUTLINE_FULL_UP_TO:
+        expanded = _branch_path(rows, module_id) | _top_levels(rows)
+        folding = _folding(offering.pk, expanded=expanded)
+    return render_outline(
+        rows=rows,
+        items_by_module=items,
+        item_url_template=_item_url_template(offering.pk),
+        counts=counts,
+        completed=completed,
+        mark_hidden=access.sees_hidden,
+        folding=folding,
+        current_id=item_id,
+    )
+
+
 def _folding(offering_id: int, *, expanded: set[int], root_id: int | None = None) -> OutlineFolding:
     outline = reverse("portal:outline", kwargs={"offering_id": offering_id})
     marker = 987654321
@@ -140,9 +176,7 @@ def outline_view(request: HttpRequest, access: LearningAccess) -> HttpResponse:
         expanded = _branch_path(rows, focus) if focus else set()
         if not expanded and (resume_id or first_id):
             expanded = _branch_path(rows, module_of[resume_id or first_id])
-        top = {row["id"] for row in rows if row["depth"] == 0}
-        expanded |= top | {row["id"] for row in rows if row["parent_id"] in top}
-        folding = _folding(offering.pk, expanded=expanded)
+        folding = _folding(offering.pk, expanded=expanded | _top_levels(rows))
     outline_html = render_outline(
         rows=rows,
         items_by_module=items,
@@ -238,6 +272,9 @@ def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
         ),
     )
     crumbs = [c for c in page.ancestors if c.module_type != ModuleType.COURSE_ROOT]
+    sidebar = _sidebar(
+        user_id=request.user.pk, access=access, item_id=page.id, module_id=page.module_id
+    )
     context = {
         "access": access,
         "offering": offering,
@@ -245,6 +282,8 @@ def item_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Htt
         "item": page,
         "body": body,
         "crumbs": crumbs,
+        "sidebar": sidebar,
+        "folded_sidebar": "data-branch=" in sidebar,
         "state": state,
         "previous_url": item_url(offering.pk, page.previous.id) if page.previous else None,
         "next_url": item_url(offering.pk, page.next.id) if page.next else None,
