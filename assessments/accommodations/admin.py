@@ -2,14 +2,18 @@
 university's offering is not among the choices and its rows are a 404."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from assessments.accommodations.models import Accommodation
 from assessments.accommodations.services import accommodation_save
+from catalog.models import CourseEnrollment, CourseOffering
 from catalog.scoping import paths_via_offering
+from tenancy.access import holds_role_at_q
 from tenancy.auth import ALL, register_role_permissions
-from tenancy.models import Role
-from tenancy.scoping import TenantScopedAdmin
+from tenancy.models import Role, User
+from tenancy.scoping import TenantScopedAdmin, related_choices
 
 register_role_permissions(
     "assessments",
@@ -35,15 +39,31 @@ class AccommodationAdmin(TenantScopedAdmin):
         "due_at",
     )
     list_select_related = ("user", "course_offering__course", "content_item")
-    list_filter = ("course_offering__university",)
+    list_filter = ("course_offering", "course_offering__university")
     search_fields = ("user__email", "user__full_name", "course_offering__course__code")
-    autocomplete_fields = ("user", "course_offering")
+    autocomplete_fields = ("course_offering",)
     fieldsets = (
         (None, {"fields": ("course_offering", "user", "content_item")}),
         (_("Quizzes"), {"fields": ("extra_minutes", "time_factor", "extra_attempts")}),
         (_("Assignments"), {"fields": ("due_at",)}),
         (None, {"fields": ("note",)}),
     )
+
+    def get_field_queryset(self, db, db_field, request: HttpRequest) -> QuerySet:
+        """The learners offered are those enrolled in the offerings the member of staff sees
+        (in the one named by the address, coming from the course home's People tab) and
+        holding a role at its university, the one way a person's name reaches its staff."""
+        if db_field.name != "user":
+            return super().get_field_queryset(db, db_field, request)
+        offerings = related_choices(self, CourseOffering, request)
+        chosen = request.GET.get("course_offering", "")
+        if chosen.isdigit():
+            offerings = offerings.filter(pk=int(chosen))
+        learners = CourseEnrollment.objects.filter(
+            holds_role_at_q(user_ref="user", university_ref="course_offering__university"),
+            course_offering__in=offerings.values("pk"),
+        )
+        return User.objects.filter(pk__in=learners.values("user_id")).order_by("full_name")
 
     def save_model(self, request, obj, form, change) -> None:
         accommodation_save(obj)
