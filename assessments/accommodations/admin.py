@@ -10,6 +10,7 @@ from assessments.accommodations.models import Accommodation
 from assessments.accommodations.services import accommodation_save
 from catalog.models import CourseEnrollment, CourseOffering
 from catalog.scoping import paths_via_offering
+from content.models import ContentType
 from tenancy.access import holds_role_at_q
 from tenancy.auth import ALL, register_role_permissions
 from tenancy.models import Role, User
@@ -50,15 +51,22 @@ class AccommodationAdmin(TenantScopedAdmin):
     )
 
     def get_field_queryset(self, db, db_field, request: HttpRequest) -> QuerySet:
-        """The learners offered are those enrolled in the offerings the member of staff sees
+        """The items offered are the quizzes and assignments of the offerings' courses; the
+        learners offered are those enrolled in the offerings the member of staff sees
         (in the one named by the address, coming from the course home's People tab) and
         holding a role at its university, the one way a person's name reaches its staff."""
-        if db_field.name != "user":
-            return super().get_field_queryset(db, db_field, request)
+        rows = super().get_field_queryset(db, db_field, request)
         offerings = related_choices(self, CourseOffering, request)
         chosen = request.GET.get("course_offering", "")
         if chosen.isdigit():
             offerings = offerings.filter(pk=int(chosen))
+        if db_field.name == "content_item":
+            return rows.filter(
+                course_id__in=offerings.values("course_id"),
+                content_type__in=[ContentType.QUIZ, ContentType.ASSIGNMENT],
+            )
+        if db_field.name != "user":
+            return rows
         learners = CourseEnrollment.objects.filter(
             holds_role_at_q(user_ref="user", university_ref="course_offering__university"),
             course_offering__in=offerings.values("pk"),
