@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,3 +201,20 @@ def test_staff_of_another_university_can_neither_add_nor_open_one(client, overdu
     client.force_login(admin_of(OfferingFactory().university))
     change_url = reverse("admin:assessments_accommodation_change", args=[saved.pk])
     assert client.get(change_url).status_code == 404
+
+
+def test_quiz_start_reads_the_accommodation_in_one_query_whoever_starts():
+    """Quiz start makes one more query than before accommodations (reading the learner's),
+    the same number with or without one."""
+    offering, item, *_rest, student = qf.quiz_setup(time_limit_seconds=600)
+    classmate = EnrollmentFactory(course_offering=offering).user
+    accommodate(offering, student, time_factor=Decimal("1.25"))
+    accommodate(offering, student, item, extra_minutes=5)
+    counts = []
+    for user in (student, classmate):
+        with CaptureQueriesContext(connection) as captured:
+            attempt_start(user=user, offering=offering, item_id=item.pk, now=NOW)
+        reads = [q["sql"] for q in captured.captured_queries if '"accommodations"' in q["sql"]]
+        assert len(reads) == 1
+        counts.append(len(captured.captured_queries))
+    assert counts == [12, 12]  # 11 before accommodations, and the accommodation
