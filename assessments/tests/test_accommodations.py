@@ -16,6 +16,7 @@ from assessments.accommodations.models import Accommodation
 from assessments.accommodations.services import accommodation_save
 from assessments.assignments.services import assignment_submission_create
 from assessments.deadlines.selectors import DeadlineKind, learner_deadlines
+from assessments.quizzes.selectors import attempt_sheet, quiz_overview
 from assessments.quizzes.services import (
     BY_LEARNER,
     QuizRefused,
@@ -218,3 +219,18 @@ def test_quiz_start_reads_the_accommodation_in_one_query_whoever_starts():
         assert len(reads) == 1
         counts.append(len(captured.captured_queries))
     assert counts == [12, 12]  # 11 before accommodations, and the accommodation
+
+
+def test_the_quiz_page_and_review_count_the_extra_attempts():
+    offering, item, *_rest, student = qf.quiz_setup(
+        mastery={"max_attempts": 1}, review_policy="after_last_attempt"
+    )
+    accommodate(offering, student, item, extra_attempts=1)
+    first = attempt_start(user=student, offering=offering, item_id=item.pk).attempt
+    submitted = attempt_submit(user=student, attempt_id=first.pk)
+    overview = quiz_overview(
+        user_id=student.pk, offering_id=offering.pk, item_id=item.pk, data=item.data_json
+    )
+    assert overview.attempts_left == 1
+    # Not the learner's last attempt yet: the answers wait for it.
+    assert attempt_sheet(attempt=submitted).answers_shown is False
