@@ -2,6 +2,9 @@
 models of each subdomain (progress, quizzes, labs, assignments, grades, deadlines) from its own
 models.py so the app registry finds them. Define models in the subpackages, not here."""
 
+from assessments.accommodations.models import (
+    Accommodation,
+)
 from assessments.assignments.models import (
     AssignmentSubmission,
 )
@@ -39,6 +42,7 @@ from assessments.quizzes.models import (
 
 __all__ = [
     "CHOICE_TYPES",
+    "Accommodation",
     "AssignmentSubmission",
     "AttemptRule",
     "CalendarFeed",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from assessments.accommodations.selectors import learner_allowance
 from assessments.labs import uploads
 from assessments.labs.models import LabSubmission
 from assessments.labs.services import (
@@ -101,7 +102,9 @@ def assignment_submission_create(
     if item is None:
         raise ValidationError(_("This item is not an assignment of the course."))
     payload = item["data_json"] or {}
-    due = due_at(payload)
+    # A later due date given to this learner replaces the item's.
+    allowance = learner_allowance(user_id=user.pk, offering_id=offering.pk, item_id=item_id)
+    due = allowance.due_at or due_at(payload)
     late = due is not None and timezone.now() > due
     if late and not payload.get("allow_late"):
         raise ValidationError(

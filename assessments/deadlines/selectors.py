@@ -1,7 +1,8 @@
 """A learner's deadlines: every dated thing of the offerings they are actively enrolled in.
 
 Quizzes close (`closes_at`) and open attempts run out (`deadline_at`), assignments fall due
-(`due_at`, maybe accepting late work), offerings start and end and their enrollment window
+(`due_at`, maybe accepting late work; a later due date given to the learner replaces the
+item's, assessments.accommodations), offerings start and end and their enrollment window
 closes. Items count only when the learner sees them, by the player's own rule
 (content.selectors.sql_learner_sees); whether each is done comes from the learner's
 submissions and finished attempts. One statement whatever the number of courses and items:
@@ -85,7 +86,7 @@ dated AS (
                 ELSE %(quiz_closes)s END AS kind,
            en.offering_id, ci.id AS item_id, ci.id AS source_id, ci.title,
            coalesce(ci.data_json->>'due_at', ci.data_json->>'closes_at') AS at_text,
-           NULL::timestamptz AS at,
+           acc.due_at AS at,
            coalesce(ci.data_json->'allow_late' = 'true'::jsonb, false) AS late_allowed,
            CASE ci.content_type
                WHEN %(assignment)s THEN EXISTS (
@@ -100,6 +101,9 @@ dated AS (
     FROM enrolled en
     JOIN content_items ci ON ci.course_id = en.course_id
     JOIN modules cm ON cm.id = ci.module_id
+    LEFT JOIN accommodations acc
+        ON acc.course_offering_id = en.offering_id AND acc.user_id = %(user_id)s
+       AND acc.content_item_id = ci.id AND ci.content_type = %(assignment)s
     WHERE ci.archived_at IS NULL AND cm.archived_at IS NULL
       AND ((ci.content_type = %(assignment)s AND ci.data_json->>'due_at' IS NOT NULL)
            OR (ci.content_type = %(quiz)s AND ci.data_json->>'closes_at' IS NOT NULL))

@@ -7,7 +7,7 @@ only when the policy shows them (immediately, after the learner's last attempt, 
 quiz closes, or never). Templates cannot leak what the selector never hands them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.accommodations.selectors import learner_allowance
 from assessments.quizzes.models import (
     CHOICE_TYPES,
     Question,
@@ -107,6 +108,21 @@ class AttemptSheet:
         return sum(1 for q in self.questions if q.flagged)
 
 
+def _learners_settings(
+    settings: QuizSettings, *, user_id: int, offering_id: int, item_id: int
+) -> QuizSettings:
+    """The quiz's settings with the learner's accommodation (more time, more attempts)
+    applied, as quiz start applies it; no query when the quiz has neither limit."""
+    if settings.time_limit_seconds is None and settings.max_attempts is None:
+        return settings
+    allowance = learner_allowance(user_id=user_id, offering_id=offering_id, item_id=item_id)
+    return replace(
+        settings,
+        time_limit_seconds=allowance.time_limit(settings.time_limit_seconds),
+        max_attempts=allowance.max_attempts(settings.max_attempts),
+    )
+
+
 def _answers_shown(*, attempt: QuizAttempt, settings: QuizSettings, now: datetime) -> bool:
     """Whether the review policy shows the learner the answer keys and explanations now.
 
@@ -153,6 +169,14 @@ def attempt_sheet(
         .get(pk=attempt.content_item_id)
     )
     settings = QuizSettings.from_payload(data)
+    if settings.review_policy == QuizReviewPolicy.AFTER_LAST_ATTEMPT:
+        # The last attempt is the learner's last, extra attempts included.
+        settings = _learners_settings(
+            replace(settings, time_limit_seconds=None),
+            user_id=attempt.user_id,
+            offering_id=attempt.course_offering_id,
+            item_id=attempt.content_item_id,
+        )
     shown = _answers_shown(attempt=attempt, settings=settings, now=now)
     raw = attempt.raw_response_json or {}
     question_ids: list[int] = list(raw.get("question_ids") or [])
@@ -261,7 +285,8 @@ class QuizOverview:
 def quiz_overview(
     *, user_id: int, offering_id: int, item_id: int, data: dict[str, Any]
 ) -> QuizOverview:
-    """The learner's attempts at the quiz and their mastery, in two queries."""
+    """The learner's attempts at the quiz and their mastery, in two queries (a third for
+    their accommodation when the quiz limits time or attempts)."""
     attempts = list(
         QuizAttempt.objects.filter(
             user_id=user_id, course_offering_id=offering_id, content_item_id=item_id
@@ -272,7 +297,10 @@ def quiz_overview(
     mastery = QuizMastery.objects.filter(
         user_id=user_id, course_offering_id=offering_id, content_item_id=item_id
     ).first()
-    return QuizOverview(QuizSettings.from_payload(data), attempts, mastery)
+    settings = _learners_settings(
+        QuizSettings.from_payload(data), user_id=user_id, offering_id=offering_id, item_id=item_id
+    )
+    return QuizOverview(settings, attempts, mastery)
 
 
 def question_pool_options(*, course_ids: list[int]) -> list[PoolOption]:

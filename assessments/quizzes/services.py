@@ -37,6 +37,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from assessments.accommodations.selectors import learner_allowance
 from assessments.progress.services import _lock_enrollment, graded_work_complete
 from assessments.quizzes.models import (
     CHOICE_TYPES,
@@ -239,10 +240,11 @@ def attempt_start(
                 % {"when": date_format(timezone.localtime(settings.closes_at), "DATETIME_FORMAT")}
             )
         used = attempts.aggregate(n=Max("attempt_number"))["n"] or 0
-        if settings.max_attempts is not None and used >= settings.max_attempts:
-            raise QuizRefused(
-                _("You have used all %(n)s attempts of this quiz.") % {"n": settings.max_attempts}
-            )
+        # The learner's accommodation (more time, more attempts) applies here, on the server.
+        allowance = learner_allowance(user_id=user.pk, offering_id=offering.pk, item_id=item_id)
+        allowed = allowance.max_attempts(settings.max_attempts)
+        if allowed is not None and used >= allowed:
+            raise QuizRefused(_("You have used all %(n)s attempts of this quiz.") % {"n": allowed})
         pool_exists = QuestionPool.objects.filter(
             pk=settings.pool_id, course_id=offering.course_id
         ).exists()
@@ -251,15 +253,9 @@ def attempt_start(
         question_ids, choice_order = _draw(pool_id=settings.pool_id, settings=settings, rng=rng)
         # An attempt ends at its time limit or when the quiz closes, whichever comes first,
         # so no attempt is still open when answers are shown after the close.
-        ends = [
-            *(
-                [now + timedelta(seconds=settings.time_limit_seconds)]
-                if settings.time_limit_seconds
-                else []
-            ),
-            *([settings.closes_at] if settings.closes_at else []),
-        ]
-        deadline = min(ends, default=None)
+        limit = allowance.time_limit(settings.time_limit_seconds)
+        ends = [*([now + timedelta(seconds=limit)] if limit else []), settings.closes_at]
+        deadline = min((end for end in ends if end is not None), default=None)
         attempt = QuizAttempt.objects.create(
             user_id=user.pk,
             course_offering_id=offering.pk,

@@ -154,8 +154,9 @@ def test_the_sheet_takes_the_same_queries_whatever_the_number_of_questions(
     for _copy in range(copies - 1):
         questions += qf.every_type(bank)
     attempt = take(offering, item, student, questions)
-    # the quiz's settings, the learner's attempts (for the policy), the questions, choices
-    with django_assert_num_queries(4):
+    # the quiz's settings, the learner's accommodation and attempts (for the policy: is this
+    # their last attempt?), the questions, choices
+    with django_assert_num_queries(5):
         sheet = attempt_sheet(attempt=attempt)
     assert len(sheet.questions) == 5 * copies
     assert sheet.answers_shown is True

@@ -98,6 +98,17 @@ VIOLATIONS: dict[str, tuple[str, dict]] = {
         "course_offering",
         {"course_offering_id": 1, "role": "instructor"},
     ),
+    "accommodations_extra_minutes_range": ("extra_minutes", {"extra_minutes": 0}),
+    "accommodations_time_factor_range": ("time_factor", {"time_factor": Decimal("0.5")}),
+    "accommodations_extra_attempts_range": ("extra_attempts", {"extra_attempts": 21}),
+    "accommodations_due_date_has_item": (
+        "due_at",
+        {"due_at": START, "content_item_id": None},
+    ),
+    "accommodations_grant_something": (
+        "extra_minutes",
+        {"extra_minutes": None, "time_factor": None, "extra_attempts": 0, "due_at": None},
+    ),
 }
 
 

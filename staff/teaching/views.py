@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.accommodations.models import Accommodation
 from assessments.assignments.models import AssignmentSubmission
 from assessments.grades.models import Certificate, CourseGrade, GradingPolicy
 from assessments.grades.selectors import (
@@ -131,6 +132,13 @@ def _people(request: HttpRequest, offering: CourseOffering) -> dict:
             reverse("admin:catalog_courseoffering_roster", args=[offering.pk]) if manages else ""
         ),
         "enrollments_url": _changelist(CourseEnrollment, offering, "course_offering__id__exact"),
+        "accommodations_url": _changelist(Accommodation, offering, "course_offering__id__exact"),
+        # Each learner's row links to the admin's form with the offering and learner filled in.
+        "accommodation_add_url": (
+            f"{_admin_url(Accommodation, 'add')}?course_offering={offering.pk}"
+            if _model_admin(Accommodation).has_add_permission(request)
+            else ""
+        ),
     }
 
 

@@ -196,6 +196,7 @@ def test_the_admin_lists_a_tab_links_to_open_filtered_to_the_offering(tenants):
     offering = tenants.offering_a1
     for slug, url_name in (
         ("people", "admin:catalog_courseenrollment_changelist"),
+        ("people", "admin:assessments_accommodation_changelist"),
         ("settings", "admin:assessments_certificate_changelist"),
         ("settings", "admin:assessments_coursegrade_changelist"),
         ("discussions", "admin:community_discussionthread_changelist"),
