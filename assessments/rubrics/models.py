@@ -104,7 +104,7 @@ class RubricAttachment(models.Model):
         verbose_name_plural = _("rubrics of items")
 
     def __str__(self) -> str:
-        return f"{self.rubric} → {self.content_item_id}"
+        return f"{self.content_item.title}: {self.rubric.title}"
 
 
 class RubricMark(models.Model):
@@ -135,4 +135,4 @@ class RubricMark(models.Model):
         verbose_name_plural = _("rubric marks")
 
     def __str__(self) -> str:
-        return f"{self.criterion_id}: {self.level_id}"
+        return f"{self.criterion.title}: {self.level.title}"
