@@ -182,3 +182,21 @@ def test_the_admin_lists_each_tenant_its_own_rubrics(world):
     client.force_login(world.users["instructor_b"])
     change = reverse("admin:assessments_rubric_change", args=[world.rubric.pk])
     assert client.get(change).status_code == 404
+
+
+def test_the_admin_forms_open_and_refuse_another_course_s_rubric(world):
+    client = Client()
+    client.force_login(world.users["instructor"])
+    for name in ("rubric_add", "rubriccriterion_add", "rubricattachment_add"):
+        assert client.get(reverse(f"admin:assessments_{name}")).status_code == 200
+    criterion = level(world.rubric, "Style", "Clear").criterion
+    change = reverse("admin:assessments_rubriccriterion_change", args=[criterion.pk])
+    assert client.get(change).status_code == 200
+    foreign = essay_rubric(world.course_b1)  # not even among the choices
+    attachment = RubricAttachment.objects.get(content_item=world.essay)
+    response = client.post(
+        reverse("admin:assessments_rubricattachment_change", args=[attachment.pk]),
+        {"content_item": world.essay.pk, "rubric": foreign.pk},
+    )
+    assert response.status_code == 200
+    assert RubricAttachment.objects.get(pk=attachment.pk).rubric_id == world.rubric.pk
