@@ -39,6 +39,13 @@ from assessments.quizzes.models import (
     QuizRegrade,
     TextMatch,
 )
+from assessments.rubrics.models import (
+    Rubric,
+    RubricAttachment,
+    RubricCriterion,
+    RubricLevel,
+    RubricMark,
+)
 
 __all__ = [
     "CHOICE_TYPES",
@@ -59,6 +66,11 @@ __all__ = [
     "QuizAttempt",
     "QuizMastery",
     "QuizRegrade",
+    "Rubric",
+    "RubricAttachment",
+    "RubricCriterion",
+    "RubricLevel",
+    "RubricMark",
     "TextMatch",
     "UserContentProgress",
     "UserModuleProgress",

@@ -8,3 +8,4 @@ from assessments.grades import admin as grades_admin  # noqa: F401
 from assessments.labs import admin as labs_admin  # noqa: F401
 from assessments.progress import admin as progress_admin  # noqa: F401
 from assessments.quizzes import admin as quizzes_admin  # noqa: F401
+from assessments.rubrics import admin as rubrics_admin  # noqa: F401

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.assignments.services import assignment_submission_create, due_at, submission_types
 from assessments.labs.selectors import learner_submissions
+from assessments.rubrics.selectors import filled_rubrics
 from content.rendering import render_item
 from content.selectors import item_page
 from content.types.base import RenderContext
@@ -62,6 +63,9 @@ def assignment_view(request: HttpRequest, access: LearningAccess, item_id: int) 
         submissions = learner_submissions(
             user_id=request.user.pk, offering_id=offering.pk, item_id=page.id
         )
+    rubrics = filled_rubrics(
+        item_id=page.id, submission_ids=[view.submission.pk for view in submissions]
+    )
     due = due_at(page.data)
     closed = due is not None and timezone.now() > due and not page.data.get("allow_late")
     body = render_item(
@@ -79,6 +83,7 @@ def assignment_view(request: HttpRequest, access: LearningAccess, item_id: int) 
         "closed": closed,
         "late": due is not None and timezone.now() > due and not closed,
         "submissions": submissions,
+        "rows": [(view, rubrics.get(view.submission.pk)) for view in submissions],
         "errors": errors,
         "posted": request.POST if errors else {},
         "item_url": item_url(offering.pk, page.id),

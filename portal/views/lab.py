@@ -23,6 +23,7 @@ from assessments.labs.selectors import (
     starter_files,
 )
 from assessments.labs.services import autograded, lab_submission_create
+from assessments.rubrics.selectors import filled_rubrics
 from content.rendering import render_item
 from content.selectors import item_page, item_ref
 from content.types.base import RenderContext
@@ -86,6 +87,9 @@ def lab_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Http
         submissions = learner_submissions(
             user_id=request.user.pk, offering_id=offering.pk, item_id=page.id
         )
+    rubrics = filled_rubrics(
+        item_id=page.id, submission_ids=[view.submission.pk for view in submissions]
+    )
     body = render_item(
         page.content_type,
         page.data,
@@ -100,6 +104,7 @@ def lab_view(request: HttpRequest, access: LearningAccess, item_id: int) -> Http
         "runtime": RUNTIMES.get(page.data.get("runtime"), page.data.get("runtime", "")),
         "starter_files": starter_files(item_id=page.id, payload=page.data),
         "submissions": submissions,
+        "rows": [(view, rubrics.get(view.submission.pk)) for view in submissions],
         "pending": any(s.pending for s in submissions),
         "autograded": autograded(page.data),
         "errors": errors,

@@ -17,8 +17,11 @@ from assessments.assignments.models import AssignmentSubmission
 from assessments.assignments.services import assignment_submission_grade
 from assessments.labs.models import LabSubmission
 from assessments.labs.services import lab_submission_review
+from assessments.rubrics.selectors import RubricView, rubric_of_item
+from assessments.rubrics.services import rubric_submission_grade
 from content.models import ContentType
 from staff.teaching.queue import graded_item, queue_place, queued_submission
+from staff.teaching.rubric_form import RubricGradeForm
 from staff.teaching.selectors import offering_for_teaching
 
 ADMINS = {ContentType.ENGINEERING_LAB: LabSubmission, ContentType.ASSIGNMENT: AssignmentSubmission}
@@ -43,8 +46,29 @@ def _queue_url(offering_id: int, item_id: int, submission_id: int | None = None)
     return reverse("teaching:queue-submission", args=[offering_id, item_id, submission_id])
 
 
-def _grade(request: HttpRequest, kind: str, submission_id: int, data: dict) -> None:
-    if kind == ContentType.ASSIGNMENT:
+def _form(request: HttpRequest, submission: LabSubmission, rubric: RubricView | None) -> forms.Form:
+    data = request.POST if request.method == "POST" else None
+    if rubric is not None:
+        initial = {"instructor_feedback": submission.instructor_feedback}
+        return RubricGradeForm(data, initial=initial, rubric=rubric)
+    initial = {
+        "score_override": submission.score_override,
+        "instructor_feedback": submission.instructor_feedback,
+    }
+    return GradeForm(data, initial=initial)
+
+
+def _grade(request: HttpRequest, kind: str, submission_id: int, form: forms.Form) -> None:
+    data = form.cleaned_data
+    if isinstance(form, RubricGradeForm):
+        rubric_submission_grade(
+            submission_id=submission_id,
+            actor=request.user,
+            levels=form.levels(),
+            comments=form.comments(),
+            feedback=data["instructor_feedback"],
+        )
+    elif kind == ContentType.ASSIGNMENT:
         assignment_submission_grade(
             submission_id=submission_id,
             actor=request.user,
@@ -71,20 +95,17 @@ def grading_queue(
     may_grade = model_admin.has_change_permission(request)
     place = queue_place(offering=offering, item_id=item.pk, submission_id=submission_id)
     shown = queued_submission(submission_id=place.current) if place.current else None
-    form = None
+    form = rubric = None
     if shown is not None:
         submission = shown.view.submission
-        initial = {
-            "score_override": submission.score_override,
-            "instructor_feedback": submission.instructor_feedback,
-        }
-        form = GradeForm(request.POST if request.method == "POST" else None, initial=initial)
+        rubric = rubric_of_item(item_id=item.pk, submission_id=submission.pk)
+        form = _form(request, submission, rubric)
         if request.method == "POST":
             if not may_grade:
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    _grade(request, item.content_type, submission.pk, form.cleaned_data)
+                    _grade(request, item.content_type, submission.pk, form)
                 except ValidationError as error:
                     if hasattr(error, "error_dict"):
                         add_service_errors(form, error)
@@ -110,6 +131,7 @@ def grading_queue(
         "place": place,
         "shown": shown,
         "form": form,
+        "rubric": rubric,
         "may_grade": may_grade,
         "previous_url": (
             _queue_url(offering.pk, item.pk, place.previous_id) if place.previous_id else ""

@@ -157,8 +157,9 @@ def test_other_tenants_and_other_items_are_a_404(world):
     assert client.get(queue_url(world, text)).status_code == 404
 
 
-# The request (8), the offering, the item, the queue, the submission.
-QUEUE_QUERIES = 12
+# The request (8), the offering, the item, the queue, the submission, the item's rubric
+# (none here; with one, its levels and the submission's marks add two).
+QUEUE_QUERIES = 13
 
 
 @pytest.mark.parametrize("learners", [3, 9])
