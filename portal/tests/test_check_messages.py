@@ -18,6 +18,7 @@ START = datetime(2026, 9, 1, tzinfo=UTC)
 VIOLATIONS: dict[str, tuple[str, dict]] = {
     "user_university_roles_role_valid": ("role", {"role": "banana"}),
     "courses_level_valid": ("level", {"level": "banana"}),
+    "rubric_levels_points_not_negative": ("points", {"points": Decimal("-1")}),
     "course_images_alt_text_present": ("alt_text", {"alt_text": ""}),
     "course_imports_status_valid": ("status", {"status": "banana"}),
     "notifications_channel_valid": ("channel", {"channel": "banana"}),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_human_names_for_progress_and_mastery'),
+        ('assessments', '0011_add_accommodations'),
         ('catalog', '0009_human_name_for_teaching_staff'),
         ('content', '0006_add_item_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
