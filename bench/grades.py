@@ -61,7 +61,12 @@ def build(learners: int):
         university=course.university,
         role=Role.UNIVERSITY_ADMIN,
     )
-    params = {"offering": offering.pk, "course": course.pk, "n": learners}
+    params = {
+        "offering": offering.pk,
+        "course": course.pk,
+        "university": course.university_id,
+        "n": learners,
+    }
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -76,6 +81,14 @@ def build(learners: int):
             CREATE TEMP TABLE bench_learners AS
             SELECT id FROM users WHERE email LIKE 'learner%%@bench.lms'
             """
+        )
+        # The gradebook lists learners who hold a role at the offering's university.
+        cursor.execute(
+            """
+            INSERT INTO user_university_roles (user_id, university_id, role, created_at)
+            SELECT id, %(university)s, 'student', now() FROM bench_learners
+            """,
+            params,
         )
         cursor.execute(
             """
