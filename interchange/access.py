@@ -29,6 +29,14 @@ def courses_for_question_authoring(user: User) -> QuerySet[Course]:
     )
 
 
+def may_import_courses(user: User) -> bool:
+    """Whether `user` may import a course into some university, from what the request already
+    knows of them (their permissions and roles): the admin asks on every page it draws."""
+    if not (user.is_active and user.has_perm("catalog.add_course")):
+        return False
+    return sees_everything(user) or bool(administered_university_ids(user))
+
+
 def universities_for_course_import(user: User) -> QuerySet[University]:
     """The universities `user` may import a new course into: those they administer (platform
     admins: all), as a course of a university is added by its admins."""

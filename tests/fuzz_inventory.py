@@ -415,6 +415,7 @@ PORTAL = [
     E("portal:calendar", "GET", STUDENT, params=("month", "view")),
     E("portal:course-calendar", "GET", STUDENT, kwargs=offering, params=("month", "view")),
     E("portal:calendar-feed-reset", "POST", STUDENT),
+    E("portal:course-image", "GET", ANON, kwargs=course),
     E("portal:notifications", "GET", STUDENT),
     E("portal:notification-read", "POST", STUDENT, kwargs=notification_kwargs, params=("open",)),
     E("portal:notifications-read-all", "POST", STUDENT),

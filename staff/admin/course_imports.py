@@ -18,7 +18,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from interchange.access import course_imports_for, universities_for_course_import
+from interchange.access import (
+    course_imports_for,
+    may_import_courses,
+    universities_for_course_import,
+)
 from interchange.archives import PackageRefused
 from interchange.courses.services import course_import_confirm, course_import_stage
 from interchange.models import CourseImportJob
@@ -100,7 +104,7 @@ class CourseImportAdmin(admin.ModelAdmin):
         return course_imports_for(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return universities_for_course_import(request.user).exists()
+        return may_import_courses(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return self.has_module_permission(request)
