@@ -38,12 +38,17 @@ WORKER_COALESCE_SECONDS = 1
 def _empty_local_cache():
     """Each test starts with an empty in-process cache: user ids repeat between tests, so a
     count cached by one test (the header's unread notifications) must not reach the next and
-    change its pinned queries. A shared cache (Redis, CACHE_URL) is left alone."""
+    change its pinned queries; the same goes for the outline kept in this process by course and
+    version, which a later test's course of the same id could otherwise be shown. A shared
+    cache (Redis, CACHE_URL) is left alone."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from content.selectors import outline_cache_clear
+
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+    outline_cache_clear()
 
 
 @pytest.fixture(scope="session")
